@@ -1,0 +1,50 @@
+/* \summary: formatting, parsing and hashing of struct ht_addr */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "addr.h"
+
+const char *
+ht_addr_str(const struct ht_addr *a, char *buf)
+{
+	if (a->af == 4)
+		inet_ntop(AF_INET, a->a, buf, HT_ADDRSTRLEN);
+	else if (a->af == 6)
+		inet_ntop(AF_INET6, a->a, buf, HT_ADDRSTRLEN);
+	else
+		strcpy(buf, "?");
+	return buf;
+}
+
+int
+ht_addr_parse(const char *s, struct ht_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (inet_pton(AF_INET, s, a->a) == 1) {
+		a->af = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a->a) == 1) {
+		a->af = 6;
+		return 0;
+	}
+	return -1;
+}
+
+uint32_t
+ht_addr_hash(const struct ht_addr *a, uint32_t h)
+{
+	int i, n = a->af == 6 ? 16 : 4;
+
+	/* FNV-1a */
+	h ^= 2166136261u;
+	for (i = 0; i < n; i++) {
+		h ^= a->a[i];
+		h *= 16777619u;
+	}
+	return h;
+}

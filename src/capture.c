@@ -1,0 +1,114 @@
+/* \summary: libpcap: live capture, saved captures and the dump file */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <string.h>
+
+#include "capture.h"
+
+int
+ht_capture_open_live(struct ht_capture *c, const char *dev, int bufsize,
+    char *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if ((c->p = pcap_create(dev, ebuf)) == NULL) {
+		snprintf(err, HT_ERRBUF, "cannot capture on %s: %s", dev, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->p, 1500);
+	pcap_set_promisc(c->p, 0);
+	pcap_set_immediate_mode(c->p, 1);
+	if (bufsize > 0)
+		pcap_set_buffer_size(c->p, bufsize);
+	c->nano = pcap_set_tstamp_precision(c->p,
+	    PCAP_TSTAMP_PRECISION_NANO) == 0;
+	if ((rc = pcap_activate(c->p)) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot capture on %s: %s", dev,
+		    rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface" :
+		    rc == PCAP_ERROR_PERM_DENIED ?
+		    "permission denied (run as root or with cap_net_raw)" :
+		    pcap_geterr(c->p));
+		pcap_close(c->p);
+		c->p = NULL;
+		return -1;
+	}
+	if (pcap_setnonblock(c->p, 1, ebuf) < 0 ||
+	    (c->fd = pcap_get_selectable_fd(c->p)) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot capture on %s: %s", dev,
+		    pcap_geterr(c->p));
+		pcap_close(c->p);
+		c->p = NULL;
+		return -1;
+	}
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+}
+
+int
+ht_capture_filter(struct ht_capture *c, const char *expr, char *err)
+{
+	struct bpf_program prog;
+
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, HT_ERRBUF, "bad capture filter: %s",
+		    pcap_geterr(c->p));
+		return -1;
+	}
+	if (pcap_setfilter(c->p, &prog) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot set capture filter: %s",
+		    pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+int
+ht_capture_open_file(struct ht_capture *c, const char *path, char *err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	c->p = pcap_open_offline_with_tstamp_precision(path,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (c->p == NULL) {
+		snprintf(err, HT_ERRBUF, "%s: %s",
+		    strcmp(path, "-") == 0 ? "stdin" : path, ebuf);
+		return -1;
+	}
+	c->nano = 1;
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+}
+
+int
+ht_capture_dump_open(struct ht_capture *c, const char *path, char *err)
+{
+	if ((c->dump = pcap_dump_open(c->p, path)) == NULL) {
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(c->p));
+		return -1;
+	}
+	return 0;
+}
+
+void
+ht_capture_close(struct ht_capture *c)
+{
+	if (c->dump != NULL) {
+		pcap_dump_flush(c->dump);
+		pcap_dump_close(c->dump);
+		c->dump = NULL;
+	}
+	if (c->p != NULL) {
+		pcap_close(c->p);
+		c->p = NULL;
+	}
+}

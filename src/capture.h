@@ -1,0 +1,37 @@
+/* \summary: libpcap handles: a live capture or a saved file, and the -w dump */
+#ifndef HT_CAPTURE_H
+#define HT_CAPTURE_H
+
+#include <pcap/pcap.h>
+
+#include "trace.h"
+
+#define HT_ERRBUF 512
+
+struct ht_capture {
+	pcap_t *p;
+	pcap_dumper_t *dump;
+	int dlt;
+	int fd;			/* selectable fd (live) */
+	int nano;		/* timestamps in nanoseconds */
+};
+
+/* Live: immediate mode, non-blocking, nanosecond stamps if offered. */
+int ht_capture_open_live(struct ht_capture *c, const char *dev,
+    int bufsize, char *err);
+/* Compile and install a BPF filter. */
+int ht_capture_filter(struct ht_capture *c, const char *expr, char *err);
+/* A saved pcap or pcapng file, "-" for stdin. */
+int ht_capture_open_file(struct ht_capture *c, const char *path, char *err);
+/* Start writing what is dumped to path (pcap). */
+int ht_capture_dump_open(struct ht_capture *c, const char *path, char *err);
+void ht_capture_close(struct ht_capture *c);
+
+static inline ht_ns
+ht_capture_ts(const struct ht_capture *c, const struct pcap_pkthdr *h)
+{
+	return (ht_ns)h->ts.tv_sec * HT_NS_PER_SEC +
+	    (ht_ns)h->ts.tv_usec * (c->nano ? 1 : 1000);
+}
+
+#endif

@@ -1,0 +1,380 @@
+/* \summary: live tracing: send on a schedule, capture, match, print in order */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode.h"
+#include "live.h"
+#include "resolve.h"
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static ht_ns
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
+}
+
+int
+ht_live_filter(const struct ht_live_cfg *cfg, char *buf, size_t len)
+{
+	const struct ht_probe_cfg *p = &cfg->probe;
+	char s[HT_ADDRSTRLEN], d[HT_ADDRSTRLEN], errs[256], mine[512];
+	int n;
+
+	ht_addr_str(&p->src, s);
+	ht_addr_str(&p->dst, d);
+	if (p->dst.af == 4) {
+		/* ICMP errors to us: the matcher checks what they quote. */
+		snprintf(errs, sizeof(errs), "(icmp and dst host %s and "
+		    "(icmp[0] == 11 or icmp[0] == 3))", s);
+		switch (p->method) {
+		case HT_METHOD_UDP:
+			snprintf(mine, sizeof(mine), "(udp and src host %s and "
+			    "dst host %s and src port %u)", s, d, p->ident);
+			break;
+		case HT_METHOD_TCP:
+			snprintf(mine, sizeof(mine), "(tcp and ((src host %s "
+			    "and dst host %s and src port %u) or (src host %s "
+			    "and dst host %s and dst port %u)))", s, d,
+			    p->ident, d, s, p->ident);
+			break;
+		default:
+			snprintf(mine, sizeof(mine), "(icmp and icmp[4:2] == %u "
+			    "and ((src host %s and dst host %s and icmp[0] == 8)"
+			    " or (src host %s and dst host %s and icmp[0] == 0)"
+			    "))", p->ident, s, d, d, s);
+		}
+	} else {
+		snprintf(errs, sizeof(errs), "(icmp6 and dst host %s and "
+		    "(icmp6[0] == 1 or icmp6[0] == 3))", s);
+		switch (p->method) {
+		case HT_METHOD_UDP:
+			snprintf(mine, sizeof(mine), "(udp and src host %s and "
+			    "dst host %s and src port %u)", s, d, p->ident);
+			break;
+		case HT_METHOD_TCP:
+			snprintf(mine, sizeof(mine), "(tcp and ((src host %s "
+			    "and dst host %s and src port %u) or (src host %s "
+			    "and dst host %s and dst port %u)))", s, d,
+			    p->ident, d, s, p->ident);
+			break;
+		default:
+			snprintf(mine, sizeof(mine), "(icmp6 and icmp6[4:2] == "
+			    "%u and ((src host %s and dst host %s and "
+			    "icmp6[0] == 128) or (src host %s and dst host %s "
+			    "and icmp6[0] == 129)))", p->ident, s, d, d, s);
+		}
+	}
+	n = snprintf(buf, len, "%s or %s", mine, errs);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Run-time state of one live trace. */
+struct live {
+	const struct ht_live_cfg *cfg;
+	struct ht_capture *cap;
+	struct ht_prober *pr;
+	const struct ht_outctx *o;
+	struct ht_matcher m;
+	struct ht_trace *t;
+	uint32_t total;		/* probes the schedule allows */
+	uint32_t next;		/* next probe number to send */
+	uint32_t inflight;
+	uint8_t printed;	/* next TTL to print */
+	int top_reply;		/* highest TTL with a reply, or first - 1 */
+	int last_shown_reply;	/* highest printed TTL with a reply */
+	ht_ns last_send;
+	ht_ns t_end;
+};
+
+static uint8_t
+ttl_of(const struct live *lv, uint32_t k)
+{
+	return (uint8_t)(lv->cfg->first_ttl + k / (uint32_t)lv->cfg->queries);
+}
+
+/* The last TTL worth probing or printing now. */
+static int
+limit_ttl(const struct live *lv)
+{
+	return lv->t->end_ttl ? lv->t->end_ttl : lv->cfg->max_ttl;
+}
+
+/* How long probe k may wait: traceroute's HERE/NEAR heuristic. */
+static ht_ns
+wait_for(const struct live *lv, const struct ht_probe *p)
+{
+	const struct ht_live_cfg *c = lv->cfg;
+	const struct ht_probe *q;
+	ht_ns w = c->wait, r, x;
+	uint32_t i;
+
+	for (i = 0; i < lv->t->n; i++) {
+		q = &lv->t->p[i];
+		if (q->rkind == HT_R_NONE || q->ttl < p->ttl)
+			continue;
+		r = q->t_reply - q->t_sent;
+		x = (q->ttl == p->ttl ? c->here_x : c->near_x) * r / 1000;
+		if (x < c->min_wait)
+			x = c->min_wait;
+		if (x < w)
+			w = x;
+	}
+	return w;
+}
+
+static int
+hop_final(const struct live *lv, uint8_t ttl)
+{
+	const struct ht_probe *p;
+	uint32_t k0 = (uint32_t)(ttl - lv->cfg->first_ttl) *
+	    (uint32_t)lv->cfg->queries, k;
+
+	if (k0 + (uint32_t)lv->cfg->queries > lv->next)
+		return 0;
+	for (k = k0; k < k0 + (uint32_t)lv->cfg->queries; k++) {
+		p = &lv->t->p[k];
+		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+send_one(struct live *lv, ht_ns now, char *err)
+{
+	uint8_t buf[HT_PROBE_MAX];
+	struct ht_pkt pkt;
+	uint8_t ttl = ttl_of(lv, lv->next);
+	int len;
+
+	len = ht_prober_send(lv->pr, lv->next, ttl, buf, sizeof(buf), err,
+	    HT_ERRBUF);
+	if (len < 0)
+		return -1;
+	/* Record the probe by the fields the decoder will read back. */
+	if (ht_decode(DLT_RAW, buf, (size_t)len, &pkt) != HT_PKT_PROBE) {
+		snprintf(err, HT_ERRBUF, "internal error: probe not decodable");
+		return -1;
+	}
+	if (ht_trace_add_probe(lv->t, ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
+	    now) < 0) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
+	lv->next++;
+	lv->inflight++;
+	lv->last_send = now;
+	return 0;
+}
+
+/* Read everything the capture holds; match it; keep what is ours. */
+static int
+drain(struct live *lv, char *err)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	enum ht_mwhat w;
+	ht_ns ts;
+	int rc, n = 0;
+
+	while (n++ < 10000 && (rc = pcap_next_ex(lv->cap->p, &h, &data)) == 1) {
+		ts = ht_capture_ts(lv->cap, h);
+		if (ht_decode(lv->cap->dlt, data, h->caplen, &pkt) ==
+		    HT_PKT_OTHER)
+			continue;
+		w = ht_match_packet(&lv->m, &pkt, ts, &res);
+		if (w == HT_M_NONE || res.t != lv->t)
+			continue;
+		if (w == HT_M_REPLY) {
+			struct ht_probe *p = &lv->t->p[res.probe];
+
+			lv->inflight--;
+			if (p->ttl > lv->top_reply)
+				lv->top_reply = p->ttl;
+			if (lv->o->res)
+				ht_resolver_ask(lv->o->res, &p->from);
+			lv->t_end = ts;
+		}
+		if (lv->cap->dump && (w == HT_M_PROBE || w == HT_M_REPLY))
+			pcap_dump((u_char *)lv->cap->dump, h, data);
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(err, HT_ERRBUF, "capture failed: %s",
+		    pcap_geterr(lv->cap->p));
+		return -1;
+	}
+	return 0;
+}
+
+/* Give up on probes whose wait is over; returns the next deadline. */
+static ht_ns
+expire(struct live *lv, ht_ns now)
+{
+	struct ht_probe *p;
+	ht_ns dl, next = 0;
+	uint32_t k;
+
+	for (k = 0; k < lv->next; k++) {
+		p = &lv->t->p[k];
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+			continue;
+		dl = p->t_sent + wait_for(lv, p);
+		if (now >= dl) {
+			p->flags |= HT_P_EXPIRED;
+			lv->inflight--;
+			if (now > lv->t_end)
+				lv->t_end = now;
+		} else if (next == 0 || dl < next)
+			next = dl;
+	}
+	return next;
+}
+
+static int
+may_send(const struct live *lv)
+{
+	int ttl;
+
+	if (lv->next >= lv->total || lv->inflight >= (uint32_t)lv->cfg->simq)
+		return 0;
+	ttl = ttl_of(lv, lv->next);
+	if (ttl > limit_ttl(lv))
+		return 0;
+	/* Never probe far beyond the last hop that answered (gap limit). */
+	return ttl <= lv->top_reply + lv->cfg->gap;
+}
+
+int
+ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
+    struct ht_prober *pr, const struct ht_outctx *o, char *err)
+{
+	struct live lv;
+	struct sigaction sa, old_int, old_term;
+	struct pollfd pfd;
+	ht_ns now, dl, next_send;
+	long timeout;
+	int rc = 0, done = 0, silent;
+
+	memset(&lv, 0, sizeof(lv));
+	lv.cfg = cfg;
+	lv.cap = cap;
+	lv.pr = pr;
+	lv.o = o;
+	lv.total = (uint32_t)(cfg->max_ttl - cfg->first_ttl + 1) *
+	    (uint32_t)cfg->queries;
+	lv.printed = cfg->first_ttl;
+	lv.top_reply = lv.last_shown_reply = cfg->first_ttl - 1;
+	ht_matcher_init(&lv.m, 0, cfg->wait);
+	lv.t = ht_trace_new(&lv.m, &cfg->probe.src, &cfg->probe.dst,
+	    cfg->probe.method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    cfg->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
+	    cfg->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
+	    cfg->probe.ident);
+	if (lv.t == NULL) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	got_signal = 0;
+
+	if (!cfg->json)
+		ht_text_header(o, lv.t);
+	fflush(o->fp);
+	pfd.fd = cap->fd;
+	pfd.events = POLLIN;
+	while (!done && !got_signal) {
+		now = now_ns();
+		while (may_send(&lv) &&
+		    (lv.next == 0 || now >= lv.last_send + cfg->send_gap)) {
+			if (send_one(&lv, now, err) < 0) {
+				rc = -1;
+				goto out;
+			}
+			if (cfg->send_gap)
+				break;
+			now = now_ns();
+		}
+		dl = expire(&lv, now);
+		/* Print every hop that is final, in order. */
+		while (lv.printed <= limit_ttl(&lv) &&
+		    hop_final(&lv, lv.printed)) {
+			silent = !ht_trace_hop_answered(lv.t, lv.printed);
+			if (!silent)
+				lv.last_shown_reply = lv.printed;
+			if (!cfg->json) {
+				ht_text_hop(o, lv.t, lv.printed);
+				fflush(o->fp);
+			}
+			if (lv.printed == limit_ttl(&lv) ||
+			    lv.printed - lv.last_shown_reply >= cfg->gap) {
+				done = 1;
+				break;
+			}
+			lv.printed++;
+		}
+		if (done)
+			break;
+		if (lv.next >= lv.total && lv.inflight == 0 && dl == 0 &&
+		    lv.printed > limit_ttl(&lv))
+			break;
+		timeout = 1000;
+		if (dl != 0)
+			timeout = dl > now ? (long)((dl - now) / 1000000) + 1 : 0;
+		if (may_send(&lv) && cfg->send_gap) {
+			next_send = lv.last_send + cfg->send_gap;
+			if (next_send <= now)
+				timeout = 0;
+			else if ((long)((next_send - now) / 1000000) < timeout)
+				timeout = (long)((next_send - now) / 1000000);
+		}
+		if (poll(&pfd, 1, (int)timeout) < 0 && errno != EINTR) {
+			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
+			rc = -1;
+			goto out;
+		}
+		if (drain(&lv, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+	}
+	/* Whatever the capture already holds belongs in the -w file. */
+	if (drain(&lv, err) < 0)
+		rc = -1;
+	if (cfg->json && rc == 0)
+		ht_json_trace(o, lv.t, lv.printed > limit_ttl(&lv) ?
+		    (uint8_t)limit_ttl(&lv) : lv.printed,
+		    lv.t_end ? lv.t_end : now_ns());
+	if (rc == 0 && got_signal)
+		rc = got_signal;
+out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	ht_matcher_free(&lv.m);
+	return rc;
+}

@@ -1,0 +1,34 @@
+/* \summary: the live driver: a poll loop with a send schedule */
+#ifndef HT_LIVE_H
+#define HT_LIVE_H
+
+#include "capture.h"
+#include "output.h"
+#include "probe.h"
+#include "trace.h"
+
+struct ht_live_cfg {
+	struct ht_probe_cfg probe;
+	uint8_t first_ttl, max_ttl;
+	int queries;		/* probes per hop */
+	int simq;		/* probes in flight at once */
+	int gap;		/* stop after this many silent hops in a row */
+	ht_ns wait;		/* longest wait for a reply */
+	ht_ns here_x, near_x;	/* adaptive wait factors (x1000) */
+	ht_ns min_wait;		/* adaptive wait floor */
+	ht_ns send_gap;		/* least time between two probes */
+	int json;
+};
+
+/*
+ * Run one trace.  Returns 0 when it ran (the destination answered or
+ * not), -1 with err on a runtime failure, or the number of a signal that
+ * stopped it.
+ */
+int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
+    struct ht_prober *pr, const struct ht_outctx *o, char *err);
+
+/* The capture filter that admits our probes and their answers. */
+int ht_live_filter(const struct ht_live_cfg *cfg, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,460 @@
+/* \summary: hoptrace: options, privileged handles, privilege drop, run */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "live.h"
+#include "output.h"
+#include "priv.h"
+#include "probe.h"
+#include "replay.h"
+#include "resolve.h"
+
+#define EXIT_RUNTIME	1
+#define EXIT_USAGE	2
+#define NAME_BUDGET_MS	1000
+
+/* Everything the command line decides. */
+struct opts {
+	int af;			/* 0, 4 or 6 */
+	enum ht_method method;
+	int paris;
+	long first, max, queries, simq, gap, port;
+	double wait, send_ms;
+	const char *dev, *src, *wfile, *rfile, *user, *host;
+	int numeric, json;
+};
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hoptrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static void
+help(void)
+{
+	fputs(
+"Usage: hoptrace [options] HOST       trace the path to HOST, live\n"
+"       hoptrace -r FILE [options]    rebuild every trace in a capture\n"
+"\n"
+"Probes:\n"
+"  -I, --icmp               ICMP echo probes (ICMPv6 echo for IPv6) [default]\n"
+"  -U, --udp                UDP probes to a rising port from -p\n"
+"  -T, --tcp                TCP SYN probes to port -p\n"
+"      --paris              keep the flow identifier constant (Paris traceroute)\n"
+"  -4, -6                   force IPv4 or IPv6\n"
+"  -f, --first=N            first TTL, 1..255 [1]\n"
+"  -m, --max-hops=N         last TTL, 1..255 [30]\n"
+"  -q, --queries=N          probes per hop, 1..10 [3]\n"
+"  -W, --wait=S             longest wait for a reply, 0.001..300 s [5],\n"
+"                           shortened once nearer or later hops answer\n"
+"  -N, --sim-queries=N      probes in flight at once, 1..255 [16]\n"
+"      --gap=N              stop after N silent hops in a row, 1..255 [5]\n"
+"  -z, --send-interval=MS   least time between probes, 0..1000 ms [0]\n"
+"  -p, --port=PORT          UDP base port / TCP port, 1..65535 [33434 / 80]\n"
+"  -i, --interface=IF       interface to send and capture on\n"
+"  -s, --source=ADDR        source address\n"
+"      --user=NAME          user to switch to after opening sockets [nobody]\n"
+"Output:\n"
+"  -n, --numeric            no reverse DNS\n"
+"  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
+"  -w, --write=FILE         also write every probe and reply to FILE (pcap)\n"
+"  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin)\n"
+"  -h, --help               this help\n"
+"  -V, --version            version\n"
+"\n"
+"Exit status: 0 the trace or replay ran; 1 runtime failure; 2 usage error.\n",
+	    stdout);
+}
+
+/* Parse an integer option in [lo, hi] or stop with a usage error. */
+static long
+num(const char *what, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		usage_error("%s must be an integer from %ld to %ld, not '%s'",
+		    what, lo, hi, s);
+	return v;
+}
+
+static double
+real(const char *what, const char *s, double lo, double hi,
+    const char *unit)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(v) ||
+	    v < lo || v > hi)
+		usage_error("%s must be from %g to %g %s, not '%s'", what, lo,
+		    hi, unit, s);
+	return v;
+}
+
+enum { OPT_PARIS = 256, OPT_GAP, OPT_USER };
+
+static void
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "icmp", no_argument, NULL, 'I' },
+		{ "udp", no_argument, NULL, 'U' },
+		{ "tcp", no_argument, NULL, 'T' },
+		{ "paris", no_argument, NULL, OPT_PARIS },
+		{ "first", required_argument, NULL, 'f' },
+		{ "max-hops", required_argument, NULL, 'm' },
+		{ "queries", required_argument, NULL, 'q' },
+		{ "wait", required_argument, NULL, 'W' },
+		{ "sim-queries", required_argument, NULL, 'N' },
+		{ "gap", required_argument, NULL, OPT_GAP },
+		{ "send-interval", required_argument, NULL, 'z' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "source", required_argument, NULL, 's' },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "numeric", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "read", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->first = 1;
+	o->max = 30;
+	o->queries = 3;
+	o->wait = 5.0;
+	o->simq = 16;
+	o->gap = 5;
+	o->port = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV",
+	    lo, NULL)) != -1) {
+		switch (c) {
+		case 'I': o->method = HT_METHOD_ICMP; break;
+		case 'U': o->method = HT_METHOD_UDP; break;
+		case 'T': o->method = HT_METHOD_TCP; break;
+		case OPT_PARIS: o->paris = 1; break;
+		case '4': o->af = 4; break;
+		case '6': o->af = 6; break;
+		case 'f': o->first = num("first TTL (-f)", optarg, 1, 255);
+			break;
+		case 'm': o->max = num("max hops (-m)", optarg, 1, 255); break;
+		case 'q': o->queries = num("queries per hop (-q)", optarg, 1,
+			    10);
+			break;
+		case 'W': o->wait = real("wait (-W)", optarg, 0.001, 300,
+			    "seconds");
+			break;
+		case 'N': o->simq = num("probes in flight (-N)", optarg, 1,
+			    255);
+			break;
+		case OPT_GAP: o->gap = num("gap (--gap)", optarg, 1, 255);
+			break;
+		case 'z': o->send_ms = real("send interval (-z)", optarg, 0,
+			    1000, "ms");
+			break;
+		case 'p': o->port = num("port (-p)", optarg, 1, 65535); break;
+		case 'i': o->dev = optarg; break;
+		case 's': o->src = optarg; break;
+		case OPT_USER: o->user = optarg; break;
+		case 'n': o->numeric = 1; break;
+		case 'j': o->json = 1; break;
+		case 'w': o->wfile = optarg; break;
+		case 'r': o->rfile = optarg; break;
+		case 'h': help(); exit(0);
+		case 'V': printf("hoptrace %s\n", PACKAGE_VERSION); exit(0);
+		case ':':
+			usage_error("option '%s' needs a value",
+			    argv[optind - 1]);
+			break;
+		default:
+			if (optopt)
+				usage_error("unknown option '-%c' (see "
+				    "hoptrace --help)", optopt);
+			usage_error("unknown option '%s' (see hoptrace --help)",
+			    argv[optind - 1]);
+		}
+	}
+	if (o->rfile != NULL) {
+		if (optind < argc)
+			usage_error("-r takes no HOST ('%s')", argv[optind]);
+		if (o->wfile != NULL)
+			usage_error("-w and -r cannot be used together");
+		return;
+	}
+	if (optind >= argc)
+		usage_error("no HOST given (usage: hoptrace [options] HOST)");
+	if (optind + 1 < argc)
+		usage_error("one HOST only ('%s' is extra)", argv[optind + 1]);
+	o->host = argv[optind];
+	if (o->first > o->max)
+		usage_error("first TTL (-f %ld) must not be above max hops "
+		    "(-m %ld)", o->first, o->max);
+	if (o->port < 0)
+		o->port = o->method == HT_METHOD_TCP ? 80 : 33434;
+	if (o->method == HT_METHOD_UDP && !o->paris &&
+	    o->port + (o->max - o->first + 1) * o->queries > 65536)
+		usage_error("port (-p %ld) too high: UDP ports rise by one per "
+		    "probe and must stay below 65536", o->port);
+}
+
+/* Resolve HOST to one address of the wanted family (usage error if none). */
+static void
+resolve_host(const struct opts *o, struct ht_addr *dst)
+{
+	struct addrinfo hints, *ai;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = o->af == 4 ? AF_INET : o->af == 6 ? AF_INET6 :
+	    AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(o->host, NULL, &hints, &ai)) != 0)
+		usage_error("cannot resolve '%s': %s", o->host,
+		    gai_strerror(rc));
+	memset(dst, 0, sizeof(*dst));
+	if (ai->ai_family == AF_INET) {
+		dst->af = 4;
+		memcpy(dst->a, &((struct sockaddr_in *)(void *)ai->ai_addr)->
+		    sin_addr, 4);
+	} else {
+		dst->af = 6;
+		memcpy(dst->a, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->
+		    sin6_addr, 16);
+	}
+	freeaddrinfo(ai);
+}
+
+/* The source address the kernel would choose for dst (connect trick). */
+static int
+route_source(const struct ht_addr *dst, const char *dev, struct ht_addr *src,
+    char *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (dst->af == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(33434);
+		memcpy(&s4->sin_addr, dst->a, 4);
+		sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(33434);
+		memcpy(&s6->sin6_addr, dst->a, 16);
+		sl = sizeof(*s6);
+	}
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) < 0)
+		goto fail;
+	if (dev != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+	    (socklen_t)strlen(dev) + 1) < 0) {
+		snprintf(err, HT_ERRBUF, "interface %s: %s", dev,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	memset(src, 0, sizeof(*src));
+	src->af = dst->af;
+	if (dst->af == 4)
+		memcpy(src->a, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else
+		memcpy(src->a, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	return 0;
+fail:
+	snprintf(err, HT_ERRBUF, "no route to host: %s", strerror(errno));
+	return -1;
+}
+
+static int
+run_replay(const struct opts *o)
+{
+	char err[HT_ERRBUF];
+	struct ht_capture cap;
+	struct ht_replay_stats st;
+	struct ht_outctx out;
+
+	if (ht_capture_open_file(&cap, o->rfile, err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	/* Replay needs no privileges: give up any we were started with. */
+	if (ht_drop_privileges(o->user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
+	memset(&out, 0, sizeof(out));
+	out.fp = stdout;
+	out.res = o->numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	if (ht_replay_run(&cap, &out, o->json,
+	    (ht_ns)(o->wait * 1e9), &st, err) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n",
+		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile, err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
+	ht_capture_close(&cap);
+	if (st.truncated)
+		fprintf(stderr, "hoptrace: warning: %s: capture cut short "
+		    "after %llu packets (%s)\n",
+		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile,
+		    (unsigned long long)st.packets, st.warning);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "hoptrace: cannot write output: %s\n",
+		    strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int
+run_live(const struct opts *o)
+{
+	char err[HT_ERRBUF], filter[1024];
+	struct ht_live_cfg cfg;
+	struct ht_capture cap;
+	struct ht_prober *pr = NULL;
+	struct ht_outctx out;
+	int rc;
+
+	memset(&cfg, 0, sizeof(cfg));
+	resolve_host(o, &cfg.probe.dst);
+	if (o->src != NULL) {
+		if (ht_addr_parse(o->src, &cfg.probe.src) < 0)
+			usage_error("source (-s) '%s' is not an IPv4 or IPv6 "
+			    "address", o->src);
+		if (cfg.probe.src.af != cfg.probe.dst.af)
+			usage_error("source (-s) %s and destination %s are of "
+			    "different address families", o->src, o->host);
+	} else if (route_source(&cfg.probe.dst, o->dev, &cfg.probe.src,
+	    err) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n", o->host, err);
+		return EXIT_RUNTIME;
+	}
+	cfg.probe.method = o->method;
+	cfg.probe.dev = o->dev;
+	cfg.probe.paris = o->paris;
+	cfg.probe.port = (uint16_t)o->port;
+	cfg.probe.payload = 32;
+	/* Our identity: the process ID, folded into 16 bits. */
+	cfg.probe.ident = (uint16_t)((getpid() & 0xffff) | 0x8000);
+	if (o->method != HT_METHOD_ICMP && cfg.probe.ident < 1024)
+		cfg.probe.ident += 1024;
+	cfg.first_ttl = (uint8_t)o->first;
+	cfg.max_ttl = (uint8_t)o->max;
+	cfg.queries = (int)o->queries;
+	cfg.simq = (int)o->simq;
+	cfg.gap = (int)o->gap;
+	cfg.wait = (ht_ns)(o->wait * 1e9);
+	cfg.here_x = 3000;
+	cfg.near_x = 10000;
+	cfg.min_wait = 10 * 1000000ull;
+	cfg.send_gap = (ht_ns)(o->send_ms * 1e6);
+	cfg.json = o->json;
+
+	/* Privileged handles first: capture, dump file, raw socket. */
+	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", 1 << 20,
+	    err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (ht_live_filter(&cfg, filter, sizeof(filter)) < 0 ||
+	    ht_capture_filter(&cap, filter, err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
+	if (o->wfile != NULL && ht_capture_dump_open(&cap, o->wfile, err) < 0) {
+		fprintf(stderr, "hoptrace: cannot write %s: %s\n", o->wfile,
+		    err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
+	if ((pr = ht_prober_open(&cfg.probe, err, sizeof(err))) == NULL ||
+	    ht_drop_privileges(o->user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		ht_prober_close(pr);
+		ht_capture_close(&cap);
+		if (o->wfile != NULL)
+			unlink(o->wfile);	/* nothing was traced */
+		return EXIT_RUNTIME;
+	}
+
+	memset(&out, 0, sizeof(out));
+	out.fp = stdout;
+	out.res = o->numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	out.dst_name = o->host;
+	out.max_hops = (int)o->max;
+	out.queries = (int)o->queries;
+	out.first_ttl = (uint8_t)o->first;
+	out.paris = o->paris;
+	out.live = 1;
+	rc = ht_live_run(&cfg, &cap, pr, &out, err);
+	ht_prober_close(pr);
+	ht_capture_close(&cap);
+	if (rc < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "hoptrace: cannot write output: %s\n",
+		    strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	return rc > 0 ? 128 + rc : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+
+	parse(argc, argv, &o);
+	return o.rfile != NULL ? run_replay(&o) : run_live(&o);
+}

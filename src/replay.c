@@ -1,0 +1,103 @@
+/* \summary: replay: stream a capture through decode and the matcher */
+/*
+ * The file is read once, front to back.  A trace is printed, and its memory
+ * freed, once it has been silent for longer than the wait plus a margin
+ * (capture time) and every trace that began before it has been printed;
+ * so memory holds only the traces in progress, not the file.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+#include "replay.h"
+#include "trace.h"
+
+#define EXPIRE_EVERY	4096	/* packets between expiry sweeps */
+
+static int
+ttl_has_probe(const struct ht_trace *t, uint8_t ttl)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->p[i].ttl == ttl)
+			return 1;
+	return 0;
+}
+
+static void
+flush_ready(struct ht_matcher *m, const struct ht_outctx *o, int json,
+    int eof, struct ht_replay_stats *st)
+{
+	struct ht_trace *t;
+	uint8_t ttl, last;
+
+	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		last = ht_trace_last_ttl(t);
+		if (json)
+			ht_json_trace(o, t, last, t->t_last);
+		else {
+			ht_text_header(o, t);
+			for (ttl = t->min_ttl; ttl >= t->min_ttl && ttl <= last;
+			    ttl++) {
+				if (ttl_has_probe(t, ttl))
+					ht_text_hop(o, t, ttl);
+				if (ttl == 255)
+					break;
+			}
+		}
+		st->traces++;
+		ht_trace_free(m, t);
+	}
+}
+
+int
+ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
+    ht_ns wait, struct ht_replay_stats *st, char *err)
+{
+	struct ht_matcher m;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	ht_ns ts, latest = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	if (!ht_decode_dlt_ok(cap->dlt)) {
+		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(cap->dlt) ?
+		    pcap_datalink_val_to_name(cap->dlt) : "?", cap->dlt);
+		return -1;
+	}
+	ht_matcher_init(&m, 1, wait);
+	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
+		st->packets++;
+		ts = ht_capture_ts(cap, h);
+		if (ts > latest)
+			latest = ts;
+		if (ht_decode(cap->dlt, data, h->caplen, &pkt) ==
+		    HT_PKT_OTHER) {
+			if (pkt.status != HT_DEC_OK &&
+			    pkt.status != HT_DEC_NOTIP)
+				st->malformed++;
+		} else
+			ht_match_packet(&m, &pkt, ts, &res);
+		if (st->packets % EXPIRE_EVERY == 0) {
+			ht_matcher_expire(&m, latest);
+			flush_ready(&m, o, json, 0, st);
+		}
+	}
+	if (rc == PCAP_ERROR) {
+		st->truncated = 1;
+		snprintf(st->warning, sizeof(st->warning), "%s",
+		    pcap_geterr(cap->p));
+	}
+	flush_ready(&m, o, json, 1, st);
+	ht_matcher_free(&m);
+	return 0;
+}

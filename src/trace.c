@@ -1,0 +1,691 @@
+/* \summary: the trace model and the matcher (pure: no sockets, no output) */
+/*
+ * A trace is the probes one source sends one destination with one protocol
+ * and one probe identity (ICMP identifier or UDP/TCP source port).  Probes
+ * are indexed by a key of the fields every reply echoes back (ICMP
+ * sequence, UDP/TCP ports); candidates sharing a key, as a Paris
+ * traceroute's do, are told apart by IP ID, TCP sequence and checksum.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "trace.h"
+
+#define TAB_MIN		64
+#define BUCKETS_MIN	16
+
+static uint32_t
+trace_hash(const struct ht_addr *src, const struct ht_addr *dst,
+    uint8_t proto, uint32_t ident)
+{
+	uint32_t h = ht_addr_hash(src, proto);
+
+	h = ht_addr_hash(dst, h ^ ident);
+	h ^= h >> 15;
+	h *= 0x2c1b3c6dU;
+	h ^= h >> 12;
+	return h;
+}
+
+static struct ht_trace *
+tab_find(const struct ht_matcher *m, const struct ht_addr *src,
+    const struct ht_addr *dst, uint8_t proto, uint32_t ident)
+{
+	struct ht_trace *t;
+
+	if (m->ntab == 0)
+		return NULL;
+	t = m->tab[trace_hash(src, dst, proto, ident) & (m->ntab - 1)];
+	for (; t != NULL; t = t->hnext)
+		if (t->ident == ident && t->proto == proto &&
+		    ht_addr_eq(&t->src, src) && ht_addr_eq(&t->dst, dst))
+			return t;
+	return NULL;
+}
+
+static int
+tab_grow(struct ht_matcher *m)
+{
+	struct ht_trace **nt, *t, *next;
+	size_t i, n = m->ntab ? m->ntab * 2 : TAB_MIN;
+	uint32_t h;
+
+	if ((nt = calloc(n, sizeof(*nt))) == NULL)
+		return -1;
+	for (i = 0; i < m->ntab; i++)
+		for (t = m->tab[i]; t != NULL; t = next) {
+			next = t->hnext;
+			h = trace_hash(&t->src, &t->dst, t->proto, t->ident);
+			t->hnext = nt[h & (n - 1)];
+			nt[h & (n - 1)] = t;
+		}
+	free(m->tab);
+	m->tab = nt;
+	m->ntab = n;
+	return 0;
+}
+
+static void
+tab_insert(struct ht_matcher *m, struct ht_trace *t)
+{
+	uint32_t h = trace_hash(&t->src, &t->dst, t->proto, t->ident);
+
+	t->hnext = m->tab[h & (m->ntab - 1)];
+	m->tab[h & (m->ntab - 1)] = t;
+	m->count++;
+}
+
+static void
+tab_remove(struct ht_matcher *m, struct ht_trace *t)
+{
+	struct ht_trace **pp;
+	uint32_t h = trace_hash(&t->src, &t->dst, t->proto, t->ident);
+
+	for (pp = &m->tab[h & (m->ntab - 1)]; *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == t) {
+			*pp = t->hnext;
+			t->hnext = NULL;
+			m->count--;
+			return;
+		}
+}
+
+/* Activity list: least recently active first. */
+static void
+lru_unlink(struct ht_matcher *m, struct ht_trace *t)
+{
+	if (t->lprev)
+		t->lprev->lnext = t->lnext;
+	else if (m->lhead == t)
+		m->lhead = t->lnext;
+	if (t->lnext)
+		t->lnext->lprev = t->lprev;
+	else if (m->ltail == t)
+		m->ltail = t->lprev;
+	t->lnext = t->lprev = NULL;
+}
+
+static void
+lru_touch(struct ht_matcher *m, struct ht_trace *t, ht_ns ts)
+{
+	if (ts > t->t_last)
+		t->t_last = ts;
+	if (t->closed || m->ltail == t)
+		return;
+	lru_unlink(m, t);
+	t->lprev = m->ltail;
+	if (m->ltail)
+		m->ltail->lnext = t;
+	else
+		m->lhead = t;
+	m->ltail = t;
+}
+
+/* Output list, by time of first probe. */
+static void
+order_insert(struct ht_matcher *m, struct ht_trace *t)
+{
+	struct ht_trace *a = m->otail;
+
+	while (a != NULL && (a->t_first > t->t_first ||
+	    (a->t_first == t->t_first && a->serial > t->serial)))
+		a = a->oprev;
+	t->oprev = a;
+	t->onext = a ? a->onext : m->ohead;
+	if (t->onext)
+		t->onext->oprev = t;
+	else
+		m->otail = t;
+	if (a)
+		a->onext = t;
+	else
+		m->ohead = t;
+	t->ordered = 1;
+}
+
+void
+ht_matcher_init(struct ht_matcher *m, int learn, ht_ns wait)
+{
+	memset(m, 0, sizeof(*m));
+	m->learn = learn;
+	m->wait = wait;
+	m->stale = wait + 5 * HT_NS_PER_SEC;
+}
+
+void
+ht_matcher_free(struct ht_matcher *m)
+{
+	struct ht_trace *t, *next;
+	size_t i;
+
+	for (t = m->ohead; t != NULL; t = next) {
+		next = t->onext;
+		ht_trace_free(m, t);
+	}
+	for (t = m->lhead; t != NULL; t = next) {
+		next = t->lnext;
+		ht_trace_free(m, t);
+	}
+	for (i = 0; i < m->ntab; i++)
+		while (m->tab[i] != NULL)
+			ht_trace_free(m, m->tab[i]);
+	free(m->tab);
+	memset(m, 0, sizeof(*m));
+}
+
+struct ht_trace *
+ht_trace_new(struct ht_matcher *m, const struct ht_addr *src,
+    const struct ht_addr *dst, uint8_t proto, uint32_t ident)
+{
+	struct ht_trace *t;
+
+	if (m->count >= m->ntab && tab_grow(m) < 0)
+		return NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->src = *src;
+	t->dst = *dst;
+	t->proto = proto;
+	t->ident = ident;
+	t->serial = m->serial++;
+	tab_insert(m, t);
+	lru_touch(m, t, 0);
+	return t;
+}
+
+void
+ht_trace_free(struct ht_matcher *m, struct ht_trace *t)
+{
+	uint32_t i;
+
+	if (!t->closed)
+		tab_remove(m, t);
+	lru_unlink(m, t);
+	if (t->ordered) {
+		if (t->oprev)
+			t->oprev->onext = t->onext;
+		else
+			m->ohead = t->onext;
+		if (t->onext)
+			t->onext->oprev = t->oprev;
+		else
+			m->otail = t->oprev;
+	}
+	if (t->pred)
+		t->pred->succ = NULL;
+	if (t->succ)
+		t->succ->pred = NULL;
+	for (i = 0; i < t->n; i++)
+		free(t->p[i].ext);
+	free(t->p);
+	free(t->bucket);
+	free(t);
+}
+
+/* Stop a trace taking new probes; it keeps taking replies through succ. */
+static void
+trace_close(struct ht_matcher *m, struct ht_trace *t)
+{
+	if (t->closed)
+		return;
+	tab_remove(m, t);
+	lru_unlink(m, t);
+	t->closed = 1;
+	if (!t->ordered)
+		ht_trace_free(m, t);
+}
+
+static int
+is_icmp(uint8_t proto)
+{
+	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
+}
+
+static uint32_t
+probe_key(uint8_t proto, uint16_t a, uint16_t b)
+{
+	uint32_t h;
+
+	if (proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6)
+		h = b;			/* sequence */
+	else
+		h = ((uint32_t)a << 16) | b;	/* ports */
+	h ^= h >> 16;
+	h *= 0x7feb352dU;
+	h ^= h >> 15;
+	return h;
+}
+
+static int
+bucket_grow(struct ht_trace *t)
+{
+	uint32_t n = t->nbucket ? t->nbucket * 2 : BUCKETS_MIN, i, k;
+	uint32_t *nb;
+	struct ht_probe *p;
+
+	if ((nb = calloc(n, sizeof(*nb))) == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		k = (t->proto == HT_PROTO_ICMP || t->proto == HT_PROTO_ICMP6) ?
+		    probe_key(t->proto, p->l4.id, p->l4.seq) :
+		    probe_key(t->proto, p->l4.sport, p->l4.dport);
+		k &= n - 1;
+		p->hnext = nb[k];
+		nb[k] = i + 1;
+	}
+	free(t->bucket);
+	t->bucket = nb;
+	t->nbucket = n;
+	return 0;
+}
+
+long
+ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
+    const struct ht_l4 *l4, uint16_t size, ht_ns when)
+{
+	struct ht_probe *p, *np;
+	uint32_t k, cap;
+
+	if (t->n == t->cap) {
+		cap = t->cap ? t->cap * 2 : 32;
+		if ((np = realloc(t->p, cap * sizeof(*np))) == NULL)
+			return -1;
+		t->p = np;
+		t->cap = cap;
+	}
+	p = &t->p[t->n];
+	memset(p, 0, sizeof(*p));
+	p->ttl = ttl;
+	p->ipid = ipid;
+	p->l4 = *l4;
+	p->size = size;
+	p->t_sent = when;
+	t->n++;
+	if (t->n > t->nbucket * 2) {
+		/* rebuilding the index links the new probe too */
+		if (bucket_grow(t) < 0) {
+			t->n--;
+			return -1;
+		}
+	} else {
+		k = is_icmp(t->proto) ? probe_key(t->proto, l4->id, l4->seq) :
+		    probe_key(t->proto, l4->sport, l4->dport);
+		k &= t->nbucket - 1;
+		p->hnext = t->bucket[k];
+		t->bucket[k] = t->n;
+	}
+	if (t->n == 1 || ttl < t->min_ttl)
+		t->min_ttl = ttl;
+	if (ttl > t->max_ttl)
+		t->max_ttl = ttl;
+	if (t->n == 1 || when < t->t_first)
+		t->t_first = when;
+	if (when > t->t_last)
+		t->t_last = when;
+	return (long)t->n - 1;
+}
+
+/* The fields a reply or quote tells us about the probe it answers. */
+struct clue {
+	uint16_t a, b;		/* ICMP id/seq or the probe's sport/dport */
+	uint8_t have_ipid, have_cksum, have_tseq, have_ack;
+	uint32_t ipid;
+	uint16_t cksum;
+	uint32_t tseq;		/* TCP sequence the probe carried */
+	uint8_t ttl;		/* quoted TTL, 0 unknown */
+};
+
+/* Find the probe of t a clue points at; -1 if none. */
+static long
+find_probe(const struct ht_matcher *m, const struct ht_trace *t,
+    const struct clue *c, ht_ns ts)
+{
+	const struct ht_probe *p;
+	uint32_t k, i;
+	long best = -1;
+	int score, best_score = -1;
+
+	if (t->nbucket == 0)
+		return -1;
+	k = probe_key(t->proto, c->a, c->b) & (t->nbucket - 1);
+	for (i = t->bucket[k]; i != 0; i = p->hnext) {
+		p = &t->p[i - 1];
+		if (is_icmp(t->proto)) {
+			if (p->l4.id != c->a || p->l4.seq != c->b)
+				continue;
+		} else if (p->l4.sport != c->a || p->l4.dport != c->b)
+			continue;
+		if (p->t_sent > ts || ts - p->t_sent > m->wait)
+			continue;
+		if (c->have_tseq && p->l4.tseq != c->tseq)
+			continue;
+		score = 0;
+		if (c->have_ipid && c->ipid == p->ipid)
+			score += 4;
+		if (c->have_cksum && c->cksum == p->l4.cksum)
+			score += 2;
+		if (c->ttl != 0 && c->ttl == p->ttl)
+			score += 1;
+		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+			score += 8;
+		/* ties: the earliest probe (chains run latest first) */
+		if (score >= best_score) {
+			best_score = score;
+			best = (long)(i - 1);
+		}
+	}
+	return best;
+}
+
+static struct ht_trace *
+find_trace(const struct ht_matcher *m, const struct ht_addr *src,
+    const struct ht_addr *dst, uint8_t proto, uint32_t ident)
+{
+	struct ht_trace *t = tab_find(m, src, dst, proto, ident);
+
+	if (t == NULL && !is_icmp(proto))
+		t = tab_find(m, src, dst, proto, HT_IDENT_ANY);
+	return t;
+}
+
+int
+ht_probe_final(const struct ht_trace *t, const struct ht_probe *p)
+{
+	switch (p->rkind) {
+	case HT_R_ECHO:
+	case HT_R_TCP:
+		return 1;
+	case HT_R_UNREACH:
+		return 1;	/* port unreachable from dst, or !H !N ... */
+	default:
+		(void)t;
+		return 0;
+	}
+}
+
+int
+ht_trace_hop_answered(const struct ht_trace *t, uint8_t ttl)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->p[i].ttl == ttl && t->p[i].rkind != HT_R_NONE)
+			return 1;
+	return 0;
+}
+
+uint8_t
+ht_trace_last_ttl(const struct ht_trace *t)
+{
+	return t->end_ttl ? t->end_ttl : t->max_ttl;
+}
+
+static void
+record_reply(struct ht_matcher *m, struct ht_trace *t, struct ht_probe *p,
+    const struct ht_pkt *pkt, enum ht_rkind rk, ht_ns ts)
+{
+	p->rkind = (uint8_t)rk;
+	p->t_reply = ts;
+	p->from = pkt->ip.src;
+	p->rttl = pkt->ip.ttl;
+	p->rsize = pkt->ip.len;
+	if (rk == HT_R_TIMEX || rk == HT_R_UNREACH) {
+		p->rcode = pkt->l4.code;
+		p->qttl = pkt->qip.ttl;
+		if (pkt->ext.present &&
+		    (p->ext = malloc(sizeof(*p->ext))) != NULL)
+			*p->ext = pkt->ext;
+	} else if (rk == HT_R_TCP)
+		p->tflags = pkt->l4.tflags;
+	t->nreplies++;
+	m->n_replies++;
+	if (ht_probe_final(t, p) && (t->end_ttl == 0 || p->ttl < t->end_ttl)) {
+		t->end_ttl = p->ttl;
+		t->dest_reached = ht_addr_eq(&p->from, &t->dst);
+	}
+	lru_touch(m, t, ts);
+}
+
+/* Match a reply described by a clue to trace t or the one it replaced. */
+static enum ht_mwhat
+match_reply(struct ht_matcher *m, struct ht_trace *t, const struct clue *c,
+    const struct ht_pkt *pkt, enum ht_rkind rk, ht_ns ts,
+    struct ht_match *res)
+{
+	struct ht_probe *p;
+	long i;
+	int hops;
+
+	for (hops = 0; t != NULL && hops < 2; t = t->pred, hops++) {
+		if ((i = find_probe(m, t, c, ts)) < 0)
+			continue;
+		p = &t->p[i];
+		res->t = t;
+		res->probe = (uint32_t)i;
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED)) {
+			if (p->ndup < 255)
+				p->ndup++;
+			m->n_dups++;
+			return res->what = HT_M_DUP;
+		}
+		record_reply(m, t, p, pkt, rk, ts);
+		return res->what = HT_M_REPLY;
+	}
+	m->n_unmatched++;
+	return HT_M_NONE;
+}
+
+/* Should this probe start a new trace rather than join t? */
+static int
+restarts(const struct ht_matcher *m, const struct ht_trace *t, uint8_t ttl,
+    ht_ns ts)
+{
+	if (ts > t->t_last + m->stale)
+		return 1;
+	return t->n > 0 && ttl <= t->min_ttl && t->max_ttl > t->min_ttl;
+}
+
+static enum ht_mwhat
+match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
+    struct ht_match *res)
+{
+	const struct ht_l4 *l4 = &pkt->l4;
+	uint32_t ident = is_icmp(pkt->ip.proto) ? l4->id : l4->sport;
+	struct ht_trace *t, *old, *any;
+	struct ht_probe *p;
+	uint32_t k, i;
+	long idx;
+
+	if (is_icmp(pkt->ip.proto) && l4->type != HT_ICMP_ECHO &&
+	    l4->type != HT_ICMP6_ECHO)
+		return HT_M_NONE;
+	t = find_trace(m, &pkt->ip.src, &pkt->ip.dst, pkt->ip.proto, ident);
+	if (t != NULL && t->nbucket != 0) {
+		/* Seen before?  Live: our own probe leaving.  Replay: a copy. */
+		k = (is_icmp(t->proto) ? probe_key(t->proto, l4->id, l4->seq) :
+		    probe_key(t->proto, l4->sport, l4->dport)) &
+		    (t->nbucket - 1);
+		for (i = t->bucket[k]; i != 0; i = p->hnext) {
+			p = &t->p[i - 1];
+			if (p->ipid != pkt->ip.id || p->ttl != pkt->ip.ttl ||
+			    memcmp(&p->l4, l4, sizeof(*l4)) != 0)
+				continue;
+			if (p->flags & HT_P_SEEN)
+				return HT_M_NONE;	/* duplicate frame */
+			p->flags |= HT_P_SEEN;
+			p->t_sent = ts;
+			if (i == 1)
+				t->t_first = ts;
+			res->t = t;
+			res->probe = i - 1;
+			return res->what = HT_M_PROBE;
+		}
+	}
+	if (!m->learn)
+		return HT_M_NONE;
+	if (t != NULL && restarts(m, t, pkt->ip.ttl, ts)) {
+		old = t;
+		t = NULL;
+		if (!old->ordered) {
+			trace_close(m, old);	/* frees it */
+			old = NULL;
+		} else
+			trace_close(m, old);
+		if ((t = ht_trace_new(m, &pkt->ip.src, &pkt->ip.dst,
+		    pkt->ip.proto, ident)) == NULL)
+			return HT_M_NONE;
+		if (old != NULL) {
+			t->pred = old;
+			old->succ = t;
+			if (old->ident == HT_IDENT_ANY) {
+				tab_remove(m, t);
+				t->ident = HT_IDENT_ANY;
+				tab_insert(m, t);
+			}
+		}
+	}
+	if (t == NULL && pkt->ip.proto == HT_PROTO_UDP) {
+		/*
+		 * A tracer that opens a socket per probe (Linux traceroute)
+		 * changes the source port each time, while the destination
+		 * port climbs by one: such probes are one trace.
+		 */
+		any = NULL;
+		for (t = m->ltail; t != NULL && any == NULL; t = t->lprev) {
+			if (ts > t->t_last + HT_NS_PER_SEC)
+				break;
+			if (t->proto == HT_PROTO_UDP && t->n > 0 &&
+			    ht_addr_eq(&t->src, &pkt->ip.src) &&
+			    ht_addr_eq(&t->dst, &pkt->ip.dst) &&
+			    t->p[t->n - 1].l4.dport + 1 == l4->dport &&
+			    t->p[t->n - 1].l4.sport != l4->sport)
+				any = t;
+		}
+		t = any;
+		if (t != NULL && t->ident != HT_IDENT_ANY) {
+			tab_remove(m, t);
+			t->ident = HT_IDENT_ANY;
+			tab_insert(m, t);
+		}
+	}
+	if (t == NULL && (t = ht_trace_new(m, &pkt->ip.src, &pkt->ip.dst,
+	    pkt->ip.proto, ident)) == NULL)
+		return HT_M_NONE;
+	if ((idx = ht_trace_add_probe(t, pkt->ip.ttl, pkt->ip.id, l4,
+	    pkt->ip.len, ts)) < 0)
+		return HT_M_NONE;
+	t->p[idx].flags |= HT_P_SEEN;
+	lru_touch(m, t, ts);
+	if (!t->ordered && t->min_ttl != t->max_ttl)
+		order_insert(m, t);
+	m->n_probes++;
+	res->t = t;
+	res->probe = (uint32_t)idx;
+	return res->what = HT_M_PROBE;
+}
+
+enum ht_mwhat
+ht_match_packet(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
+    struct ht_match *res)
+{
+	struct ht_trace *t;
+	struct clue c;
+	enum ht_rkind rk;
+
+	memset(res, 0, sizeof(*res));
+	memset(&c, 0, sizeof(c));
+	switch (pkt->kind) {
+	case HT_PKT_PROBE:
+		return match_probe(m, pkt, ts, res);
+	case HT_PKT_ERROR:
+		/* The error goes back to the probe's source. */
+		if (!ht_addr_eq(&pkt->ip.dst, &pkt->qip.src))
+			return HT_M_NONE;
+		if (pkt->qip.proto == HT_PROTO_ICMP ||
+		    pkt->qip.proto == HT_PROTO_ICMP6) {
+			if (pkt->ql4.have < 8 || (pkt->ql4.type != HT_ICMP_ECHO &&
+			    pkt->ql4.type != HT_ICMP6_ECHO))
+				return HT_M_NONE;
+			c.a = pkt->ql4.id;
+			c.b = pkt->ql4.seq;
+			t = find_trace(m, &pkt->qip.src, &pkt->qip.dst,
+			    pkt->qip.proto, c.a);
+		} else {
+			if (pkt->ql4.have < 4)
+				return HT_M_NONE;
+			c.a = pkt->ql4.sport;
+			c.b = pkt->ql4.dport;
+			t = find_trace(m, &pkt->qip.src, &pkt->qip.dst,
+			    pkt->qip.proto, c.a);
+		}
+		if (t == NULL)
+			return HT_M_NONE;
+		c.have_ipid = pkt->qip.src.af == 4;
+		c.ipid = pkt->qip.id;
+		if (pkt->ql4.have >= 8) {
+			if (pkt->qip.proto == HT_PROTO_TCP) {
+				c.have_tseq = 1;
+				c.tseq = pkt->ql4.tseq;
+			} else {
+				c.have_cksum = 1;
+				c.cksum = pkt->ql4.cksum;
+			}
+		}
+		c.ttl = pkt->qip.ttl;
+		if (pkt->ip.src.af == 4)
+			rk = pkt->l4.type == HT_ICMP_TIMXCEED ? HT_R_TIMEX :
+			    HT_R_UNREACH;
+		else
+			rk = pkt->l4.type == HT_ICMP6_TIMXCEED ? HT_R_TIMEX :
+			    HT_R_UNREACH;
+		return match_reply(m, t, &c, pkt, rk, ts, res);
+	case HT_PKT_ECHOREPLY:
+		c.a = pkt->l4.id;
+		c.b = pkt->l4.seq;
+		t = find_trace(m, &pkt->ip.dst, &pkt->ip.src,
+		    pkt->ip.src.af == 4 ? HT_PROTO_ICMP : HT_PROTO_ICMP6, c.a);
+		if (t == NULL)
+			return HT_M_NONE;
+		return match_reply(m, t, &c, pkt, HT_R_ECHO, ts, res);
+	case HT_PKT_TCPREPLY:
+		c.a = pkt->l4.dport;
+		c.b = pkt->l4.sport;
+		t = find_trace(m, &pkt->ip.dst, &pkt->ip.src, HT_PROTO_TCP,
+		    c.a);
+		if (t == NULL)
+			return HT_M_NONE;
+		if (pkt->l4.tflags & HT_TH_ACK) {
+			c.have_tseq = 1;
+			c.tseq = pkt->l4.tack - 1;
+		}
+		return match_reply(m, t, &c, pkt, HT_R_TCP, ts, res);
+	default:
+		return HT_M_NONE;
+	}
+}
+
+void
+ht_matcher_expire(struct ht_matcher *m, ht_ns now)
+{
+	struct ht_trace *t;
+
+	while ((t = m->lhead) != NULL && t->t_last + m->stale < now)
+		trace_close(m, t);
+}
+
+struct ht_trace *
+ht_matcher_ready(struct ht_matcher *m, int at_eof)
+{
+	struct ht_trace *t = m->ohead;
+
+	if (t == NULL)
+		return NULL;
+	if (at_eof && !t->closed)
+		trace_close(m, t);
+	return t->closed ? t : NULL;
+}
