@@ -7,8 +7,9 @@
  *
  * Probe identity: ICMP identifier = cfg->ident, sequence = seq0 + k;
  * IPv4 ID = sequence.  UDP: source port = ident, destination port =
- * port + k (classic).  TCP: source port = ident, destination port = port,
- * sequence number carries k.
+ * port + k (classic) or port (Paris, the checksum then carries k).  TCP:
+ * source port = ident, destination port = port, sequence number carries k;
+ * its flow never changes, so TCP probes are always Paris-style.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -83,13 +84,25 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 	uint8_t *pl = plen ? pr->payload : NULL;
 	uint8_t proto;
 
+	if (c->paris && plen >= 2) {
+		/*
+		 * Paris: ICMP keeps its checksum constant (the payload's first
+		 * word cancels the sequence number); UDP keeps its ports and
+		 * tells probes apart by the checksum the payload word changes.
+		 */
+		uint16_t w = c->method == HT_METHOD_ICMP ?
+		    (uint16_t)~seq : (uint16_t)(k + 1);
+
+		pr->payload[0] = (uint8_t)(w >> 8);
+		pr->payload[1] = (uint8_t)w;
+	}
 	switch (c->method) {
 	case HT_METHOD_UDP:
 		l4len = LIBNET_UDP_H + plen;
 		proto = IPPROTO_UDP;
 		pr->t_l4 = libnet_build_udp(c->ident,
-		    (uint16_t)(c->port + k), (uint16_t)l4len, 0, pl, plen, l,
-		    pr->t_l4);
+		    (uint16_t)(c->paris ? c->port : c->port + k),
+		    (uint16_t)l4len, 0, pl, plen, l, pr->t_l4);
 		break;
 	case HT_METHOD_TCP:
 		l4len = LIBNET_TCP_H;
