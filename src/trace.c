@@ -515,8 +515,13 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 			if (p->ipid != pkt->ip.id || p->ttl != pkt->ip.ttl ||
 			    memcmp(&p->l4, l4, sizeof(*l4)) != 0)
 				continue;
-			if (p->flags & HT_P_SEEN)
-				return HT_M_NONE;	/* duplicate frame */
+			if (p->flags & HT_P_SEEN) {
+				/* the same frame twice (lo on "any"): drop */
+				if (ts - p->t_sent < HT_NS_PER_SEC / 1000 ||
+				    p->t_sent - ts < HT_NS_PER_SEC / 1000)
+					return HT_M_NONE;
+				continue;	/* a tool sent it again */
+			}
 			p->flags |= HT_P_SEEN;
 			p->t_sent = ts;
 			if (i == 1)
