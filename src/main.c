@@ -24,6 +24,7 @@
 #include "probe.h"
 #include "replay.h"
 #include "resolve.h"
+#include "route.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -361,6 +362,7 @@ run_live(const struct opts *o)
 	struct ht_capture cap;
 	struct ht_prober *pr = NULL;
 	struct ht_outctx out;
+	struct ht_route rt;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -372,10 +374,24 @@ run_live(const struct opts *o)
 		if (cfg.probe.src.af != cfg.probe.dst.af)
 			usage_error("source (-s) %s and destination %s are of "
 			    "different address families", o->src, o->host);
-	} else if (route_source(&cfg.probe.dst, o->dev, &cfg.probe.src,
-	    err) < 0) {
+	}
+	if (ht_route_get(&cfg.probe.dst, o->dev, &rt, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", o->host, err);
 		return EXIT_RUNTIME;
+	}
+	if (o->src == NULL) {
+		if (rt.src.af == cfg.probe.dst.af)
+			cfg.probe.src = rt.src;
+		else if (route_source(&cfg.probe.dst, o->dev, &cfg.probe.src,
+		    err) < 0) {
+			fprintf(stderr, "hoptrace: %s: %s\n", o->host, err);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (rt.ethernet && rt.have_mac) {
+		cfg.probe.link_dev = rt.ifname;
+		memcpy(cfg.probe.link_src, rt.own_mac, 6);
+		memcpy(cfg.probe.link_dst, rt.mac, 6);
 	}
 	cfg.probe.method = o->method;
 	cfg.probe.dev = o->dev;

@@ -27,7 +27,8 @@
 struct ht_prober {
 	libnet_t *l;
 	struct ht_probe_cfg cfg;
-	libnet_ptag_t t_l4, t_ip;
+	int link;		/* Ethernet frames, not raw IP */
+	libnet_ptag_t t_l4, t_ip, t_eth;
 	uint8_t payload[HT_PROBE_MAX];
 };
 
@@ -48,18 +49,27 @@ ht_prober_open(const struct ht_probe_cfg *cfg, char *err, size_t errlen)
 		pr->cfg.payload = sizeof(pr->payload) - 60;
 	for (i = 0; i < pr->cfg.payload; i++)
 		pr->payload[i] = (uint8_t)(0x40 + i % 32);
+	/*
+	 * Ethernet frames to the next hop's MAC (from the neighbour table)
+	 * start in about a millisecond; libnet 1.1.6's raw IP sockets spend
+	 * ~9 ms growing their send buffer.  Raw IP is the fallback.
+	 */
+	pr->link = !cfg->dry && cfg->link_dev != NULL;
 	if (cfg->dry)
 		inj = LIBNET_NONE;
+	else if (pr->link)
+		inj = LIBNET_LINK;
 	else
 		inj = cfg->dst.af == 6 ? LIBNET_RAW6 : LIBNET_RAW4;
 	ebuf[0] = '\0';
-	if ((pr->l = libnet_init(inj, cfg->dev, ebuf)) == NULL) {
+	if ((pr->l = libnet_init(inj, pr->link ? cfg->link_dev : cfg->dev,
+	    ebuf)) == NULL) {
 		snprintf(err, errlen, "cannot open raw socket: %s",
 		    ebuf[0] ? ebuf : "unknown libnet error");
 		free(pr);
 		return NULL;
 	}
-	if (!cfg->dry && cfg->dev != NULL && cfg->dst.af == 4) {
+	if (!cfg->dry && !pr->link && cfg->dev != NULL && cfg->dst.af == 4) {
 		/* libnet 1.1.6 RAW4 ignores the device: bind it ourselves. */
 		if (setsockopt(libnet_getfd(pr->l), SOL_SOCKET,
 		    SO_BINDTODEVICE, cfg->dev, (socklen_t)strlen(cfg->dev) + 1)
@@ -143,7 +153,16 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 		pr->t_ip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + l4len),
 		    0, seq, 0, ttl, proto, 0, s4, d4, NULL, 0, l, pr->t_ip);
 	}
-	return pr->t_ip == -1 ? -1 : 0;
+	if (pr->t_ip == -1)
+		return -1;
+	if (pr->link) {
+		pr->t_eth = libnet_build_ethernet(c->link_dst, c->link_src,
+		    c->dst.af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP, NULL, 0, l,
+		    pr->t_eth);
+		if (pr->t_eth == -1)
+			return -1;
+	}
+	return 0;
 }
 
 int
@@ -152,7 +171,7 @@ ht_prober_send(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *buf,
 {
 	uint8_t *pkt = NULL;
 	uint32_t len = 0;
-	int n;
+	int n, ok = 1;
 
 	if (build(pr, k, ttl) < 0 ||
 	    libnet_pblock_coalesce(pr->l, &pkt, &len) < 0) {
@@ -160,18 +179,28 @@ ht_prober_send(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *buf,
 		    libnet_geterror(pr->l));
 		return -1;
 	}
+	if (pr->link) {
+		n = libnet_write_link(pr->l, pkt, len);
+		ok = n == (int)len;
+		/* the caller gets the IP packet, without the Ethernet header */
+		len = len > LIBNET_ETH_H ? len - LIBNET_ETH_H : 0;
+		if (len <= buflen)
+			memcpy(buf, pkt + LIBNET_ETH_H, len);
+	} else if (len <= buflen)
+		memcpy(buf, pkt, len);
+	libnet_adv_free_packet(pr->l, pkt);
 	if (len > buflen) {
-		libnet_adv_free_packet(pr->l, pkt);
 		snprintf(err, errlen, "probe too large");
 		return -1;
 	}
-	memcpy(buf, pkt, len);
-	libnet_adv_free_packet(pr->l, pkt);
 	if (pr->cfg.dry)
 		return (int)len;
-	n = pr->cfg.dst.af == 6 ? libnet_write_raw_ipv6(pr->l, buf, len) :
-	    libnet_write_raw_ipv4(pr->l, buf, len);
-	if (n != (int)len) {
+	if (!pr->link) {
+		n = pr->cfg.dst.af == 6 ? libnet_write_raw_ipv6(pr->l, buf,
+		    len) : libnet_write_raw_ipv4(pr->l, buf, len);
+		ok = n == (int)len;
+	}
+	if (!ok) {
 		snprintf(err, errlen, "cannot send probe: %s",
 		    libnet_geterror(pr->l));
 		return -1;

@@ -22,6 +22,9 @@ struct ht_probe_cfg {
 	int paris;
 	uint16_t payload;	/* bytes after the transport header */
 	int dry;		/* LIBNET_NONE: build only, never send */
+	/* Ethernet injection (LIBNET_LINK) when all three are set: */
+	const char *link_dev;
+	uint8_t link_src[6], link_dst[6];
 };
 
 /* Open the injection handle (privileged).  NULL and err on failure. */
