@@ -73,20 +73,27 @@ hex_parse(const char *s, uint8_t *out, size_t cap)
  * (size_t)-1 if any part is malformed or the whole does not fit.
  */
 static inline size_t
-hex_join(uint8_t *out, size_t cap, ...)
+hex_vjoin(uint8_t *out, size_t cap, va_list ap)
 {
-	va_list ap;
 	const char *s;
 	size_t n = 0, k;
 
-	va_start(ap, cap);
 	while ((s = va_arg(ap, const char *)) != NULL) {
-		if ((k = hex_parse(s, out + n, cap - n)) == (size_t)-1) {
-			n = (size_t)-1;
-			break;
-		}
+		if ((k = hex_parse(s, out + n, cap - n)) == (size_t)-1)
+			return (size_t)-1;
 		n += k;
 	}
+	return n;
+}
+
+static inline size_t
+hex_join(uint8_t *out, size_t cap, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, cap);
+	n = hex_vjoin(out, cap, ap);
 	va_end(ap);
 	return n;
 }

@@ -38,8 +38,8 @@ trap 'exit 143' TERM
 
 HOPS=8
 ht_net_up "$N" --hops "$HOPS" || {
-	echo "FAIL: ht_net_up $N --hops $HOPS"
-	exit 1
+	echo "ERROR: ht_net_up $N --hops $HOPS failed"
+	exit 99
 }
 
 failures=0
@@ -141,15 +141,14 @@ chain() {
 	done
 }
 
-# check_json AF SOURCE TARGET T0 T1 : the last run's stdout is one RIPE
-# Atlas traceroute object: the required fields, then HOPS hops of 3 replies
-# each, every reply from that hop's address with a numeric rtt.
+# check_json DESC AF SOURCE TARGET T0 T1 HOP... : the last run exited 0
+# with empty stderr, and its stdout is one RIPE Atlas traceroute object: the
+# required fields, then one hop per HOP (hop 1 first) with 3 probes each;
+# HOP is the address every reply comes from (with a numeric rtt), or "*"
+# for three {"x":"*"}.
 check_json() {
-	local af=$1 k out
-	local -a addrs=()
-	for ((k = 1; k <= HOPS; k++)); do
-		addrs+=("$(ht_hop_addr"$af" "$k")")
-	done
+	local desc=$1 af=$2 out
+	shift 2
 	checks=$((checks + 1))
 	out=$(
 		python3 -c '
@@ -207,14 +206,17 @@ for i, h in enumerate(res[:len(addrs)]):
         err.append("hop %d: result is %r, expected 3 replies" % (i + 1, r))
         continue
     for j, p in enumerate(r):
-        if not isinstance(p, dict) or p.get("from") != addrs[i]:
+        if addrs[i] == "*":
+            if p != {"x": "*"}:
+                err.append("hop %d reply %d: %r, expected {\"x\": \"*\"}" % (i + 1, j + 1, p))
+        elif not isinstance(p, dict) or p.get("from") != addrs[i]:
             err.append("hop %d reply %d: %r, expected from %r" % (i + 1, j + 1, p, addrs[i]))
         elif not isnum(p.get("rtt")) or p["rtt"] < 0:
             err.append("hop %d reply %d: rtt %r is not a number >= 0" % (i + 1, j + 1, p.get("rtt")))
 for e in err:
     print(e)
 sys.exit(1 if err else 0)
-' "$tmp/out" "$af" "$2" "$3" "$4" "$5" "${addrs[@]}" 2>&1
+' "$tmp/out" "$af" "$@" 2>&1
 	) && [ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && return 0
 	local -a probs=()
 	[ "$rc" = 0 ] || probs+=("exit status $rc, expected 0")
@@ -222,7 +224,7 @@ sys.exit(1 if err else 0)
 	if [ -n "$out" ]; then
 		mapfile -t -O "${#probs[@]}" probs <<<"$out"
 	fi
-	report "JSON (-j), IPv$af" "${probs[@]}"
+	report "$desc" "${probs[@]}"
 	return 1
 }
 
@@ -280,7 +282,8 @@ for af in 4 6; do
 	t0=$(date +%s)
 	run -n -j "$T"
 	t1=$(date +%s)
-	check_json "$af" "$S" "$T" "$t0" "$t1"
+	mapfile -t hops < <(for ((k = 1; k <= HOPS; k++)); do ht_hop_addr"$af" "$k"; done)
+	check_json "IPv$af -n -j: JSON, $HOPS hops" "$af" "$S" "$T" "$t0" "$t1" "${hops[@]}"
 
 	# names on, no name server answering: still every address, and no hang
 	last_cmd="ip netns exec ${N}s hoptrace $T (resolver: nameserver 10.77.0.99, hosts: files dns)"

@@ -1,0 +1,455 @@
+#!/bin/bash
+# bench/live.sh - time hoptrace against its peers on the namespace network.
+#
+#   bench/live.sh [BUILD_DIR]        (as root; BUILD_DIR holds ./hoptrace, default .)
+#
+# A benchmark, not a test: it reports figures and never fails on them.  It
+# builds tests/netns.sh chains (source, 7 routers, target: 8 hops), gives
+# every router and the target a real latency with bench/nfq-delay (NFQUEUE;
+# see bench/netns-delay.sh), and times, in the same run, alternating tool by
+# tool (the order rotates every round), BENCH_RUNS runs of each of
+#   hoptrace, traceroute -I, tcptraceroute, scamper (icmp-paris), mtr -r -c 1
+# on four cases:
+#   answer  8 hops, 2 ms per router, every hop answers   (tool defaults)
+#   silent  the same, hop 3 sends no ICMP errors           (tool defaults)
+#   nolat   8 hops, no added latency: start-up and pacing  (tool defaults)
+#   deaf    8 hops, 2 ms per router, the target drops every probe;
+#           every tool waits 1 s and stops at 30 hops where it has options
+# Every command runs inside the source namespace (ht_net_exec), timed there
+# by bash's $EPOCHREALTIME around fork, exec and wait (the same cost for all
+# tools).  One warm-up run per tool and case is not counted (none in deaf,
+# where the runs are long and nothing is left to warm).
+#
+# It prints and writes the medians, the ratio hoptrace/peer, whether every
+# run of every tool found the same hops as the topology says
+# (tests/netns.sh ht_hop_addr4), into BENCHMARKS.md between the markers
+# <!-- live-bench:begin --> and <!-- live-bench:end --> (appended when
+# absent; the rest of the file is kept).
+#
+# Environment:
+#   HOPTRACE      hoptrace binary [BUILD_DIR/hoptrace]
+#   BENCH_RUNS    timed runs per tool and case, 5..100 [5]
+#   BENCH_CASES   cases to run, from "answer silent nolat deaf" [all]
+#   BENCH_OUT     markdown file to update [BENCHMARKS.md next to bench/];
+#                 "-" or empty: print only
+#   BENCH_KEEP    directory to keep every tool's output in [a temporary one,
+#                 removed at exit]
+#   NFQ_DELAY     nfq-delay binary [compiled into BUILD_DIR:
+#                 cc -O2 -o BUILD_DIR/nfq-delay bench/nfq-delay.c -lnetfilter_queue]
+# Takes about 12 minutes with 5 runs (tcptraceroute on the deaf target
+# alone waits 3 x 23 hops x 1 s per run).
+
+set -u
+export LC_ALL=C
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(dirname "$BENCH")
+BUILD=${1:-.}
+if [ $# -gt 1 ] || [ "${1-}" = -h ] || [ "${1-}" = --help ]; then
+	sed -n '2,/^$/s/^# \{0,1\}//p' "$0"
+	exit 2
+fi
+BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || {
+	echo "live.sh: no such build directory: $1" >&2
+	exit 2
+}
+HOPTRACE=${HOPTRACE:-$BUILD/hoptrace}
+RUNS=${BENCH_RUNS:-5}
+CASES=${BENCH_CASES:-answer silent nolat deaf}
+OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
+HOPS=8
+DELAY=2
+SILENT=3
+
+if ! [[ $RUNS =~ ^[0-9]+$ ]] || [ "$RUNS" -lt 5 ] || [ "$RUNS" -gt 100 ]; then
+	echo "live.sh: BENCH_RUNS must be 5..100 (got $RUNS)" >&2
+	exit 2
+fi
+for c in $CASES; do
+	case $c in
+	answer | silent | nolat | deaf) ;;
+	*)
+		echo "live.sh: unknown case '$c' (answer silent nolat deaf)" >&2
+		exit 2
+		;;
+	esac
+done
+if [ ! -x "$HOPTRACE" ]; then
+	echo "live.sh: $HOPTRACE not found: build it first (make hoptrace) or set HOPTRACE" >&2
+	exit 2
+fi
+HOPTRACE=$(cd "$(dirname "$HOPTRACE")" && pwd)/$(basename "$HOPTRACE")
+
+# shellcheck source=../tests/netns.sh
+. "$TOP/tests/netns.sh"
+# shellcheck source=netns-delay.sh
+. "$BENCH/netns-delay.sh"
+
+ht_net_need_root nft iptables ip6tables
+HT_BENCH_BUILD=$BUILD ht_delay_build >/dev/null || exit 1
+
+# peers: label, binary; a missing one is left out (and said so)
+declare -a TOOLS=(hoptrace)
+declare -A MISSING=()
+for t in traceroute:traceroute tcptraceroute:tcptraceroute scamper:scamper mtr:mtr; do
+	if command -v "${t#*:}" >/dev/null 2>&1; then
+		TOOLS+=("${t%%:*}")
+	else
+		MISSING[${t%%:*}]=1
+		echo "live.sh: ${t#*:} not installed: left out" >&2
+	fi
+done
+
+# ---- state and cleanup ---------------------------------------------------
+NET=""
+RUNNER_PID=""
+if [ -n "${BENCH_KEEP-}" ]; then
+	WORK=$BENCH_KEEP
+	mkdir -p "$WORK" || exit 1
+else
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/hoptrace-live.XXXXXX") || exit 1
+fi
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+	if [ -n "$RUNNER_PID" ]; then
+		kill -TERM "$RUNNER_PID" 2>/dev/null
+		wait "$RUNNER_PID" 2>/dev/null
+	fi
+	if [ -n "$NET" ]; then
+		ht_delay_stop "$NET"
+		ht_net_down "$NET"
+	fi
+	[ -z "${BENCH_KEEP-}" ] && rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+# ---- the runner, inside the source namespace ------------------------------
+# $1 command file (lines "label shell-words..."), $2 output dir, $3 runs,
+# $4 warm-up runs.  Appends "label tag status start end" to $2/times.
+# shellcheck disable=SC2016
+RUNNER='
+export LC_ALL=C
+cmdfile=$1 out=$2 runs=$3 warm=$4
+mapfile -t lines <"$cmdfile"
+T=${#lines[@]}
+pid=""
+trap "[ -n \"\$pid\" ] && kill -TERM \"\$pid\" 2>/dev/null; exit 143" TERM INT
+one() { # index tag
+	local line=${lines[$1]} lab st s e
+	local -a c
+	lab=${line%% *}
+	eval "c=(${line#* })"
+	s=$EPOCHREALTIME
+	"${c[@]}" >"$out/$lab.$2.out" 2>"$out/$lab.$2.err" </dev/null &
+	pid=$!
+	wait "$pid"
+	st=$?
+	e=$EPOCHREALTIME
+	pid=""
+	printf "%s %s %s %s %s\n" "$lab" "$2" "$st" "$s" "$e" >>"$out/times"
+}
+for ((w = 1; w <= warm; w++)); do
+	for ((i = 0; i < T; i++)); do one "$i" "w$w"; done
+done
+for ((r = 1; r <= runs; r++)); do
+	for ((j = 0; j < T; j++)); do one "$(((j + r) % T))" "r$r"; done
+done
+'
+
+# ---- commands per case ----------------------------------------------------
+# _cmds CASE TARGET: print "label command..." lines (shell words)
+_cmds() {
+	local case=$1 a=$2 ht
+	ht=$(printf '%q' "$HOPTRACE")
+	if [ "$case" = deaf ]; then
+		printf 'hoptrace %s -n -W 1 -m 30 %s\n' "$ht" "$a"
+		printf 'traceroute traceroute -I -n -w 1 -m 30 %s\n' "$a"
+		printf 'tcptraceroute tcptraceroute -n -w 1 -m 30 %s\n' "$a"
+		printf "scamper scamper -O text -c 'trace -P icmp-paris -w 1 -m 30' -i %s\n" "$a"
+		printf 'mtr mtr -r -n -c 1 -G 1 -m 30 %s\n' "$a"
+	else
+		printf 'hoptrace %s -n %s\n' "$ht" "$a"
+		printf 'traceroute traceroute -I -n %s\n' "$a"
+		printf 'tcptraceroute tcptraceroute -n %s\n' "$a"
+		printf "scamper scamper -O text -c 'trace -P icmp-paris' -i %s\n" "$a"
+		printf 'mtr mtr -r -n -c 1 %s\n' "$a"
+	fi | while IFS= read -r line; do
+		[ -z "${MISSING[${line%% *}]-}" ] && printf '%s\n' "$line"
+	done
+}
+
+# ---- hops in a tool's output ----------------------------------------------
+# _hops LABEL FILE: "1:addr 2:addr 3:* ..." up to the last hop that answered;
+# several addresses at one hop are joined with "/", a hop not printed is "-".
+_hops() {
+	awk -v tool="$1" '
+	function isaddr(s) { return s ~ /^\(?[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+\)?$/ }
+	function add(h, s) {
+		gsub(/[()]/, "", s)
+		if (!((h, s) in seen)) {
+			seen[h, s] = 1
+			addrs[h] = (h in addrs) ? addrs[h] "/" s : s
+		}
+		if (h > last) last = h
+	}
+	{
+		if (tool == "mtr") {
+			if ($1 ~ /^[0-9]+\.\|--$/) {
+				hop = $1 + 0
+				printed[hop] = 1
+				if (isaddr($2)) add(hop, $2)
+			} else if ($0 ~ /\|--/ && hop > 0) {
+				for (i = 1; i <= NF; i++) if (isaddr($i)) add(hop, $i)
+			}
+			next
+		}
+		if ($1 ~ /^[0-9]+$/) {
+			hop = $1 + 0
+			printed[hop] = 1
+			for (i = 2; i <= NF; i++) if (isaddr($i)) add(hop, $i)
+		}
+	}
+	END {
+		out = ""
+		for (h = 1; h <= last; h++)
+			out = out (h > 1 ? " " : "") h ":" ((h in addrs) ? addrs[h] : ((h in printed) ? "*" : "-"))
+		print out
+	}' "$2"
+}
+
+# _expected CASE: the hops the topology answers from
+_expected() {
+	local case=$1 k last=$HOPS out=""
+	[ "$case" = deaf ] && last=$((HOPS - 1))
+	for ((k = 1; k <= last; k++)); do
+		if [ "$case" = silent ] && [ "$k" = "$SILENT" ]; then
+			out+="$k:* "
+		else
+			out+="$k:$(ht_hop_addr4 "$k") "
+		fi
+	done
+	printf '%s\n' "${out% }"
+}
+
+# ---- one case ---------------------------------------------------------------
+# _run_case CASE: network up, delay, runner, network down
+_run_case() {
+	local case=$1 opts=(--hops "$HOPS") warm=1 dir=$WORK/$1
+	case $case in
+	silent) opts+=(--silent "$SILENT") ;;
+	deaf)
+		opts+=(--deaf)
+		warm=0
+		;;
+	esac
+	mkdir -p "$dir"
+	NET=hbl$$${case:0:1}
+	echo "live.sh: case $case: building ${opts[*]} as $NET" >&2
+	ht_net_up "$NET" "${opts[@]}" || return 1
+	if [ "$case" != nolat ]; then
+		ht_delay_start "$NET" "$DELAY" || return 1
+	fi
+	_cmds "$case" "$HT_TARGET4" >"$dir/commands"
+	_expected "$case" >"$dir/expected"
+	# the runner ends by itself (every tool stops at 30 hops and its waits);
+	# timeout bounds it anyway
+	timeout -s TERM 1800 ip netns exec "${NET}s" bash -c "$RUNNER" runner \
+		"$dir/commands" "$dir" "$RUNS" "$warm" &
+	RUNNER_PID=$!
+	wait "$RUNNER_PID"
+	RUNNER_PID=""
+	ht_delay_stop "$NET"
+	ht_net_down "$NET"
+	NET=""
+}
+
+# ---- figures ----------------------------------------------------------------
+# _median LABEL DIR: median wall time in ms of the timed runs
+_median() {
+	awk -v l="$1" '$1 == l && $2 ~ /^r/ { printf "%.3f\n", ($5 - $4) * 1000 }' "$2/times" |
+		sort -n | awk '{ v[NR] = $1 } END {
+			if (NR == 0) { print "nan"; exit }
+			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+_fmt_ms() {
+	awk -v v="$1" 'BEGIN {
+		if (v == "nan") print "-"
+		else if (v >= 10000) printf "%.1f s\n", v / 1000
+		else if (v >= 100) printf "%.0f ms\n", v
+		else printf "%.1f ms\n", v }'
+}
+
+_ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "nan" || b == "nan" || b == 0) print "-"; else printf "%.2fx\n", a / b }'
+}
+
+_case_title() {
+	case $1 in
+	answer) echo "$HOPS hops, $DELAY ms per router, every hop answers" ;;
+	silent) echo "$HOPS hops, $DELAY ms per router, hop $SILENT silent" ;;
+	nolat) echo "$HOPS hops, no added latency" ;;
+	deaf) echo "$HOPS hops, $DELAY ms per router, deaf target (1 s wait, 30 hops max)" ;;
+	esac
+}
+
+_tool_title() {
+	case $1 in
+	hoptrace) echo "hoptrace" ;;
+	traceroute) echo "traceroute -I" ;;
+	tcptraceroute) echo "tcptraceroute" ;;
+	scamper) echo "scamper icmp-paris" ;;
+	mtr) echo "mtr -r -c 1" ;;
+	esac
+}
+
+# destination RTT: median over traceroute's timed runs of its first RTT at
+# the last hop (the physical limit of an every-hop-answers trace)
+_dest_rtt() {
+	local dir=$1 f
+	for f in "$dir"/traceroute.r*.out; do
+		[ -e "$f" ] || continue
+		awk -v n="$HOPS" '$1 == n { for (i = 2; i < NF; i++) if ($(i + 1) == "ms") { print $i; exit } }' "$f"
+	done | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f ms\n", v[int((NR + 1) / 2)] }'
+}
+
+# ---- main -------------------------------------------------------------------
+START=$(date -u '+%Y-%m-%d %H:%M UTC')
+for c in $CASES; do
+	if ! _run_case "$c"; then
+		echo "live.sh: case $c failed to set up" >&2
+		exit 1
+	fi
+done
+
+# table, hop check, anomalies
+{
+	printf '| case |'
+	for t in "${TOOLS[@]}"; do printf ' %s |' "$(_tool_title "$t")"; done
+	printf ' hops |\n|---|'
+	for t in "${TOOLS[@]}"; do printf -- '---:|'; done
+	printf -- '---|\n'
+} >"$WORK/table"
+: >"$WORK/anomalies"
+: >"$WORK/targets"
+for c in $CASES; do
+	dir=$WORK/$c
+	exp=$(<"$dir/expected")
+	declare -A med=()
+	for t in "${TOOLS[@]}"; do med[$t]=$(_median "$t" "$dir"); done
+	row="| $(_case_title "$c")"
+	rtt=$(_dest_rtt "$dir")
+	[ "$c" = answer ] || [ "$c" = nolat ] && [ -n "$rtt" ] && row+=" (destination RTT $rtt)"
+	row+=" |"
+	for t in "${TOOLS[@]}"; do
+		if [ "$t" = hoptrace ]; then
+			row+=" **$(_fmt_ms "${med[$t]}")** |"
+		else
+			row+=" $(_fmt_ms "${med[$t]}") ($(_ratio "${med[hoptrace]}" "${med[$t]}")) |"
+		fi
+	done
+	bad=""
+	for t in "${TOOLS[@]}"; do
+		nbad=0
+		nrun=0
+		for f in "$dir/$t".r*.out "$dir/$t".w*.out; do
+			[ -e "$f" ] || continue
+			nrun=$((nrun + 1))
+			got=$(_hops "$t" "$f")
+			if [ "$got" != "$exp" ]; then
+				nbad=$((nbad + 1))
+				# shellcheck disable=SC2016  # markdown backquotes
+				printf -- '- %s, %s, run %s: hops `%s`, expected `%s`\n' "$c" "$(_tool_title "$t")" \
+					"$(basename "$f" .out | sed 's/.*\.//')" "$got" "$exp" >>"$WORK/anomalies"
+			fi
+		done
+		[ "$nbad" -gt 0 ] && bad+="$(_tool_title "$t") differs in $nbad/$nrun; "
+		# exit status other than 0
+		awk -v l="$t" -v c="$c" -v tt="$(_tool_title "$t")" \
+			'$1 == l && $3 != 0 { printf "- %s, %s, run %s: exit status %s\n", c, tt, $2, $3 }' \
+			"$dir/times" >>"$WORK/anomalies"
+	done
+	if [ -z "$bad" ]; then
+		row+=" same in every run |"
+	else
+		row+=" ${bad%; } |"
+	fi
+	printf '%s\n' "$row" >>"$WORK/table"
+	# issue 6's targets, as figures (not a verdict on the build)
+	tr=${med[traceroute]-nan}
+	case $c in
+	answer) printf -- '- %s: hoptrace/traceroute -I = %s (target at most 0.80x)\n' "$c" "$(_ratio "${med[hoptrace]}" "$tr")" ;;
+	silent) printf -- '- %s: hoptrace/traceroute -I = %s (target at most 1.00x)\n' "$c" "$(_ratio "${med[hoptrace]}" "$tr")" ;;
+	nolat) printf -- '- %s: hoptrace/traceroute -I = %s (target at most 1.50x)\n' "$c" "$(_ratio "${med[hoptrace]}" "$tr")" ;;
+	deaf) printf -- '- %s: hoptrace %s with -W 1 (target at most 1.5 s)\n' "$c" "$(_fmt_ms "${med[hoptrace]}")" ;;
+	esac >>"$WORK/targets"
+	unset med
+done
+
+# ---- the markdown section ---------------------------------------------------
+REV=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
+CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+{
+	echo '<!-- live-bench:begin -->'
+	echo '## Live traces on the namespace network (bench/live.sh)'
+	echo
+	echo "Run $START by \`bench/live.sh\` on a machine with $(nproc) CPUs${CPU:+ ($CPU)}, Linux $(uname -r);"
+	echo "$("$HOPTRACE" -V 2>/dev/null | head -1) built from a tree at $REV."
+	echo "Median wall time of $RUNS runs per tool and case, run alternately in one session (the order"
+	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
+	echo "timed inside the source namespace around fork, exec and wait. In brackets: hoptrace's"
+	echo "median divided by the peer's (below 1: hoptrace is faster)."
+	echo
+	echo "Network: tests/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
+	echo "Latency: bench/nfq-delay holds every packet that a router forwards or sends, and every"
+	echo "packet the target sends, $DELAY ms (NFQUEUE on FORWARD and OUTPUT, bench/netns-delay.sh),"
+	echo "so hop k answers in about (2k-1) x $DELAY ms. The source adds none."
+	echo
+	cat "$WORK/table"
+	echo
+	echo "Issue 6 targets, from these medians:"
+	echo
+	cat "$WORK/targets"
+	echo
+	if [ -s "$WORK/anomalies" ]; then
+		echo "Anomalies (hops other than the topology's, non-zero exit):"
+		echo
+		cat "$WORK/anomalies"
+	else
+		echo "Every run of every tool found exactly the topology's hops (tests/netns.sh ht_hop_addr4) and exited 0."
+	fi
+	echo
+	echo "Commands (\`hoptrace\`: the binary under test; the peers: Debian 12 packages):"
+	echo
+	echo '```'
+	for c in $CASES; do
+		echo "# $c: $(_case_title "$c")"
+		sed "s|^[a-z]* ||; s|$(printf '%q' "$HOPTRACE")|hoptrace|" "$WORK/$c/commands"
+	done
+	echo '```'
+	echo '<!-- live-bench:end -->'
+} >"$WORK/section.md"
+
+cat "$WORK/section.md"
+for t in "${!MISSING[@]}"; do echo "live.sh: $t was not installed: left out" >&2; done
+
+if [ -n "$OUT" ] && [ "$OUT" != - ]; then
+	tmp=$OUT.live.$$
+	if [ -f "$OUT" ] && grep -q '^<!-- live-bench:begin -->$' "$OUT" &&
+		grep -q '^<!-- live-bench:end -->$' "$OUT"; then
+		awk -v sec="$WORK/section.md" '
+			/^<!-- live-bench:begin -->$/ { while ((getline l < sec) > 0) print l; skip = 1; next }
+			/^<!-- live-bench:end -->$/ { skip = 0; next }
+			!skip { print }' "$OUT" >"$tmp"
+	else
+		{
+			[ -f "$OUT" ] && cat "$OUT"
+			[ -s "$OUT" ] && echo
+			cat "$WORK/section.md"
+		} >"$tmp"
+	fi
+	mv "$tmp" "$OUT" && echo "live.sh: wrote the table into $OUT" >&2
+fi
+exit 0

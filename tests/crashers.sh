@@ -1,0 +1,67 @@
+#!/bin/sh
+# tests/crashers.sh - every input the fuzzers (fuzz/) ever crashed on stays
+# a regression test: each capture in tests/crashers/ is replayed with
+# `hoptrace -n -r FILE` (text, then --json), which must end normally: exit
+# status 0 or 1 (a one-line error), never a signal (128 and above), and at
+# most one line on stderr (a sanitizer report is many).
+#
+# Environment: HOPTRACE = the binary; srcdir = the tests directory, as
+# from automake.  Exit 0 pass, 1 fail, 77 skip (no crashers), 99 hard
+# error.
+
+set -u
+
+srcdir=${srcdir:-$(dirname "$0")}
+
+if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
+	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
+	exit 99
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/htcrash.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A sanitizer build must not turn a report into exit status 1.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=134
+UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=134
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+n=0
+fail=0
+for f in "$srcdir"/crashers/*; do
+	[ -f "$f" ] || continue
+	for mode in text json; do
+		n=$((n + 1))
+		if [ $mode = json ]; then
+			set -- -n --json -r "$f"
+		else
+			set -- -n -r "$f"
+		fi
+		# a hang is a failure too
+		if command -v timeout >/dev/null 2>&1; then
+			timeout 60 "$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err"
+		else
+			"$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err"
+		fi
+		rc=$?
+		lines=$(wc -l <"$tmp/err")
+		if [ $rc -gt 1 ] || [ "$lines" -gt 1 ]; then
+			printf 'FAIL: %s (%s): exit %d, %d lines on stderr\n' \
+			    "$(basename "$f")" $mode $rc "$lines"
+			head -20 "$tmp/err"
+			fail=$((fail + 1))
+		else
+			printf 'ok: %s (%s): exit %d\n' "$(basename "$f")" \
+			    $mode $rc
+		fi
+	done
+done
+
+if [ $n -eq 0 ]; then
+	echo "SKIP: no files in $srcdir/crashers"
+	exit 77
+fi
+printf '%d of %d runs failed\n' $fail $n
+[ $fail -eq 0 ]
