@@ -28,7 +28,7 @@
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
-#define NAME_BUDGET_MS	1000
+#define NAME_BUDGET_MS	800
 
 /* Everything the command line decides. */
 struct opts {
@@ -342,8 +342,8 @@ run_replay(const struct opts *o)
 	}
 	ht_capture_close(&cap);
 	if (st.truncated)
-		fprintf(stderr, "hoptrace: warning: %s: capture cut short "
-		    "after %llu packets (%s)\n",
+		fprintf(stderr, "hoptrace: warning: %s: capture damaged or "
+		    "cut short after %llu packets: %s\n",
 		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile,
 		    (unsigned long long)st.packets, st.warning);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
