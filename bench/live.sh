@@ -34,6 +34,7 @@
 #                 "-" or empty: print only
 #   BENCH_KEEP    directory to keep every tool's output in [a temporary one,
 #                 removed at exit]
+#   BENCH_REUSE   set: run nothing, report again on BENCH_KEEP's outputs
 #   NFQ_DELAY     nfq-delay binary [compiled into BUILD_DIR:
 #                 cc -O2 -o BUILD_DIR/nfq-delay bench/nfq-delay.c -lnetfilter_queue]
 # Takes about 12 minutes with 5 runs (tcptraceroute on the deaf target
@@ -50,7 +51,7 @@ if [ $# -gt 1 ] || [ "${1-}" = -h ] || [ "${1-}" = --help ]; then
 	exit 2
 fi
 BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || {
-	echo "live.sh: no such build directory: $1" >&2
+	echo "live.sh: no such build directory: ${1-.}" >&2
 	exit 2
 }
 HOPTRACE=${HOPTRACE:-$BUILD/hoptrace}
@@ -163,6 +164,7 @@ done
 _cmds() {
 	local case=$1 a=$2 ht
 	ht=$(printf '%q' "$HOPTRACE")
+	{
 	if [ "$case" = deaf ]; then
 		printf 'hoptrace %s -n -W 1 -m 30 %s\n' "$ht" "$a"
 		printf 'traceroute traceroute -I -n -w 1 -m 30 %s\n' "$a"
@@ -175,7 +177,10 @@ _cmds() {
 		printf 'tcptraceroute tcptraceroute -n %s\n' "$a"
 		printf "scamper scamper -O text -c 'trace -P icmp-paris' -i %s\n" "$a"
 		printf 'mtr mtr -r -n -c 1 %s\n' "$a"
-	fi | while IFS= read -r line; do
+	fi
+	# the cost of fork, exec and wait alone, under the same load
+	printf 'floor /bin/true\n'
+	} | while IFS= read -r line; do
 		[ -z "${MISSING[${line%% *}]-}" ] && printf '%s\n' "$line"
 	done
 }
@@ -190,7 +195,10 @@ _hops() {
 		gsub(/[()]/, "", s)
 		if (!((h, s) in seen)) {
 			seen[h, s] = 1
-			addrs[h] = (h in addrs) ? addrs[h] "/" s : s
+			if (naddr[h]++)
+				addrs[h] = addrs[h] "/" s
+			else
+				addrs[h] = s
 		}
 		if (h > last) last = h
 	}
@@ -214,7 +222,7 @@ _hops() {
 	END {
 		out = ""
 		for (h = 1; h <= last; h++)
-			out = out (h > 1 ? " " : "") h ":" ((h in addrs) ? addrs[h] : ((h in printed) ? "*" : "-"))
+			out = out (h > 1 ? " " : "") h ":" (naddr[h] ? addrs[h] : (printed[h] ? "*" : "-"))
 		print out
 	}' "$2"
 }
@@ -277,7 +285,7 @@ _median() {
 _fmt_ms() {
 	awk -v v="$1" 'BEGIN {
 		if (v == "nan") print "-"
-		else if (v >= 10000) printf "%.1f s\n", v / 1000
+		else if (v >= 1000) printf "%.2f s\n", v / 1000
 		else if (v >= 100) printf "%.0f ms\n", v
 		else printf "%.1f ms\n", v }'
 }
@@ -312,27 +320,38 @@ _dest_rtt() {
 	for f in "$dir"/traceroute.r*.out; do
 		[ -e "$f" ] || continue
 		awk -v n="$HOPS" '$1 == n { for (i = 2; i < NF; i++) if ($(i + 1) == "ms") { print $i; exit } }' "$f"
-	done | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.1f ms\n", v[int((NR + 1) / 2)] }'
+	done | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%.*f ms\n", v[int((NR + 1) / 2)] < 1 ? 3 : 1, v[int((NR + 1) / 2)] }'
 }
 
 # ---- main -------------------------------------------------------------------
 START=$(date -u '+%Y-%m-%d %H:%M UTC')
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for c in $CASES; do
-	if ! _run_case "$c"; then
+	if [ -n "${BENCH_REUSE-}" ]; then
+		# report again on the outputs kept by an earlier run
+		if [ -z "${BENCH_KEEP-}" ] || [ ! -s "$WORK/$c/times" ]; then
+			echo "live.sh: BENCH_REUSE needs BENCH_KEEP with the outputs of case $c" >&2
+			exit 2
+		fi
+		START=$(date -u -r "$WORK/$c/times" '+%Y-%m-%d %H:%M UTC')
+	elif ! _run_case "$c"; then
 		echo "live.sh: case $c failed to set up" >&2
 		exit 1
 	fi
 done
 
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # table, hop check, anomalies
 {
 	printf '| case |'
 	for t in "${TOOLS[@]}"; do printf ' %s |' "$(_tool_title "$t")"; done
-	printf ' hops |\n|---|'
+	printf ' hops | spawn floor |\n|---|'
 	for t in "${TOOLS[@]}"; do printf -- '---:|'; done
-	printf -- '---|\n'
+	printf -- '---|---:|\n'
 } >"$WORK/table"
 : >"$WORK/anomalies"
+: >"$WORK/hopdiff"
 : >"$WORK/targets"
 for c in $CASES; do
 	dir=$WORK/$c
@@ -360,9 +379,8 @@ for c in $CASES; do
 			got=$(_hops "$t" "$f")
 			if [ "$got" != "$exp" ]; then
 				nbad=$((nbad + 1))
-				# shellcheck disable=SC2016  # markdown backquotes
-				printf -- '- %s, %s, run %s: hops `%s`, expected `%s`\n' "$c" "$(_tool_title "$t")" \
-					"$(basename "$f" .out | sed 's/.*\.//')" "$got" "$exp" >>"$WORK/anomalies"
+				printf '%s|%s|%s|%s\n' "$c" "$(_tool_title "$t")" "$got" \
+					"$(basename "$f" .out | sed 's/.*\.//')" >>"$WORK/hopdiff"
 			fi
 		done
 		[ "$nbad" -gt 0 ] && bad+="$(_tool_title "$t") differs in $nbad/$nrun; "
@@ -376,6 +394,7 @@ for c in $CASES; do
 	else
 		row+=" ${bad%; } |"
 	fi
+	row+=" $(_fmt_ms "$(_median floor "$dir")") |"
 	printf '%s\n' "$row" >>"$WORK/table"
 	# issue 6's targets, as figures (not a verdict on the build)
 	tr=${med[traceroute]-nan}
@@ -387,6 +406,15 @@ for c in $CASES; do
 	esac >>"$WORK/targets"
 	unset med
 done
+
+# hop differences, one line per (case, tool, hops found) with its runs
+if [ -s "$WORK/hopdiff" ]; then
+	awk -F'|' '
+		{ k = $1 "|" $2 "|" $3; if (!(k in runs)) order[++n] = k; runs[k] = runs[k] (runs[k] == "" ? "" : ", ") $4 }
+		END { for (i = 1; i <= n; i++) { split(order[i], f, "|")
+			printf "- %s, %s, runs %s: hops `%s`\n", f[1], f[2], runs[order[i]], f[3] } }' \
+		"$WORK/hopdiff" >>"$WORK/anomalies"
+fi
 
 # ---- the markdown section ---------------------------------------------------
 REV=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -400,7 +428,10 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo "Median wall time of $RUNS runs per tool and case, run alternately in one session (the order"
 	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
 	echo "timed inside the source namespace around fork, exec and wait. In brackets: hoptrace's"
-	echo "median divided by the peer's (below 1: hoptrace is faster)."
+	echo "median divided by the peer's (below 1: hoptrace is faster). \"spawn floor\": the median of"
+	echo "\`/bin/true\` timed the same way in the same rounds, the share of every figure that is only"
+	echo "process creation on this machine at that time (load average ${LOAD0// /, } at the start,"
+	echo "${LOAD1// /, } at the end: the machine is shared, so compare within a row)."
 	echo
 	echo "Network: tests/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
 	echo "Latency: bench/nfq-delay holds every packet that a router forwards or sends, and every"
@@ -414,7 +445,9 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	cat "$WORK/targets"
 	echo
 	if [ -s "$WORK/anomalies" ]; then
-		echo "Anomalies (hops other than the topology's, non-zero exit):"
+		echo "Anomalies (hops other than the topology's, non-zero exit status):"
+		echo
+		for c in $CASES; do echo "- $c: the topology's hops are \`$(<"$WORK/$c/expected")\`"; done
 		echo
 		cat "$WORK/anomalies"
 	else

@@ -26,6 +26,9 @@
 #   cc -O2 -o "$BUILD/nfq-delay" bench/nfq-delay.c -lnetfilter_queue
 # (Debian package libnetfilter-queue-dev; libmnl is not needed.)
 #
+# HT_DELAY_RTPRIO: nfq-delay -p, SCHED_FIFO priority, so that the hold time
+# stays DELAY on a loaded machine [10]; 0: normal scheduling.
+#
 # State (pids, logs): ${TMPDIR:-/tmp}/ht-delay.NAME/.  Processes are stopped
 # by the pids recorded there, nothing else.  The rules carry the comment
 # "ht-delay" and --queue-bypass: if a helper dies, packets pass undelayed
@@ -51,10 +54,13 @@ ht_delay_build() {
 	dir=${HT_BENCH_BUILD:-${TMPDIR:-/tmp}/hoptrace-bench}
 	mkdir -p "$dir" || return 1
 	if [ ! -x "$dir/nfq-delay" ] || [ "$_HT_DELAY_SRC" -nt "$dir/nfq-delay" ]; then
-		${CC:-cc} -O2 -Wall -o "$dir/nfq-delay" "$_HT_DELAY_SRC" -lnetfilter_queue || {
+		# a private name, then rename: another bench may be using it
+		if ! ${CC:-cc} -O2 -Wall -o "$dir/nfq-delay.$$" "$_HT_DELAY_SRC" -lnetfilter_queue ||
+			! mv -f "$dir/nfq-delay.$$" "$dir/nfq-delay"; then
+			rm -f "$dir/nfq-delay.$$"
 			_ht_delay_err "cannot compile $_HT_DELAY_SRC (libnetfilter-queue-dev installed?)"
 			return 1
-		}
+		fi
 	fi
 	NFQ_DELAY=$dir/nfq-delay
 	printf '%s\n' "$NFQ_DELAY"
@@ -119,7 +125,7 @@ ht_delay_start() {
 	# helpers first: a rule without its helper would pass packets undelayed
 	for ns in "${nodes[@]}"; do
 		# ip netns exec execs the program: $! is nfq-delay's own pid
-		ip netns exec "$ns" "$NFQ_DELAY" -q "$q" -d "$ms" -v \
+		ip netns exec "$ns" "$NFQ_DELAY" -q "$q" -d "$ms" -p "${HT_DELAY_RTPRIO:-10}" -v \
 			</dev/null >/dev/null 2>"$st/$ns.log" &
 		printf '%s\n' "$!" >"$st/$ns.pid"
 	done

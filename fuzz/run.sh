@@ -50,9 +50,12 @@ for t in $targets; do
 	done
 	dict=
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
+	# Larger captures are read cut short: mutating them is slow.
+	maxlen=4096
+	[ "$t" = replay ] && maxlen=65536
 	echo "fuzz_$t: $secs s, log $work/$t.log"
 	if ! "$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 \
-	    -timeout=10 -print_final_stats=1 $dict \
+	    -timeout=10 -max_len=$maxlen -print_final_stats=1 $dict \
 	    -artifact_prefix="$crashers/" ${FUZZ_ARGS:-} \
 	    "$corpus" "$top/fuzz/seed-$t" "$run" >"$work/$t.log" 2>&1; then
 		status=1

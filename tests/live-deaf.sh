@@ -237,6 +237,7 @@ LAST=$((HOPS - 1)) # the last hop that answers
 # expect_deaf DESC AF TARGET MAXHOPS STARS : hops 1..LAST intact, then
 # STARS silent hops, nothing more
 expect_deaf() {
+	local k
 	local -a re
 	mapfile -t re < <(
 		header "$3" "$4" 3 && printf '\n'

@@ -120,7 +120,7 @@ start_bg() {
 	if [ -n "$ns" ]; then
 		set -- ip netns exec "$ns" "$@"
 	fi
-	timeout 60 "$@" >"$tmp/$tag.out" 2>"$tmp/$tag.err" &
+	timeout 60 "$@" >"$tmp/$tag.out" 2>"$tmp/$tag.err" 3>&- &
 	bgpid=$!
 	bgpids+=("$bgpid")
 }
@@ -360,10 +360,11 @@ fi
 
 # Replay as root from a FIFO that stays open: hoptrace reads the whole
 # capture, then waits for more, its privileges long dropped.  Our end is
-# opened read-write so that neither side blocks on open.
+# opened read-write, after hoptrace started (which has not got it), so that
+# we never block on open and hoptrace sees the end when we close it.
 mkfifo "$tmp/fifo" || die "mkfifo failed"
-exec 3<>"$tmp/fifo"
 start_bg c1 "" "$HOPTRACE" -n -r "$tmp/fifo"
+exec 3<>"$tmp/fifo"
 cat "$tmp/trace.pcap" >&3
 pid=""
 for ((i = 0; i < 100; i++)); do

@@ -1,0 +1,213 @@
+#!/bin/bash
+# tests/live-concurrent.sh - issue 7 item 5, concurrency and noise: on an
+# 8-hop chain, 4 hoptrace processes start at once in the source namespace
+# (two ICMP to the target, one UDP to the target, one ICMP to hop 5) beside
+# traceroute -I to the target and a 100-per-second ping to the target.
+# Every hoptrace result must be exact: the header, each hop's address from
+# the topology with 3 RTTs, nothing else.  Several rounds, the ping running
+# through all of them.
+# Exit 0 pass, 1 fail, 77 skip (not root, no netns).  traceroute and ping
+# are optional noise (each skipped with a note when missing; without ping,
+# a python3 raw-socket pinger stands in).  All traffic stays inside the
+# namespaces built here.
+set -u
+
+srcdir=${srcdir:-$(dirname "$0")}
+HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
+# shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
+. "$srcdir/netns.sh"
+
+ht_net_need_root timeout
+
+ROUNDS=3
+N=htcc$$
+tmp=""
+bgpids=()
+failed=0
+
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+	local p
+	for p in "${bgpids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${bgpids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	ht_net_down "$N"
+	[ -n "$tmp" ] && rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+	printf 'FAIL: %s\n' "$1" >&2
+	if [ -n "${2-}" ]; then
+		printf '%s\n' "$2" | sed 's/^/    /' >&2
+	fi
+	failed=1
+}
+
+die() {
+	fail "$@"
+	exit 1
+}
+
+[ -x "$HOPTRACE" ] || die "HOPTRACE=$HOPTRACE is not an executable"
+tmp=$(mktemp -d) || die "mktemp failed"
+
+# check_trace WHAT FILE PROTO TARGET ADDR... : FILE holds exactly the header
+# and hops 1..n, hop k answering from the k-th ADDR with 3 RTTs.
+check_trace() {
+	local what=$1 file=$2 proto=$3 target=$4 a re i=0 out
+	shift 4
+	local -a lines want=()
+	out=$(cat "$file")
+	want+=("^hoptrace to ${target//./\\.} \(${target//./\\.}\), 30 hops max, 3 probes per hop, $proto\$")
+	for a in "$@"; do
+		i=$((i + 1))
+		re=$(printf '^%2d  %s(  [0-9]+\\.[0-9]{3} ms){3}$' "$i" "${a//./\\.}")
+		want+=("$re")
+	done
+	mapfile -t lines <<<"$out"
+	if [ "${#lines[@]}" != "${#want[@]}" ]; then
+		fail "$what: ${#lines[@]} lines, want ${#want[@]}" "$out"
+		return
+	fi
+	for ((i = 0; i < ${#want[@]}; i++)); do
+		if [[ ! ${lines[i]} =~ ${want[i]} ]]; then
+			fail "$what: line $((i + 1)) is wrong (want /${want[i]}/)" "$out"
+			return
+		fi
+	done
+}
+
+# A stand-in for ping -i 0.01 -c 300: python3, raw ICMP socket, 100 echo
+# requests a second to argv[1], count the replies with our identifier.
+# shellcheck disable=SC2016
+PYPING='
+import os, select, socket, struct, sys, time
+dst, count = sys.argv[1], int(sys.argv[2])
+ident = os.getpid() & 0x7fff
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    t = (t >> 16) + (t & 0xffff)
+    t += t >> 16
+    return ~t & 0xffff
+got = set()
+def drain(until):
+    while True:
+        left = until - time.monotonic()
+        if left <= 0:
+            return
+        r, _, _ = select.select([s], [], [], left)
+        if not r:
+            return
+        pkt = s.recv(2048)
+        ihl = (pkt[0] & 15) * 4
+        t, _, _, i, q = struct.unpack("!BBHHH", pkt[ihl:ihl + 8])
+        if t == 0 and i == ident:
+            got.add(q)
+start = time.monotonic()
+for seq in range(1, count + 1):
+    body = b"hoptrace-noise".ljust(56, b".")
+    hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+    hdr = struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident, seq)
+    s.sendto(hdr + body, (dst, 0))
+    drain(start + seq * 0.01)
+drain(time.monotonic() + 1)
+print("%d packets transmitted, %d received" % (count, len(got)))
+sys.exit(0 if got else 1)
+'
+
+ht_net_up "$N" --hops 8 || die "ht_net_up $N --hops 8"
+T=$HT_TARGET4
+H5=$(ht_hop_addr4 5)
+all8=()
+for ((k = 1; k <= 8; k++)); do
+	all8+=("$(ht_hop_addr4 "$k")")
+done
+first5=("${all8[@]:0:5}")
+
+# the 100-per-second ping, through all rounds
+pingpid=""
+if command -v ping >/dev/null 2>&1; then
+	ht_net_exec "$N" s timeout 20 ping -n -q -i 0.01 -c 300 -w 15 "$T" \
+		>"$tmp/ping.out" 2>&1 &
+	pingpid=$!
+	bgpids+=("$pingpid")
+	echo "noise: ping -i 0.01 -c 300 $T"
+elif command -v python3 >/dev/null 2>&1; then
+	ht_net_exec "$N" s timeout 20 python3 -c "$PYPING" "$T" 300 \
+		>"$tmp/ping.out" 2>&1 &
+	pingpid=$!
+	bgpids+=("$pingpid")
+	echo "noise: no ping (iputils-ping); python3 sends 100 echo requests/s, 300 in all, to $T"
+else
+	echo "NOTE: neither ping (iputils-ping) nor python3: no 100-per-second ping"
+fi
+if command -v traceroute >/dev/null 2>&1; then
+	have_tr=1
+	echo "noise: traceroute -I -n $T in every round"
+else
+	have_tr=0
+	echo "NOTE: traceroute not installed: rounds without it"
+fi
+sleep 0.3 # let the ping get going
+
+t0=$SECONDS
+for ((r = 1; r <= ROUNDS; r++)); do
+	pids=()
+	# -z 5: 5 ms between probes, so that the four traces overlap in time
+	# (a trace of this chain takes a few ms otherwise)
+	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$T" >"$tmp/$r.icmp1" 2>&1 &
+	pids+=($!)
+	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$T" >"$tmp/$r.icmp2" 2>&1 &
+	pids+=($!)
+	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 -U "$T" >"$tmp/$r.udp" 2>&1 &
+	pids+=($!)
+	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$H5" >"$tmp/$r.hop5" 2>&1 &
+	pids+=($!)
+	bgpids+=("${pids[@]}")
+	if [ "$have_tr" = 1 ]; then
+		ht_net_exec "$N" s timeout 20 traceroute -I -n "$T" >"$tmp/$r.tr" 2>&1 &
+		bgpids+=($!)
+		trpid=$!
+	fi
+	names=(icmp1 icmp2 udp hop5)
+	for i in 0 1 2 3; do
+		wait "${pids[i]}"
+		rc=$?
+		[ "$rc" = 0 ] || fail "round $r, ${names[i]}: exit $rc" "$(cat "$tmp/$r.${names[i]}")"
+	done
+	if [ "$have_tr" = 1 ]; then
+		wait "$trpid" || echo "NOTE: round $r: traceroute exit $? (not hoptrace's business)"
+	fi
+	check_trace "round $r, ICMP to target (1)" "$tmp/$r.icmp1" ICMP "$T" "${all8[@]}"
+	check_trace "round $r, ICMP to target (2)" "$tmp/$r.icmp2" ICMP "$T" "${all8[@]}"
+	check_trace "round $r, UDP to target" "$tmp/$r.udp" UDP "$T" "${all8[@]}"
+	check_trace "round $r, ICMP to hop 5" "$tmp/$r.hop5" ICMP "$H5" "${first5[@]}"
+done
+echo "$ROUNDS rounds of 4 hoptrace processes in $((SECONDS - t0)) s"
+
+if [ -n "$pingpid" ]; then
+	if ! kill -0 "$pingpid" 2>/dev/null; then
+		fail "the ping ended before the last round: it was no noise for all of them" \
+			"$(cat "$tmp/ping.out")"
+	fi
+	wait "$pingpid"
+	rc=$?
+	summary=$(grep 'transmitted' "$tmp/ping.out")
+	if [ "$rc" != 0 ]; then
+		fail "the 100-per-second ping failed (exit $rc)" "$(cat "$tmp/ping.out")"
+	else
+		echo "noise: $summary"
+	fi
+fi
+
+[ "$failed" = 0 ] && echo "ok: every hoptrace output exact"
+exit "$failed"
