@@ -71,7 +71,7 @@ help(void)
 "  -m, --max-hops=N         last TTL, 1..255 [30]\n"
 "  -q, --queries=N          probes per hop, 1..10 [3]\n"
 "  -W, --wait=S             longest wait for a reply, 0.001..300 s [5],\n"
-"                           shortened once nearer or later hops answer\n"
+"                           shortened once the same or later hops answer\n"
 "  -N, --sim-queries=N      probes in flight at once, 1..255 [16]\n"
 "      --gap=N              stop after N silent hops in a row, 1..255 [5]\n"
 "  -z, --send-interval=MS   least time between probes, 0..1000 ms [0]\n"

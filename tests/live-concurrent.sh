@@ -83,11 +83,12 @@ check_trace() {
 	done
 }
 
-# A stand-in for ping -i 0.01 -c 300: python3, raw ICMP socket, 100 echo
-# requests a second to argv[1], count the replies with our identifier.
+# A stand-in for ping -i 0.01: python3, raw ICMP socket, 100 echo requests
+# a second to argv[1], at most argv[2] of them, until SIGINT or SIGTERM;
+# counts the replies with its identifier and prints a ping-like summary.
 # shellcheck disable=SC2016
 PYPING='
-import os, select, socket, struct, sys, time
+import os, select, signal, socket, struct, sys, time
 dst, count = sys.argv[1], int(sys.argv[2])
 ident = os.getpid() & 0x7fff
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
@@ -99,8 +100,13 @@ def csum(b):
     t += t >> 16
     return ~t & 0xffff
 got = set()
+stop = []
+def on_signal(sig, frame):
+    stop.append(sig)
+signal.signal(signal.SIGINT, on_signal)
+signal.signal(signal.SIGTERM, on_signal)
 def drain(until):
-    while True:
+    while not stop:
         left = until - time.monotonic()
         if left <= 0:
             return
@@ -113,14 +119,19 @@ def drain(until):
         if t == 0 and i == ident:
             got.add(q)
 start = time.monotonic()
+sent = 0
 for seq in range(1, count + 1):
+    if stop:
+        break
     body = b"hoptrace-noise".ljust(56, b".")
     hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
     hdr = struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident, seq)
     s.sendto(hdr + body, (dst, 0))
+    sent += 1
     drain(start + seq * 0.01)
-drain(time.monotonic() + 1)
-print("%d packets transmitted, %d received" % (count, len(got)))
+stop.clear()
+drain(time.monotonic() + 0.2)
+print("%d packets transmitted, %d received" % (sent, len(got)))
 sys.exit(0 if got else 1)
 '
 
@@ -133,26 +144,38 @@ for ((k = 1; k <= 8; k++)); do
 done
 first5=("${all8[@]:0:5}")
 
-# the 100-per-second ping, through all rounds
+# The 100-per-second ping, through all rounds: started before the first,
+# stopped (SIGINT, which prints its summary) after the last; at most 6000
+# echo requests (60 s).
+# Started through sh so that its PID is known whatever ip netns exec does.
 pingpid=""
+pinger=()
 if command -v ping >/dev/null 2>&1; then
-	ht_net_exec "$N" s timeout 20 ping -n -q -i 0.01 -c 300 -w 15 "$T" \
-		>"$tmp/ping.out" 2>&1 &
-	pingpid=$!
-	bgpids+=("$pingpid")
-	echo "noise: ping -i 0.01 -c 300 $T"
+	# no -w: with a deadline, ping stopped early exits 1
+	pinger=(ping -n -q -i 0.01 -c 6000 "$T")
+	echo "noise: ping -i 0.01 $T"
 elif command -v python3 >/dev/null 2>&1; then
-	ht_net_exec "$N" s timeout 20 python3 -c "$PYPING" "$T" 300 \
-		>"$tmp/ping.out" 2>&1 &
-	pingpid=$!
-	bgpids+=("$pingpid")
-	echo "noise: no ping (iputils-ping); python3 sends 100 echo requests/s, 300 in all, to $T"
+	pinger=(python3 -c "$PYPING" "$T" 6000)
+	echo "noise: no ping (iputils-ping): python3 sends 100 echo requests/s to $T"
 else
 	echo "NOTE: neither ping (iputils-ping) nor python3: no 100-per-second ping"
 fi
+if [ "${#pinger[@]}" -gt 0 ]; then
+	# shellcheck disable=SC2016  # $$ and $1 belong to the inner shell
+	ht_net_exec "$N" s sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/ping.pid" \
+		"${pinger[@]}" >"$tmp/ping.out" 2>&1 &
+	pingjob=$!
+	bgpids+=("$pingjob")
+	for ((i = 0; i < 50; i++)); do
+		pingpid=$(cat "$tmp/ping.pid" 2>/dev/null)
+		[ -n "$pingpid" ] && break
+		sleep 0.02
+	done
+	[ -n "$pingpid" ] || die "the pinger did not start" "$(cat "$tmp/ping.out")"
+fi
 if command -v traceroute >/dev/null 2>&1; then
 	have_tr=1
-	echo "noise: traceroute -I -n $T in every round"
+	echo "noise: traceroute -I -n $T started with every round"
 else
 	have_tr=0
 	echo "NOTE: traceroute not installed: rounds without it"
@@ -160,6 +183,8 @@ fi
 sleep 0.3 # let the ping get going
 
 t0=$SECONDS
+trpids=()
+names=(icmp1 icmp2 udp hop5)
 for ((r = 1; r <= ROUNDS; r++)); do
 	pids=()
 	# -z 5: 5 ms between probes, so that the four traces overlap in time
@@ -174,19 +199,16 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	pids+=($!)
 	bgpids+=("${pids[@]}")
 	if [ "$have_tr" = 1 ]; then
+		# not waited for here: it may wait for its own lost answers
 		ht_net_exec "$N" s timeout 20 traceroute -I -n "$T" >"$tmp/$r.tr" 2>&1 &
 		bgpids+=($!)
-		trpid=$!
+		trpids+=($!)
 	fi
-	names=(icmp1 icmp2 udp hop5)
 	for i in 0 1 2 3; do
 		wait "${pids[i]}"
 		rc=$?
 		[ "$rc" = 0 ] || fail "round $r, ${names[i]}: exit $rc" "$(cat "$tmp/$r.${names[i]}")"
 	done
-	if [ "$have_tr" = 1 ]; then
-		wait "$trpid" || echo "NOTE: round $r: traceroute exit $? (not hoptrace's business)"
-	fi
 	check_trace "round $r, ICMP to target (1)" "$tmp/$r.icmp1" ICMP "$T" "${all8[@]}"
 	check_trace "round $r, ICMP to target (2)" "$tmp/$r.icmp2" ICMP "$T" "${all8[@]}"
 	check_trace "round $r, UDP to target" "$tmp/$r.udp" UDP "$T" "${all8[@]}"
@@ -195,19 +217,21 @@ done
 echo "$ROUNDS rounds of 4 hoptrace processes in $((SECONDS - t0)) s"
 
 if [ -n "$pingpid" ]; then
-	if ! kill -0 "$pingpid" 2>/dev/null; then
-		fail "the ping ended before the last round: it was no noise for all of them" \
-			"$(cat "$tmp/ping.out")"
+	if ! kill -INT "$pingpid" 2>/dev/null; then
+		fail "the pinger ended before the last round" "$(cat "$tmp/ping.out")"
 	fi
-	wait "$pingpid"
+	wait "$pingjob"
 	rc=$?
 	summary=$(grep 'transmitted' "$tmp/ping.out")
-	if [ "$rc" != 0 ]; then
+	if [ "$rc" != 0 ] || [[ ! $summary =~ ^[1-9][0-9]*\ packets\ transmitted,\ [1-9][0-9]*\ received ]]; then
 		fail "the 100-per-second ping failed (exit $rc)" "$(cat "$tmp/ping.out")"
 	else
 		echo "noise: $summary"
 	fi
 fi
+for p in "${trpids[@]}"; do
+	wait "$p" || echo "NOTE: a traceroute exited $? (not hoptrace's business)"
+done
 
 [ "$failed" = 0 ] && echo "ok: every hoptrace output exact"
 exit "$failed"
