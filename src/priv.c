@@ -23,7 +23,6 @@ ht_drop_privileges(const char *user, char *err, size_t errlen)
 
 	if (user == NULL)
 		user = "nobody";
-	capng_clear(CAPNG_SELECT_BOTH);
 	if (getuid() == 0 || geteuid() == 0) {
 		if ((pw = getpwnam(user)) == NULL) {
 			snprintf(err, errlen, "cannot drop privileges: no "
@@ -37,17 +36,23 @@ ht_drop_privileges(const char *user, char *err, size_t errlen)
 			    "%s is root", user);
 			return -1;
 		}
+		capng_clear(CAPNG_SELECT_BOTH);
 		if (capng_change_id((int)uid, (int)gid,
 		    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0) {
 			snprintf(err, errlen, "cannot drop privileges to %s: "
 			    "%s", user, strerror(errno));
 			return -1;
 		}
-	} else if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
+	} else {
 		/* file capabilities (setcap cap_net_raw+ep): clear them */
-		if (capng_apply(CAPNG_SELECT_BOTH) != 0) {
-			snprintf(err, errlen, "cannot clear capabilities");
-			return -1;
+		capng_get_caps_process();
+		if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE) {
+			capng_clear(CAPNG_SELECT_BOTH);
+			if (capng_apply(CAPNG_SELECT_CAPS) != 0) {
+				snprintf(err, errlen, "cannot clear "
+				    "capabilities");
+				return -1;
+			}
 		}
 	}
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);

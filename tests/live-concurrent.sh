@@ -118,6 +118,7 @@ def drain(until):
         t, _, _, i, q = struct.unpack("!BBHHH", pkt[ihl:ihl + 8])
         if t == 0 and i == ident:
             got.add(q)
+print("PING %s: %d echo requests a second" % (dst, 100), flush=True)
 start = time.monotonic()
 sent = 0
 for seq in range(1, count + 1):
@@ -150,28 +151,42 @@ first5=("${all8[@]:0:5}")
 # Started through sh so that its PID is known whatever ip netns exec does.
 pingpid=""
 pinger=()
+py=""
+if [ -x /usr/bin/python3 ]; then
+	py=/usr/bin/python3 # not a wrapper (pyenv shims start slowly, and fork)
+elif command -v python3 >/dev/null 2>&1; then
+	py=python3
+fi
 if command -v ping >/dev/null 2>&1; then
 	# no -w: with a deadline, ping stopped early exits 1
 	pinger=(ping -n -q -i 0.01 -c 6000 "$T")
 	echo "noise: ping -i 0.01 $T"
-elif command -v python3 >/dev/null 2>&1; then
-	pinger=(python3 -c "$PYPING" "$T" 6000)
+elif [ -n "$py" ]; then
+	pinger=("$py" -c "$PYPING" "$T" 6000)
 	echo "noise: no ping (iputils-ping): python3 sends 100 echo requests/s to $T"
 else
 	echo "NOTE: neither ping (iputils-ping) nor python3: no 100-per-second ping"
 fi
 if [ "${#pinger[@]}" -gt 0 ]; then
+	# timeout: a bound, and a process group that a signal to it reaches
+	# whole (SIGINT: the pinger prints its summary and exits 0).  Started
+	# through sh so that timeout's PID is known whatever ip netns exec does.
 	# shellcheck disable=SC2016  # $$ and $1 belong to the inner shell
 	ht_net_exec "$N" s sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/ping.pid" \
-		"${pinger[@]}" >"$tmp/ping.out" 2>&1 &
+		timeout 70 "${pinger[@]}" >"$tmp/ping.out" 2>&1 &
 	pingjob=$!
 	bgpids+=("$pingjob")
-	for ((i = 0; i < 50; i++)); do
+	# wait (at most 10 s) until it has started: its first line
+	for ((i = 0; i < 200; i++)); do
 		pingpid=$(cat "$tmp/ping.pid" 2>/dev/null)
-		[ -n "$pingpid" ] && break
-		sleep 0.02
+		[ -n "$pingpid" ] && [ -s "$tmp/ping.out" ] && break
+		kill -0 "$pingjob" 2>/dev/null || break
+		sleep 0.05
 	done
-	[ -n "$pingpid" ] || die "the pinger did not start" "$(cat "$tmp/ping.out")"
+	if [ -z "$pingpid" ] || [ ! -s "$tmp/ping.out" ]; then
+		die "the pinger did not start within 10 s" "$(cat "$tmp/ping.out")"
+	fi
+	bgpids+=("$pingpid")
 fi
 if command -v traceroute >/dev/null 2>&1; then
 	have_tr=1
