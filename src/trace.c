@@ -490,13 +490,52 @@ restarts(const struct ht_matcher *m, const struct ht_trace *t, uint8_t ttl,
 	return t->n > 0 && ttl <= t->min_ttl && t->max_ttl > t->min_ttl;
 }
 
+/*
+ * A tracer that opens a socket per probe (Linux traceroute -U and -T)
+ * changes the source port every time; its UDP destination port climbs by
+ * one, its TCP destination port stays.  Such a probe joins the trace of the
+ * same source, destination and protocol that was active within a second,
+ * whose last probe it follows (same or higher TTL); that trace's identity
+ * becomes "any source port".
+ */
+static struct ht_trace *
+join_varying(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
+{
+	const struct ht_l4 *l4 = &pkt->l4;
+	const struct ht_probe *last;
+	struct ht_trace *t;
+	uint16_t want;
+
+	for (t = m->ltail; t != NULL; t = t->lprev) {
+		if (ts > t->t_last + HT_NS_PER_SEC)
+			return NULL;
+		if (t->proto != pkt->ip.proto || t->n == 0 ||
+		    !ht_addr_eq(&t->src, &pkt->ip.src) ||
+		    !ht_addr_eq(&t->dst, &pkt->ip.dst))
+			continue;
+		last = &t->p[t->n - 1];
+		want = pkt->ip.proto == HT_PROTO_UDP ?
+		    (uint16_t)(last->l4.dport + 1) : last->l4.dport;
+		if (last->l4.sport == l4->sport || l4->dport != want ||
+		    pkt->ip.ttl < last->ttl)
+			return NULL;
+		if (t->ident != HT_IDENT_ANY) {
+			tab_remove(m, t);
+			t->ident = HT_IDENT_ANY;
+			tab_insert(m, t);
+		}
+		return t;
+	}
+	return NULL;
+}
+
 static enum ht_mwhat
 match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
     struct ht_match *res)
 {
 	const struct ht_l4 *l4 = &pkt->l4;
 	uint32_t ident = is_icmp(pkt->ip.proto) ? l4->id : l4->sport;
-	struct ht_trace *t, *old, *any;
+	struct ht_trace *t, *old;
 	struct ht_probe *p;
 	uint32_t k, i;
 	long idx;
@@ -554,30 +593,8 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 			}
 		}
 	}
-	if (t == NULL && pkt->ip.proto == HT_PROTO_UDP) {
-		/*
-		 * A tracer that opens a socket per probe (Linux traceroute)
-		 * changes the source port each time, while the destination
-		 * port climbs by one: such probes are one trace.
-		 */
-		any = NULL;
-		for (t = m->ltail; t != NULL && any == NULL; t = t->lprev) {
-			if (ts > t->t_last + HT_NS_PER_SEC)
-				break;
-			if (t->proto == HT_PROTO_UDP && t->n > 0 &&
-			    ht_addr_eq(&t->src, &pkt->ip.src) &&
-			    ht_addr_eq(&t->dst, &pkt->ip.dst) &&
-			    t->p[t->n - 1].l4.dport + 1 == l4->dport &&
-			    t->p[t->n - 1].l4.sport != l4->sport)
-				any = t;
-		}
-		t = any;
-		if (t != NULL && t->ident != HT_IDENT_ANY) {
-			tab_remove(m, t);
-			t->ident = HT_IDENT_ANY;
-			tab_insert(m, t);
-		}
-	}
+	if (t == NULL && !is_icmp(pkt->ip.proto))
+		t = join_varying(m, pkt, ts);
 	if (t == NULL && (t = ht_trace_new(m, &pkt->ip.src, &pkt->ip.dst,
 	    pkt->ip.proto, ident)) == NULL)
 		return HT_M_NONE;
