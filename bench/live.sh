@@ -324,23 +324,33 @@ _dest_rtt() {
 }
 
 # ---- main -------------------------------------------------------------------
-START=$(date -u '+%Y-%m-%d %H:%M UTC')
-LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+# what the report says about the run, kept with the outputs (BENCH_REUSE)
+if [ -z "${BENCH_REUSE-}" ]; then
+	{
+		printf 'START=%q\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
+		printf 'LOAD0=%q\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+		printf 'REV=%q\n' "$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
+		printf 'BIN=%q\n' "$(date -u -r "$HOPTRACE" '+%Y-%m-%d %H:%M UTC')"
+		printf 'VERSION=%q\n' "$("$HOPTRACE" -V 2>/dev/null | head -1)"
+	} >"$WORK/meta"
+fi
 for c in $CASES; do
 	if [ -n "${BENCH_REUSE-}" ]; then
 		# report again on the outputs kept by an earlier run
-		if [ -z "${BENCH_KEEP-}" ] || [ ! -s "$WORK/$c/times" ]; then
+		if [ -z "${BENCH_KEEP-}" ] || [ ! -s "$WORK/$c/times" ] || [ ! -s "$WORK/meta" ]; then
 			echo "live.sh: BENCH_REUSE needs BENCH_KEEP with the outputs of case $c" >&2
 			exit 2
 		fi
-		START=$(date -u -r "$WORK/$c/times" '+%Y-%m-%d %H:%M UTC')
 	elif ! _run_case "$c"; then
 		echo "live.sh: case $c failed to set up" >&2
 		exit 1
 	fi
 done
-
-LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+if [ -z "${BENCH_REUSE-}" ]; then
+	printf 'LOAD1=%q\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$WORK/meta"
+fi
+# shellcheck disable=SC1091
+. "$WORK/meta"
 
 # table, hop check, anomalies
 {
@@ -352,6 +362,7 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 } >"$WORK/table"
 : >"$WORK/anomalies"
 : >"$WORK/hopdiff"
+: >"$WORK/exits"
 : >"$WORK/targets"
 for c in $CASES; do
 	dir=$WORK/$c
@@ -384,10 +395,13 @@ for c in $CASES; do
 			fi
 		done
 		[ "$nbad" -gt 0 ] && bad+="$(_tool_title "$t") differs in $nbad/$nrun; "
-		# exit status other than 0
-		awk -v l="$t" -v c="$c" -v tt="$(_tool_title "$t")" \
-			'$1 == l && $3 != 0 { printf "- %s, %s, run %s: exit status %s\n", c, tt, $2, $3 }' \
-			"$dir/times" >>"$WORK/anomalies"
+		# exit status other than 0, one line per status
+		awk -v l="$t" -v c="$c" -v tt="$(_tool_title "$t")" '
+			$1 == l && $3 != 0 { if (!($3 in r)) o[++n] = $3; r[$3] = r[$3] (r[$3] == "" ? "" : ", ") $2 }
+			END { for (i = 1; i <= n; i++) {
+				printf "- %s, %s: exit status %s in runs %s", c, tt, o[i], r[o[i]]
+				if (l == "tcptraceroute" && c == "deaf") printf " (its status when the target never answers)"
+				printf "\n" } }' "$dir/times" >>"$WORK/exits"
 	done
 	if [ -z "$bad" ]; then
 		row+=" same in every run |"
@@ -409,6 +423,7 @@ done
 
 # hop differences, one line per (case, tool, hops found) with its runs
 if [ -s "$WORK/hopdiff" ]; then
+	for c in $CASES; do echo "- $c: the topology's hops are \`$(<"$WORK/$c/expected")\`"; done >>"$WORK/anomalies"
 	awk -F'|' '
 		{ k = $1 "|" $2 "|" $3; if (!(k in runs)) order[++n] = k; runs[k] = runs[k] (runs[k] == "" ? "" : ", ") $4 }
 		END { for (i = 1; i <= n; i++) { split(order[i], f, "|")
@@ -417,14 +432,13 @@ if [ -s "$WORK/hopdiff" ]; then
 fi
 
 # ---- the markdown section ---------------------------------------------------
-REV=$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 {
 	echo '<!-- live-bench:begin -->'
 	echo '## Live traces on the namespace network (bench/live.sh)'
 	echo
 	echo "Run $START by \`bench/live.sh\` on a machine with $(nproc) CPUs${CPU:+ ($CPU)}, Linux $(uname -r);"
-	echo "$("$HOPTRACE" -V 2>/dev/null | head -1) built from a tree at $REV."
+	echo "${VERSION:-hoptrace}, binary of $BIN (the source tree was at $REV when the run began)."
 	echo "Median wall time of $RUNS runs per tool and case, run alternately in one session (the order"
 	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
 	echo "timed inside the source namespace around fork, exec and wait. In brackets: hoptrace's"
@@ -445,13 +459,17 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	cat "$WORK/targets"
 	echo
 	if [ -s "$WORK/anomalies" ]; then
-		echo "Anomalies (hops other than the topology's, non-zero exit status):"
-		echo
-		for c in $CASES; do echo "- $c: the topology's hops are \`$(<"$WORK/$c/expected")\`"; done
+		echo "Hops other than the topology's:"
 		echo
 		cat "$WORK/anomalies"
 	else
-		echo "Every run of every tool found exactly the topology's hops (tests/netns.sh ht_hop_addr4) and exited 0."
+		echo "Every run of every tool found exactly the topology's hops (tests/netns.sh ht_hop_addr4)."
+	fi
+	if [ -s "$WORK/exits" ]; then
+		echo
+		echo "Exit status other than 0:"
+		echo
+		cat "$WORK/exits"
 	fi
 	echo
 	echo "Commands (\`hoptrace\`: the binary under test; the peers: Debian 12 packages):"
@@ -459,7 +477,8 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo '```'
 	for c in $CASES; do
 		echo "# $c: $(_case_title "$c")"
-		sed "s|^[a-z]* ||; s|$(printf '%q' "$HOPTRACE")|hoptrace|" "$WORK/$c/commands"
+		sed "s|^[a-z]* ||; s|$(printf '%q' "$HOPTRACE")|hoptrace|; s|^/bin/true\$|/bin/true    # spawn floor|" \
+			"$WORK/$c/commands"
 	done
 	echo '```'
 	echo '<!-- live-bench:end -->'

@@ -394,15 +394,23 @@ decode_ext(struct buf b, struct ht_ext *ext, int rfc4884)
 {
 	struct buf o;
 	uint16_t olen, ck;
-	uint8_t ver, cls, ctype;
+	uint8_t ver, cls, ctype, c0, c1;
 	uint32_t e;
 	int guard;
 
 	memset(ext, 0, sizeof(*ext));
-	if (buf_left(&b) < 4 || (b.p[0] >> 4) != 2)
+	if (buf_peek8(&b, 0, &ver) < 0 || (ver >> 4) != 2 ||
+	    buf_peek8(&b, 2, &c0) < 0 || buf_peek8(&b, 3, &c1) < 0)
 		return -1;
-	/* A checksum of 0 means none was computed (RFC 4884 s.7). */
-	if ((b.p[2] != 0 || b.p[3] != 0) && inet_cksum(&b) != 0)
+	/*
+	 * A checksum of 0 means none was computed (RFC 4884 s.7); without
+	 * the length field, though, only a verified checksum tells an
+	 * extension from the rest of a long quote.
+	 */
+	if (c0 != 0 || c1 != 0) {
+		if (inet_cksum(&b) != 0)
+			return -1;
+	} else if (!rfc4884)
 		return -1;
 	if (buf_u8(&b, &ver) < 0 || buf_skip(&b, 1) < 0 ||
 	    buf_u16(&b, &ck) < 0)
@@ -469,6 +477,7 @@ decode_error(struct buf b, uint8_t lenword, size_t unit, struct ht_pkt *out)
 	}
 	out->qlen = (uint16_t)buf_left(&orig);
 	if (decode_ip(&orig, &out->qip, 1, &frag) != HT_DEC_OK) {
+		out->qlen = 0;
 		out->kind = HT_PKT_OTHER;
 		out->status = HT_DEC_TRUNCATED;
 		return;

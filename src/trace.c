@@ -337,7 +337,6 @@ struct clue {
 	uint32_t ipid;
 	uint16_t cksum;
 	uint32_t tseq;		/* TCP sequence the probe carried */
-	uint8_t ttl;		/* quoted TTL, 0 unknown */
 };
 
 /* Find the probe of t a clue points at; -1 if none. */
@@ -364,15 +363,20 @@ find_probe(const struct ht_matcher *m, const struct ht_trace *t,
 			continue;
 		if (c->have_tseq && p->l4.tseq != c->tseq)
 			continue;
+		/*
+		 * What the reply quotes outweighs which probe is still open:
+		 * a second or late answer must not land on another probe of
+		 * the same flow (Paris).  The checksum weighs less than the
+		 * IP ID: a capture on the sender may show a probe's UDP/TCP
+		 * checksum before offload filled it in.
+		 */
 		score = 0;
 		if (c->have_ipid && c->ipid == p->ipid)
-			score += 4;
+			score += 16;
 		if (c->have_cksum && c->cksum == p->l4.cksum)
-			score += 2;
-		if (c->ttl != 0 && c->ttl == p->ttl)
-			score += 1;
-		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
 			score += 8;
+		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+			score += 4;
 		/* ties: the earliest probe (chains run latest first) */
 		if (score >= best_score) {
 			best_score = score;
@@ -658,7 +662,6 @@ ht_match_packet(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 				c.cksum = pkt->ql4.cksum;
 			}
 		}
-		c.ttl = pkt->qip.ttl;
 		if (pkt->ip.src.af == 4)
 			rk = pkt->l4.type == HT_ICMP_TIMXCEED ? HT_R_TIMEX :
 			    HT_R_UNREACH;

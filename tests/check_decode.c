@@ -258,6 +258,28 @@ static const char TE4_V1_HDR[] =
 static const char EXT_V1[] =
     /* version 1 | checksum 0x85da (right) | the MPLS object */
     "10 00 85 da 00 0c 01 01 03 e8 10 01 49 30 0b ff ";
+/*
+ * Not RFC 4884 compliant: length 9 words (just the 36-byte quote, under the
+ * 128 bytes RFC 4884 s.4.1 requires with extensions), then an extension.
+ */
+static const char TE4_SHORT[] =
+    /* IPv4: len 80, ID 0xe009, TTL 250, proto 1, cksum 0xe29b */
+    "45 00 00 50 e0 09 00 00 fa 01 e2 9b cb 00 71 05 c0 00 02 01 "
+    /* ICMP: type 11, code 0, cksum 0xf4f6, length 9 (x 4 = 36 bytes) */
+    "0b 00 f4 f6 00 09 00 00 ";
+/* An object of a class we do not read, then the MPLS object. */
+static const char TE4_MIX_HDR[] =
+    /* IPv4: len 180, ID 0xe00a, cksum 0xe236 | ICMP cksum 0xf4df, len 32 */
+    "45 00 00 b4 e0 0a 00 00 fa 01 e2 36 cb 00 71 05 c0 00 02 01 "
+    "0b 00 f4 df 00 20 00 00 ";
+static const char EXT_MIX[] =
+    /* version 2 | checksum 0x72c8 */
+    "20 00 72 c8 "
+    /* object: length 8 | class 3 (RFC 8335 interface identification)
+     * | c-type 3 (by ifIndex) | ifIndex 7 */
+    "00 08 03 03 00 00 00 07 "
+    /* the RFC 4950 object of EXT_MPLS */
+    "00 0c 01 01 03 e8 10 01 49 30 0b ff ";
 /* Compatibility case (length 0) whose extension checksum is wrong. */
 static const char TE4_COMPAT_BAD_HDR[] =
     /* IPv4 ID 0xe008 cksum 0xe240 | ICMP cksum 0xf4fe, length 0 */
@@ -353,6 +375,21 @@ static const char TE6_UDPX[] =
     "2c 00 01 04 00 00 00 00 "
     "11 00 00 00 de ad be ef "
     "9c 40 82 9d 00 10 d6 c9 "
+    "68 6f 70 74 72 61 63 65 ";
+
+/* UDP behind a routing header, destination options and AH. */
+static const char UDP6AH[] =
+    /* IPv6: payload 56 | next 43 (routing) | hlim 3 */
+    "60 00 00 00 00 38 2b 03 " US6 DST6
+    /* routing: next 60 | len 0 | type 0 | segments left 0 | reserved */
+    "3c 00 00 00 00 00 00 00 "
+    /* destination options: next 51 (AH) | len 0 | PadN 4 */
+    "33 00 01 04 00 00 00 00 "
+    /* AH: next 17 | payload len 4 ((4 + 2) * 4 = 24 bytes) | reserved
+     * | SPI 0x100 | sequence 1 | ICV (12 bytes) */
+    "11 04 00 00 00 00 01 00 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00 00 "
+    /* UDP: 40000 -> 33438 (829e) | len 16 | cksum 0xd6c8 */
+    "9c 40 82 9e 00 10 d6 c8 "
     "68 6f 70 74 72 61 63 65 ";
 
 /* Later fragment of a UDP datagram (offset 185 * 8). */
@@ -602,7 +639,7 @@ check_quoted_echo4(const struct ht_pkt *p)
 
 START_TEST(test_fixture_checksums)
 {
-	static const char *const v4[][3] = {
+	static const char *const fx[][3] = {
 		{ ECHO4, NULL, NULL }, { Q_ECHO4, NULL, NULL },
 		{ TE4_ECHO_HDR, Q_ECHO4, NULL }, { ER4, NULL, NULL },
 		{ ECHO4_OPT, NULL, NULL }, { UDP4, NULL, NULL },
@@ -612,13 +649,13 @@ START_TEST(test_fixture_checksums)
 		{ TE4_TCP, NULL, NULL }, { TE4_BIGQ, NULL, NULL },
 		{ ECHO6, NULL, NULL }, { TE6_ECHO, NULL, NULL },
 		{ ER6, NULL, NULL }, { UDP6, NULL, NULL }, { UNR6, NULL, NULL },
-		{ TE6_UDP, NULL, NULL },
+		{ TE6_UDP, NULL, NULL }, { TE6_UDPX, NULL, NULL },
 	};
 	uint8_t buf[MAXFRAME];
 	size_t i, n;
 
-	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
-		n = frame(buf, sizeof(buf), v4[i][0], v4[i][1], NULL);
+	for (i = 0; i < sizeof(fx) / sizeof(fx[0]); i++) {
+		n = frame(buf, sizeof(buf), fx[i][0], fx[i][1], NULL);
 		ck_assert_msg(hex_ip_cksums_ok(buf, n), "fixture %zu", i);
 	}
 	/* The quoted packets inside the errors carry right checksums too. */
@@ -639,6 +676,7 @@ START_TEST(test_fixture_ext_checksums)
 		{ TE4_IF_HDR, EXT_IF }, { TE4_BADCK_HDR, EXT_BADCK },
 		{ TE4_OVER_HDR, EXT_OVER }, { TE4_ZERO_HDR, EXT_ZERO },
 		{ TE4_V1_HDR, EXT_V1 }, { TE4_COMPAT_BAD_HDR, EXT_BADCK },
+		{ TE4_MIX_HDR, EXT_MIX },
 	};
 	uint8_t buf[MAXFRAME];
 	size_t i, n;
@@ -646,7 +684,8 @@ START_TEST(test_fixture_ext_checksums)
 	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
 		n = frame(buf, sizeof(buf), v4[i][0], Q_ECHO4, Q_ECHO4_PAD,
 		    v4[i][1], NULL);
-		ck_assert_uint_eq(n, 20 + 8 + 128 + (buf[3] == 0xc8 ? 44 : 16));
+		ck_assert_uint_eq(n, 20 + 8 + 128 + (buf[3] == 0xc8 ? 44 :
+		    buf[3] == 0xb4 ? 24 : 16));
 		ck_assert_uint_eq(buf[2] << 8 | buf[3], n);
 		ck_assert_msg(hex_ip_cksums_ok(buf, n), "fixture %zu", i);
 		/* the extension structure's own checksum */
@@ -905,6 +944,8 @@ START_TEST(test_v4_fragment)
 }
 END_TEST
 
+/* ECHO4 with one header field broken (the header checksum not redone:
+ * ht_decode does not verify it). */
 START_TEST(test_v4_bad_headers)
 {
 	struct ht_pkt p;
@@ -957,10 +998,11 @@ START_TEST(test_v4_error_short_quote)
 	    "45 00 00 24 10 03 00 00 01 01 bd 9a", NULL), HT_PKT_OTHER);
 	ck_assert_int_eq(p.status, HT_DEC_TRUNCATED);
 	ck_assert_uint_eq(p.l4.type, HT_ICMP_TIMXCEED);
-	/* ICMPv4 inside IPv6 is nonsense: not an error */
-	ck_assert_int_eq(dec(DLT_RAW, &p,
-	    "60 00 00 00 00 08 01 3f " R6 US6 "0b 00 f4 ff 00 00 00 00", NULL),
-	    HT_PKT_OTHER);
+	/* ICMPv4 inside IPv6 (next header 1, payload 44) is nonsense: even
+	 * with a whole time exceeded and quote it is not an error */
+	ck_assert_int_eq(dec(DLT_RAW, &p, "60 00 00 00 00 2c 01 3f " R6 US6,
+	    "0b 00 f4 ff 00 00 00 00 ", Q_ECHO4, NULL), HT_PKT_OTHER);
+	ck_assert_uint_eq(p.ip.proto, HT_PROTO_ICMP);
 }
 END_TEST
 
@@ -1079,6 +1121,25 @@ START_TEST(test_v6_extension_headers)
 	ck_assert_uint_eq(p.ql4.dport, 33437);
 	ck_assert_uint_eq(p.ql4.cksum, 0xd6c9);
 	ck_assert_uint_eq(p.qlen, 72);
+}
+END_TEST
+
+START_TEST(test_v6_routing_dstopt_ah)
+{
+	struct ht_pkt p;
+	uint8_t buf[MAXFRAME];
+	size_t n;
+
+	n = frame(buf, sizeof(buf), UDP6AH, NULL);
+	/* the UDP checksum, pseudo-header included, is right */
+	ck_assert_uint_eq(hex_fold(hex_sum(buf + 80, 16,
+	    hex_sum(buf + 8, 32, 17 + 16))), 0);
+	ck_assert_int_eq(dec_bytes(DLT_RAW, buf, n, &p), HT_PKT_PROBE);
+	ck_assert_uint_eq(p.ip.proto, HT_PROTO_UDP);
+	ck_assert_uint_eq(p.ip.len, 96);
+	ck_assert_uint_eq(p.l4.sport, 40000);
+	ck_assert_uint_eq(p.l4.dport, 33438);
+	ck_assert_uint_eq(p.l4.cksum, 0xd6c8);
 }
 END_TEST
 
@@ -1320,6 +1381,40 @@ START_TEST(test_ext_malformed)
 }
 END_TEST
 
+/* Objects of other classes are counted and skipped. */
+START_TEST(test_ext_other_class)
+{
+	struct ht_pkt p;
+
+	ck_assert_int_eq(dec(DLT_RAW, &p, TE4_MIX_HDR, Q_ECHO4, Q_ECHO4_PAD,
+	    EXT_MIX, NULL), HT_PKT_ERROR);
+	check_quoted_echo4(&p);
+	ck_assert_uint_eq(p.ext.present, 1);
+	ck_assert_uint_eq(p.ext.n_other, 1);
+	ck_assert_uint_eq(p.ext.n_if, 0);
+	ck_assert_uint_eq(p.ext.n_mpls, 2);
+	ck_assert_uint_eq(p.ext.mpls[1].label, 299776);
+	ck_assert_uint_eq(p.ext.mpls[1].s, 1);
+}
+END_TEST
+
+/* A stated length under 128 bytes: the extension is not read. */
+START_TEST(test_ext_short_length)
+{
+	struct ht_pkt p;
+	uint8_t buf[MAXFRAME];
+	size_t n;
+
+	n = frame(buf, sizeof(buf), TE4_SHORT, Q_ECHO4, EXT_MPLS, NULL);
+	ck_assert(hex_ip_cksums_ok(buf, n));
+	ck_assert_int_eq(dec_bytes(DLT_RAW, buf, n, &p), HT_PKT_ERROR);
+	check_quoted_echo4(&p);
+	ck_assert_uint_eq(p.qlen, 36);
+	ck_assert_uint_eq(p.ext.present, 0);
+	ck_assert_uint_eq(p.ext.n_mpls, 0);
+}
+END_TEST
+
 /* Counts left over from an earlier packet are cleared. */
 START_TEST(test_ext_cleared_between_packets)
 {
@@ -1377,6 +1472,9 @@ static const struct trunc_case truncs[] = {
 	    HT_PROTO_UDP, 22 + 40 + 16, 0, 0, 0, 0, 0, 0, 22 + 40 },
 	{ DLT_RAW, { TE6_MPLS_HDR, EXT_MPLS, NULL }, HT_PKT_ERROR,
 	    HT_PROTO_ICMP6, 40, 48, 40, HT_PROTO_ICMP6, 128, 56, 1, 0 },
+	{ LT_IPV4, { TE4_IF_HDR, Q_ECHO4, Q_ECHO4_PAD, EXT_IF, NULL },
+	    HT_PKT_ERROR, HT_PROTO_ICMP, 20, 28, 20, HT_PROTO_ICMP, 128, 36, 1,
+	    0 },
 	{ DLT_PPP, { PPP_HDLC_IP4, ER4, NULL }, HT_PKT_ECHOREPLY,
 	    HT_PROTO_ICMP, 24, 0, 0, 0, 0, 0, 0, 0 },
 	{ DLT_NULL, { NULL_IP6, ECHO6, NULL }, HT_PKT_PROBE, HT_PROTO_ICMP6,
@@ -1586,6 +1684,133 @@ START_TEST(test_mutated_frames)
 }
 END_TEST
 
+/* Random bytes, none zero (so a name runs on to its end). */
+static size_t
+rnd_fill(uint64_t *s, uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(1 + rnd(s) % 255);
+	return n;
+}
+
+/*
+ * The body of a random RFC 5837 interface information object at p; its
+ * c-type in *ctype.  Sub-objects in RFC order, each present at random;
+ * an address with AFI 1 or 2 (sometimes another); a name of random
+ * length-octet and random size.
+ */
+static size_t
+rnd_ifinfo(uint64_t *s, uint8_t *p, uint8_t *ctype)
+{
+	size_t n = 0, nl;
+
+	*ctype = (uint8_t)((rnd(s) % 4) << 6 | (rnd(s) & 0x0f));
+	if (*ctype & 0x08)
+		n += rnd_fill(s, p + n, 4);
+	if (*ctype & 0x04) {
+		p[n++] = 0;
+		p[n++] = (uint8_t)((rnd(s) % 8) ? 1 + rnd(s) % 2 : rnd(s));
+		p[n++] = 0;
+		p[n++] = 0;
+		n += rnd_fill(s, p + n, p[n - 3] == 2 ? 16 : 4);
+	}
+	if (*ctype & 0x02) {
+		p[n++] = (uint8_t)(rnd(s) % 72);	/* 0 and > 64 bad */
+		nl = rnd(s) % 72;
+		n += rnd_fill(s, p + n, nl);
+	}
+	if (*ctype & 0x01)
+		n += rnd_fill(s, p + n, rnd(s) % 5);	/* 4, or short */
+	return n;
+}
+
+/*
+ * Random RFC 4884 extension structures behind a valid time exceeded, with
+ * a right (or all-zero) checksum so they get past it: random MPLS,
+ * interface information and other objects, lengths mostly right, cut at
+ * random places.  (The ICMP checksum is not redone: decode ignores it.)
+ */
+START_TEST(test_random_extensions)
+{
+	uint64_t s = 0x5851f42d4c957f2dull;
+	uint8_t buf[MAXFRAME], *copy, ctype;
+	size_t hdr, n, len, o, bl, j;
+	struct ht_pkt p;
+	enum ht_kind k;
+	const char *why;
+	uint16_t ck;
+	int iter, nobj, i, names = 0, labels = 0;
+
+	hdr = frame(buf, sizeof(buf), TE4_MPLS_HDR, Q_ECHO4, Q_ECHO4_PAD, NULL);
+	for (iter = 0; iter < 20000; iter++) {
+		n = hdr;
+		buf[n++] = 0x20;		/* version 2 */
+		buf[n++] = 0;
+		buf[n++] = 0;			/* checksum, below */
+		buf[n++] = 0;
+		nobj = 1 + (int)(rnd(&s) % 3);
+		for (i = 0; i < nobj; i++) {
+			o = n;
+			n += 4;
+			switch (rnd(&s) % 3) {
+			case 0:			/* MPLS label stack */
+				buf[o + 2] = 1;
+				buf[o + 3] = (uint8_t)((rnd(&s) % 4) ? 1 :
+				    rnd(&s));
+				bl = rnd_fill(&s, buf + n, rnd(&s) % 80);
+				break;
+			case 1:			/* interface information */
+				buf[o + 2] = 2;
+				bl = rnd_ifinfo(&s, buf + n, &ctype);
+				buf[o + 3] = ctype;
+				break;
+			default:
+				buf[o + 2] = (uint8_t)rnd(&s);
+				buf[o + 3] = (uint8_t)rnd(&s);
+				bl = rnd_fill(&s, buf + n, rnd(&s) % 40);
+				break;
+			}
+			n += bl;
+			/* object length: right, or anything */
+			j = (rnd(&s) % 4) ? 4 + bl : rnd(&s) % 256;
+			buf[o] = (uint8_t)(j >> 8);
+			buf[o + 1] = (uint8_t)j;
+		}
+		if (rnd(&s) % 4) {
+			ck = hex_cksum(buf + hdr, n - hdr);
+			buf[hdr + 2] = (uint8_t)(ck >> 8);
+			buf[hdr + 3] = (uint8_t)ck;
+		}
+		/* the IPv4 total length and header checksum to match */
+		buf[2] = (uint8_t)(n >> 8);
+		buf[3] = (uint8_t)n;
+		buf[10] = buf[11] = 0;
+		ck = hex_cksum(buf, 20);
+		buf[10] = (uint8_t)(ck >> 8);
+		buf[11] = (uint8_t)ck;
+		len = (rnd(&s) % 2) ? n : hdr + rnd(&s) % (n - hdr + 1);
+		copy = hex_dup(buf, len);
+		k = ht_decode(DLT_RAW, copy, len, &p);
+		free(copy);
+		if ((why = insane(&p, len, k)) != NULL)
+			ck_abort_msg("iteration %d (%zu bytes): %s", iter, len,
+			    why);
+		/* the quote is untouched: always the same error */
+		if (k != HT_PKT_ERROR || p.ql4.seq != 3 || p.qlen != 128)
+			ck_abort_msg("iteration %d: kind %d qlen %u", iter, k,
+			    p.qlen);
+		for (i = 0; i < p.ext.n_if; i++)
+			names += p.ext.ifs[i].has_name;
+		labels += p.ext.n_mpls;
+	}
+	/* the generator does reach the object parsers */
+	ck_assert_int_gt(names, 1000);
+	ck_assert_int_gt(labels, 10000);
+}
+END_TEST
+
 static Suite *
 decode_suite(void)
 {
@@ -1622,6 +1847,7 @@ decode_suite(void)
 	tcase_add_test(tc, test_v6_echo_request_reply);
 	tcase_add_test(tc, test_v6_udp_probe_and_timex);
 	tcase_add_test(tc, test_v6_extension_headers);
+	tcase_add_test(tc, test_v6_routing_dstopt_ah);
 	tcase_add_test(tc, test_v6_fragment);
 	tcase_add_test(tc, test_v6_bad_chains);
 	suite_add_tcase(s, tc);
@@ -1640,6 +1866,8 @@ decode_suite(void)
 	tcase_add_test(tc, test_ext_compat);
 	tcase_add_test(tc, test_ext_interface_info);
 	tcase_add_test(tc, test_ext_malformed);
+	tcase_add_test(tc, test_ext_short_length);
+	tcase_add_test(tc, test_ext_other_class);
 	tcase_add_test(tc, test_ext_cleared_between_packets);
 	suite_add_tcase(s, tc);
 
@@ -1651,6 +1879,7 @@ decode_suite(void)
 	    (int)(sizeof(fuzz_dlts) / sizeof(fuzz_dlts[0])));
 	tcase_add_loop_test(tc, test_mutated_frames, 0,
 	    (int)(sizeof(truncs) / sizeof(truncs[0])));
+	tcase_add_test(tc, test_random_extensions);
 	suite_add_tcase(s, tc);
 	return s;
 }

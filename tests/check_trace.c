@@ -299,6 +299,17 @@ syn4(uint8_t ttl, uint16_t ipid, uint32_t tseq)
 	return p;
 }
 
+/* syn4() from another source port. */
+static struct ht_pkt
+syn4_from(uint16_t sport, uint8_t ttl, uint16_t ipid, uint32_t tseq)
+{
+	struct ht_pkt p = syn4(ttl, ipid, tseq);
+
+	p.l4.cksum = cksum_adj(p.l4.cksum, p.l4.sport, sport);
+	p.l4.sport = sport;
+	return p;
+}
+
 /*
  * An ICMP error quoting `probe` as a router sees it (TTL 1).  `base` is a
  * decoded error of the same protocol; `from` its new source.  The quote
@@ -652,7 +663,19 @@ START_TEST(test_live_udp_port_unreachable)
 	ck_assert_uint_eq(r.probe, 0);
 	ck_assert_uint_eq(t->p[0].rkind, HT_R_TIMEX);
 
-	/* the destination's port unreachable for probe 2 */
+	/* a router's host unreachable (code 1) for probe 3 ends the trace
+	 * there, without reaching the destination */
+	p = udp4(40000, 33436, 3, 0x2003);
+	p = quoting(UNR4_PORT, &p, "203.0.113.3");
+	p.l4.code = 1;
+	ck_assert_int_eq(feed(&m, &p, T0 + 4 * MS, &r), HT_M_REPLY);
+	ck_assert_uint_eq(r.probe, 2);
+	ck_assert_uint_eq(t->p[2].rkind, HT_R_UNREACH);
+	ck_assert_uint_eq(t->p[2].rcode, 1);
+	ck_assert_uint_eq(t->end_ttl, 3);
+	ck_assert_uint_eq(t->dest_reached, 0);
+
+	/* the destination's port unreachable for probe 2: a lower end */
 	p = decoded(UNR4_PORT, HT_PKT_ERROR);
 	ck_assert_int_eq(feed(&m, &p, T0 + 1 * MS + 10 * US + 7 * MS, &r),
 	    HT_M_REPLY);
@@ -757,10 +780,18 @@ START_TEST(test_live_tcp_synack)
 	p = syn4(5, 0x4005, 0x11223345);
 	ck_assert_int_eq(ht_trace_add_probe(t, 5, p.ip.id, &p.l4, p.ip.len,
 	    T0 + MS), 1);
+	ck_assert_uint_eq(t->t_first, T0);
+	/* the capture sees the first probe 5 us after it was sent */
+	p = decoded(SYN4, HT_PKT_PROBE);
+	ck_assert_int_eq(feed(&m, &p, T0 + 5 * US, &r), HT_M_PROBE);
+	ck_assert_uint_eq(r.probe, 0);
+	ck_assert_uint_eq(t->t_first, T0 + 5 * US);
+	ck_assert_uint_eq(t->p[0].t_sent, T0 + 5 * US);
 	/* SYNACK4 as it is on the wire: ack 0x11223345 = 0x11223344 + 1 */
 	p = decoded(SYNACK4, HT_PKT_TCPREPLY);
 	ck_assert_int_eq(feed(&m, &p, T0 + 12 * MS, &r), HT_M_REPLY);
 	ck_assert_uint_eq(r.probe, 0);
+	ck_assert_uint_eq(t->p[0].t_reply - t->p[0].t_sent, 12 * MS - 5 * US);
 	ck_assert_uint_eq(t->p[0].rkind, HT_R_TCP);
 	ck_assert_uint_eq(t->p[0].rttl, 60);
 	ck_assert_uint_eq(t->end_ttl, 4);
@@ -770,6 +801,15 @@ START_TEST(test_live_tcp_synack)
 	ck_assert_int_eq(feed(&m, &p, T0 + 13 * MS, &r), HT_M_DUP);
 	ck_assert_uint_eq(r.probe, 0);
 	ck_assert_uint_eq(t->p[1].rkind, HT_R_NONE);
+	/* RST4 acknowledging probe 2 (TTL 5): final too, but the end stays
+	 * at the lower TTL */
+	p.l4.tack = 0x11223346;
+	ck_assert_int_eq(feed(&m, &p, T0 + 14 * MS, &r), HT_M_REPLY);
+	ck_assert_uint_eq(r.probe, 1);
+	ck_assert_uint_eq(t->p[1].rkind, HT_R_TCP);
+	ck_assert_uint_eq(t->p[1].tflags, HT_TH_RST | HT_TH_ACK);
+	ck_assert_uint_eq(t->end_ttl, 4);
+	ck_assert_uint_eq(ht_trace_last_ttl(t), 4);
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1215,8 +1255,66 @@ START_TEST(test_replay_linux_udp)
 	ck_assert_uint_eq(t->end_ttl, 3);
 	ck_assert_uint_eq(t->dest_reached, 1);
 
+	/* the tool runs again: TTL 1 from yet another port starts a new
+	 * trace, which keeps "any source port" */
+	p = udp4(50100, 33434, 1, 0x5100);
+	ck_assert_int_eq(feed(&m, &p, T0 + 500 * MS, &r), HT_M_PROBE);
+	ck_assert_ptr_ne(r.t, t);
+	ck_assert_ptr_eq(r.t->pred, t);
+	ck_assert_uint_eq(r.t->ident, HT_IDENT_ANY);
+	ck_assert_uint_eq(t->closed, 1);
+	ck_assert_uint_eq(t->n, 9);
+
 	ck_assert_ptr_eq(ht_matcher_ready(&m, 1), t);
 	ht_trace_free(&m, t);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/* Linux traceroute -T: a socket per probe, one destination port. */
+START_TEST(test_replay_linux_tcp)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t = NULL;
+	struct ht_pkt p, e;
+	int i;
+
+	ht_matcher_init(&m, 1, WAIT);
+	/* 6 SYNs to port 80: source port 45000 + 7 i, TTL 1, 1, 1, 2, 2, 2,
+	 * a sequence number of its own each */
+	for (i = 0; i < 6; i++) {
+		p = syn4_from((uint16_t)(45000 + 7 * i), (uint8_t)(1 + i / 3),
+		    (uint16_t)(0x6000 + i), 0x01000000u * (uint32_t)(i + 1));
+		ck_assert_int_eq(feed(&m, &p, T0 + (ht_ns)i * 80 * US, &r),
+		    HT_M_PROBE);
+		if (t == NULL)
+			t = r.t;
+		ck_assert_ptr_eq(r.t, t);
+		ck_assert_uint_eq(r.probe, i);
+	}
+	ck_assert_uint_eq(t->ident, HT_IDENT_ANY);
+	ck_assert_uint_eq(t->ordered, 1);
+	ck_assert_uint_eq(m.count, 1);
+
+	/* hop 1 answers the second probe (port 45007) */
+	p = syn4_from(45007, 1, 0x6001, 0x02000000);
+	e = quoting(TE4_TCP, &p, "203.0.113.1");
+	ck_assert_int_eq(feed(&m, &e, T0 + 3 * MS, &r), HT_M_REPLY);
+	ck_assert_ptr_eq(r.t, t);
+	ck_assert_uint_eq(r.probe, 1);
+	/* the destination's SYN-ACK to port 45035 acknowledging probe 6 */
+	e = decoded(SYNACK4, HT_PKT_TCPREPLY);
+	e.l4.dport = 45035;
+	e.l4.tack = 0x06000001;
+	ck_assert_int_eq(feed(&m, &e, T0 + 4 * MS, &r), HT_M_REPLY);
+	ck_assert_ptr_eq(r.t, t);
+	ck_assert_uint_eq(r.probe, 5);
+	ck_assert_uint_eq(t->end_ttl, 2);
+	ck_assert_uint_eq(t->dest_reached, 1);
+	/* to that port, but acknowledging another probe's sequence */
+	e.l4.tack = 0x05000001;
+	ck_assert_int_eq(feed(&m, &e, T0 + 5 * MS, &r), HT_M_NONE);
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1243,6 +1341,40 @@ START_TEST(test_replay_copies)
 	ck_assert_uint_eq(r.probe, 0);
 	ck_assert_int_eq(feed(&m, &e, T0 + 1601 * MS, &r), HT_M_REPLY);
 	ck_assert_uint_eq(r.probe, 1);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/* The same identity after a long silence is a new trace. */
+START_TEST(test_replay_restart_after_silence)
+{
+	static const uint8_t ttl[3] = { 1, 2, 3 };
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *a, *b;
+	struct ht_pkt p;
+	ht_ns later;
+
+	ht_matcher_init(&m, 1, WAIT);
+	a = replay_echo(&m, ttl, 2, 1, T0);
+	later = T0 + MS + m.stale + 1;
+	/* TTL 3 would continue the trace, were it not for the silence */
+	b = replay_echo(&m, ttl + 2, 1, 3, later);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(a->closed, 1);
+	ck_assert_uint_eq(a->n, 2);
+	ck_assert_ptr_eq(b->pred, a);
+	ck_assert_uint_eq(b->n, 1);
+	ck_assert_uint_eq(b->t_first, later);
+	/* a single-TTL trace is simply replaced */
+	p = echo4_ident(0x0777, 64, 1, 1);
+	ck_assert_int_eq(feed(&m, &p, T0, &r), HT_M_PROBE);
+	p = echo4_ident(0x0777, 64, 2, 2);
+	ck_assert_int_eq(feed(&m, &p, T0 + 30 * HT_NS_PER_SEC, &r),
+	    HT_M_PROBE);
+	ck_assert_uint_eq(r.t->n, 1);
+	ck_assert_uint_eq(r.probe, 0);
+	ck_assert_ptr_null(r.t->pred);
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1286,11 +1418,12 @@ START_TEST(test_live_learns_nothing)
 }
 END_TEST
 
-#ifdef HT_TEST_KNOWN_BUGS
 /*
  * Paris UDP (probe.c: one flow, checksum carries k; IPv4 ID = sequence).
- * A second reply quoting probe 1 -- answered already -- must not become
- * the answer of probe 2, whose IP ID and checksum both differ.
+ * A second or late reply to one probe must not become the answer of
+ * another unanswered probe of the same flow whose IP ID and checksum both
+ * differ (a bug find_probe() once had: it weighed "still open" above what
+ * the reply quotes).
  */
 START_TEST(test_bug_paris_dup_goes_to_other_probe)
 {
@@ -1346,7 +1479,41 @@ START_TEST(test_bug_paris_late_goes_to_other_probe)
 	ht_matcher_free(&m);
 }
 END_TEST
-#endif
+
+/* Paris UDP over IPv6: the checksum is all there is to go by. */
+START_TEST(test_bug_paris6_dup_goes_to_other_probe)
+{
+	struct ht_addr us = hex_addr("2001:db8::1"),
+	    dst = hex_addr("2001:db8:2::7");
+	struct ht_pkt base = decoded(UDP6, HT_PKT_PROBE), pr[2], e;
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t;
+	int k;
+
+	ht_matcher_init(&m, 0, WAIT);
+	t = ht_trace_new(&m, &us, &dst, HT_PROTO_UDP, 40000);
+	for (k = 0; k < 2; k++) {
+		pr[k] = base;
+		pr[k].ip.ttl = (uint8_t)(k + 2);
+		pr[k].l4.cksum = cksum_adj(base.l4.cksum, 0x686f,
+		    (uint16_t)(k + 1));
+		ht_trace_add_probe(t, (uint8_t)(k + 2), 0, &pr[k].l4,
+		    pr[k].ip.len, T0);
+	}
+	/* a time exceeded from hop 2 quoting probe 1 */
+	e = decoded(UNR6_PORT, HT_PKT_ERROR);
+	e.ip.src = hex_addr("2001:db8:1::5");
+	e.l4.type = HT_ICMP6_TIMXCEED;
+	e.l4.code = 0;
+	e.ql4 = pr[0].l4;
+	ck_assert_int_eq(feed(&m, &e, T0 + 5 * MS, &r), HT_M_REPLY);
+	ck_assert_uint_eq(r.probe, 0);
+	ck_assert_int_eq(feed(&m, &e, T0 + 6 * MS, &r), HT_M_DUP);
+	ck_assert_uint_eq(t->p[1].rkind, HT_R_NONE);
+	ht_matcher_free(&m);
+}
+END_TEST
 
 static Suite *
 trace_suite(void)
@@ -1379,18 +1546,19 @@ trace_suite(void)
 	tcase_add_test(tc, test_replay_ordered_trace);
 	tcase_add_test(tc, test_replay_single_ttl_ping);
 	tcase_add_test(tc, test_replay_restart);
+	tcase_add_test(tc, test_replay_restart_after_silence);
 	tcase_add_test(tc, test_replay_order_at_eof);
 	tcase_add_test(tc, test_replay_linux_udp);
+	tcase_add_test(tc, test_replay_linux_tcp);
 	tcase_add_test(tc, test_replay_copies);
 	tcase_add_test(tc, test_replay_expire);
 	suite_add_tcase(s, tc);
 
-#ifdef HT_TEST_KNOWN_BUGS
-	tc = tcase_create("known_bugs");
+	tc = tcase_create("paris_regressions");
 	tcase_add_test(tc, test_bug_paris_dup_goes_to_other_probe);
 	tcase_add_test(tc, test_bug_paris_late_goes_to_other_probe);
+	tcase_add_test(tc, test_bug_paris6_dup_goes_to_other_probe);
 	suite_add_tcase(s, tc);
-#endif
 	return s;
 }
 

@@ -11,10 +11,10 @@
 #     sent by a source address (--src, repeatable; default: every address
 #     that sends echo requests/UDP/SYNs and gets ICMP errors back);
 #   - a trace is the probes from one source to one destination with one
-#     protocol and one identity (ICMP identifier; UDP/TCP source port; TCP
-#     with --tcp-any-sport: the destination port, for tools such as
-#     traceroute -T and Scapy's traceroute() that use a new source port per
-#     probe), at two or more TTLs; the same identity starting again from its
+#     protocol and one identity (ICMP identifier; UDP/TCP source port; with
+#     --any-sport, UDP/TCP regardless of ports, for tools that use a new
+#     source port per probe: Linux traceroute -U and -T, Scapy's
+#     traceroute()), at two or more TTLs; the same identity starting again from its
 #     first TTL, or after more than --gap seconds, is a new trace;
 #   - a reply is matched by what it quotes: the quoted addresses and
 #     protocol, then ICMP identifier+sequence, UDP ports (+ IPv4 ID), TCP
@@ -35,7 +35,7 @@
 # no reply at all from a silent hop, every other probe at TTL <= end
 # answered.  Problems go to stderr and make the exit status 1.
 #
-# Usage: corpus-truth.py [--src ADDR]... [--tcp-any-sport] [--gap S]
+# Usage: corpus-truth.py [--src ADDR]... [--any-sport] [--gap S]
 #                        [--chain N] [--silent K]... [--balance K] FILE
 import argparse
 import datetime
@@ -78,6 +78,15 @@ def packets(path):
 
 def outer_ip(pkt):
     """The first IP/IPv6 layer of a frame (not a quoted one)."""
+    if pkt.name == "Loopback":
+        # DLT_NULL / DLT_LOOP: Scapy knows only this host's AF_INET6
+        # value; BSDs use 24, 28 or 30.  Go by the IP version instead.
+        b = bytes(pkt)[4:]
+        if b and b[0] >> 4 == 4:
+            return IP(b)
+        if b and b[0] >> 4 == 6:
+            return IPv6(b)
+        return None
     layer = pkt
     while layer is not None and layer.name != "NoPayload":
         if isinstance(layer, (IP, IPv6)) and not isinstance(
@@ -126,7 +135,7 @@ def probe_key(v4, src, dst, proto, ipid, l4raw):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", action="append", default=[])
-    ap.add_argument("--tcp-any-sport", action="store_true")
+    ap.add_argument("--any-sport", action="store_true")
     ap.add_argument("--gap", type=float, default=30.0)
     ap.add_argument("--chain", type=int)
     ap.add_argument("--silent", type=int, action="append", default=[])
@@ -188,8 +197,8 @@ def main():
         else:
             ident = int.from_bytes(raw[0:2], "big")
             dport = int.from_bytes(raw[2:4], "big")
-        if proto == "TCP" and a.tcp_any_sport:
-            ident = ("dport", dport)
+        if proto in ("TCP", "UDP") and a.any_sport:
+            ident = "any"
         pr = Probe(idx, t, ip, proto, ttl_of(ip), key, ident, dport)
         tid = (ip.src, ip.dst, proto, ident)
         tr = live.get(tid)

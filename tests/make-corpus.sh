@@ -112,7 +112,8 @@ start_tcpdump() {
 	local net=$1 file=$2 i
 	shift 2
 	rm -f "$file"
-	ht_net_exec "$net" s tcpdump -Z root -U --immediate-mode "$@" -w "$file" \
+	# not through a shell function: ip execs tcpdump, so $! is tcpdump
+	ip netns exec "${net}s" tcpdump -Z root -U --immediate-mode "$@" -w "$file" \
 		>"$file.log" 2>&1 &
 	tdpid=$!
 	for ((i = 0; i < 100; i++)); do
@@ -130,22 +131,28 @@ stop_tcpdump() {
 	kill -INT "$tdpid" 2>/dev/null
 	wait "$tdpid"
 	tdpid=""
-	if ! grep -q ' 0 packets dropped by kernel' "$file.log"; then
+	if ! grep -qx '0 packets dropped by kernel' "$file.log"; then
 		echo "tcpdump dropped packets: $(cat "$file.log")" >&2
 		return 1
 	fi
 }
 
 # capture NAME NET EXT "TCPDUMP-OPTIONS" CMD...   (tool output kept)
+# A capture in which tcpdump reports drops is made again (3 tries).
 capture() {
-	local name=$1 net=$2 ext=$3 topts=$4 rc
+	local name=$1 net=$2 ext=$3 topts=$4 rc try
 	shift 4
 	local f=$work/$name.$ext
-	# shellcheck disable=SC2086
-	start_tcpdump "$net" "$f" $topts || return 1
-	timeout 120 ip netns exec "$net"s "$@" >"$work/$name.tool.txt" 2>&1
-	rc=$?
-	stop_tcpdump "$f" || return 1
+	for try in 1 2 3; do
+		# shellcheck disable=SC2086
+		start_tcpdump "$net" "$f" $topts || return 1
+		timeout 120 ip netns exec "$net"s "$@" >"$work/$name.tool.txt" 2>&1
+		rc=$?
+		stop_tcpdump "$f" && break
+		[ "$try" = 3 ] && return 1
+		echo "$name: capture again" >&2
+		sleep 1
+	done
 	if [ "$rc" != 0 ]; then
 		echo "$name: '$*' exited $rc: $(cat "$work/$name.tool.txt")" >&2
 		return 1
@@ -242,12 +249,12 @@ one traceroute-icmp4 "$N" pcap "$E" S4 traceroute -I -n $T4
 one traceroute-icmp6 "$N" pcap "$E" S6 traceroute -6 -I -n $T6
 one traceroute-udp4 "$N" pcap "$E" S4 traceroute -n $T4
 one traceroute-udp6 "$N" pcap "$E" S6 traceroute -6 -n $T6
-TA4=(--src 10.77.0.1 --chain 8 --tcp-any-sport)
+TA4=(--src 10.77.0.1 --chain 8 --any-sport)
 one traceroute-tcp4 "$N" pcap "$E" TA4 traceroute -T -n $T4
 one tcptraceroute4 "$N" pcap "$E" S4 tcptraceroute -n $T4
 if wanted tcptraceroute4-open; then
 	# a listening port on the target: SYN-ACK instead of RST
-	ht_net_exec "$N" t "$PY" -c 'import socket,time
+	ip netns exec "${N}t" "$PY" -c 'import socket,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("0.0.0.0", 8080)); s.listen(64); time.sleep(60)' &
 	bgpids+=($!)
