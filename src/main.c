@@ -346,6 +346,13 @@ run_replay(const struct opts *o)
 		    "cut short after %llu packets: %s\n",
 		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile,
 		    (unsigned long long)st.packets, st.warning);
+	if (st.malformed)
+		fprintf(stderr, "hoptrace: warning: %s: %llu malformed packet%s "
+		    "ignored (first: packet %llu, %s)\n",
+		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile,
+		    (unsigned long long)st.malformed, st.malformed > 1 ? "s" : "",
+		    (unsigned long long)st.first_bad,
+		    ht_status_str(st.first_bad_why));
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "hoptrace: cannot write output: %s\n",
 		    strerror(errno));

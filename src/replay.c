@@ -83,8 +83,11 @@ ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
 		if (ht_decode(cap->dlt, data, h->caplen, &pkt) ==
 		    HT_PKT_OTHER) {
 			if (pkt.status != HT_DEC_OK &&
-			    pkt.status != HT_DEC_NOTIP)
-				st->malformed++;
+			    pkt.status != HT_DEC_NOTIP &&
+			    st->malformed++ == 0) {
+				st->first_bad = st->packets;
+				st->first_bad_why = pkt.status;
+			}
 		} else
 			ht_match_packet(&m, &pkt, ts, &res);
 		if (st->packets % EXPIRE_EVERY == 0) {

@@ -5,10 +5,13 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "decode.h"
 #include "output.h"
 
 struct ht_replay_stats {
 	uint64_t packets, traces, malformed;
+	uint64_t first_bad;		/* packet number of the first malformed */
+	enum ht_status first_bad_why;
 	int truncated;			/* the file ended mid-record */
 	char warning[HT_ERRBUF];	/* why reading stopped early */
 };

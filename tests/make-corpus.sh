@@ -219,6 +219,11 @@ S4=(--src 10.77.0.1 --chain 8)
 S6=(--src fd77::1 --chain 8)
 Q4=(--src 10.77.0.1 --chain 8 --silent 3)
 Q6=(--src fd77::1 --chain 8 --silent 3)
+# Linux traceroute -U/-T and Scapy's traceroute() use a new source port for
+# every probe: one trace per source, destination and protocol
+A4=("${S4[@]}" --any-sport)
+A6=("${S6[@]}" --any-sport)
+QA6=("${Q6[@]}" --any-sport)
 SC="$PY $here/corpus-scapy.py"
 
 # one(NAME NET EXT TCPDUMP-OPTS TRUTH-OPTS-ARRAY-NAME CMD...)
@@ -247,10 +252,10 @@ E="-i eR"
 # ---- peers, IPv4 and IPv6 ------------------------------------------------
 one traceroute-icmp4 "$N" pcap "$E" S4 traceroute -I -n $T4
 one traceroute-icmp6 "$N" pcap "$E" S6 traceroute -6 -I -n $T6
-one traceroute-udp4 "$N" pcap "$E" S4 traceroute -n $T4
-one traceroute-udp6 "$N" pcap "$E" S6 traceroute -6 -n $T6
-TA4=(--src 10.77.0.1 --chain 8 --any-sport)
-one traceroute-tcp4 "$N" pcap "$E" TA4 traceroute -T -n $T4
+one traceroute-udp4 "$N" pcap "$E" A4 traceroute -n $T4
+one traceroute-udp6 "$N" pcap "$E" A6 traceroute -6 -n $T6
+
+one traceroute-tcp4 "$N" pcap "$E" A4 traceroute -T -n $T4
 one tcptraceroute4 "$N" pcap "$E" S4 tcptraceroute -n $T4
 if wanted tcptraceroute4-open; then
 	# a listening port on the target: SYN-ACK instead of RST
@@ -273,7 +278,7 @@ one scamper-tracelb4 "$N" pcap "$E" S4 scamper -O text -c 'tracelb' -i $T4
 one scapy-icmp4 "$N" pcap "$E" S4 $SC icmp4 $T4
 one scapy-udp4 "$N" pcap "$E" S4 $SC udp4 $T4
 one scapy-icmp6 "$N" pcap "$E" S6 $SC icmp6 $T6
-one scapy-tcp4 "$N" pcap "$E" TA4 $SC tcp4 $T4
+one scapy-tcp4 "$N" pcap "$E" A4 $SC tcp4 $T4
 
 # ---- hoptrace itself: -w ---------------------------------------------------
 # hoptrace_w NAME NET TRUTH-ARRAY-NAME HOPTRACE-OPTIONS... ADDR
@@ -318,13 +323,13 @@ hoptrace_w hoptrace-icmp4-silent3 "$Q" Q4 $T4
 
 # ---- silent hop 3 ----------------------------------------------------------
 one traceroute-icmp4-silent3 "$Q" pcap "$E" Q4 traceroute -I -n $T4
-one traceroute-udp6-silent3 "$Q" pcap "$E" Q6 traceroute -6 -n $T6
+one traceroute-udp6-silent3 "$Q" pcap "$E" QA6 traceroute -6 -n $T6
 one mtr-icmp4-silent3 "$Q" pcap "$E" Q4 mtr -r -c 2 -n $T4
 one scamper-udp-paris4-silent3 "$Q" pcap "$E" Q4 scamper -O text -c 'trace -P udp-paris' -i $T4
 
 # ---- several traces (and a ping) in one capture ------------------------------
 if wanted mixed4; then
-	one mixed4 "$N" pcap "$E" S4 bash -c "
+	one mixed4 "$N" pcap "$E" A4 bash -c "
 		traceroute -I -n $T4 >$work/mixed4.a 2>&1 &
 		sleep 0.05
 		traceroute -n -q 2 $T4 >$work/mixed4.b 2>&1 &
@@ -335,8 +340,8 @@ fi
 
 # ---- link types and file formats --------------------------------------------
 one nano-traceroute-icmp4 "$N" pcap "$E --time-stamp-precision=nano" S4 traceroute -I -n $T4
-one sll-traceroute-icmp6 "$N" pcap "-i any" S6 traceroute -6 -I -n $T6
-one sll2-traceroute-udp4 "$N" pcap "-i any -y LINUX_SLL2" S4 traceroute -n $T4
+one sll-traceroute-icmp6 "$N" pcap "-i any -y LINUX_SLL" S6 traceroute -6 -I -n $T6
+one sll2-traceroute-udp4 "$N" pcap "-i any -y LINUX_SLL2" A4 traceroute -n $T4
 one sll2-mtr-icmp4 "$N" pcap "-i any -y LINUX_SLL2" S4 mtr -r -c 1 -n $T4
 
 # relink NAME BASE MODE|pcapng TRUTH-ARRAY-NAME
@@ -361,16 +366,16 @@ relink() {
 		>"$work/$name.tool.txt"
 	variant "$name" "$base" "$out" "${targs[@]}"
 }
-relink pcapng-traceroute-udp4 traceroute-udp4 pcapng S4
+relink pcapng-traceroute-udp4 traceroute-udp4 pcapng A4
 relink pcapng-hoptrace-icmp6 hoptrace-icmp6 pcapng S6
 relink vlan-traceroute-icmp4 traceroute-icmp4 vlan S4
-relink qinq-traceroute-udp6 traceroute-udp6 qinq S6
-relink raw-traceroute-tcp4 traceroute-tcp4 raw TA4
+relink qinq-traceroute-udp6 traceroute-udp6 qinq A6
+relink raw-traceroute-tcp4 traceroute-tcp4 raw A4
 relink ipv4-scamper-udp-paris4 scamper-udp-paris4 ipv4 S4
 relink ipv6-traceroute-icmp6 traceroute-icmp6 ipv6 S6
 relink null-traceroute-icmp6 traceroute-icmp6 null S6
 relink null-mtr-icmp4 mtr-icmp4 null S4
-relink loop-traceroute-udp4 traceroute-udp4 loop S4
+relink loop-traceroute-udp4 traceroute-udp4 loop A4
 relink loop-scamper-icmp-paris6 scamper-icmp-paris6 loop S6
 
 # ---- report ------------------------------------------------------------------
