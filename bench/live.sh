@@ -35,9 +35,11 @@
 #   BENCH_KEEP    directory to keep every tool's output in [a temporary one,
 #                 removed at exit]
 #   BENCH_REUSE   set: run nothing, report again on BENCH_KEEP's outputs
+#   BENCH_NICE    nice value of the timed commands, -20..19 [-10]: on a shared
+#                 machine, batch jobs (fuzzers, builds) then disturb less
 #   NFQ_DELAY     nfq-delay binary [compiled into BUILD_DIR:
 #                 cc -O2 -o BUILD_DIR/nfq-delay bench/nfq-delay.c -lnetfilter_queue]
-# Takes about 12 minutes with 5 runs (tcptraceroute on the deaf target
+# Takes about 15 minutes with 5 runs (tcptraceroute on the deaf target
 # alone waits 3 x 23 hops x 1 s per run).
 
 set -u
@@ -58,10 +60,15 @@ HOPTRACE=${HOPTRACE:-$BUILD/hoptrace}
 RUNS=${BENCH_RUNS:-5}
 CASES=${BENCH_CASES:-answer silent nolat deaf}
 OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
+NICE=${BENCH_NICE:--10}
 HOPS=8
 DELAY=2
 SILENT=3
 
+if ! [[ $NICE =~ ^-?[0-9]+$ ]] || [ "$NICE" -lt -20 ] || [ "$NICE" -gt 19 ]; then
+	echo "live.sh: BENCH_NICE must be -20..19 (got $NICE)" >&2
+	exit 2
+fi
 if ! [[ $RUNS =~ ^[0-9]+$ ]] || [ "$RUNS" -lt 5 ] || [ "$RUNS" -gt 100 ]; then
 	echo "live.sh: BENCH_RUNS must be 5..100 (got $RUNS)" >&2
 	exit 2
@@ -263,7 +270,7 @@ _run_case() {
 	_expected "$case" >"$dir/expected"
 	# the runner ends by itself (every tool stops at 30 hops and its waits);
 	# timeout bounds it anyway
-	timeout -s TERM 1800 ip netns exec "${NET}s" bash -c "$RUNNER" runner \
+	timeout -s TERM 1800 nice -n "$NICE" ip netns exec "${NET}s" bash -c "$RUNNER" runner \
 		"$dir/commands" "$dir" "$RUNS" "$warm" &
 	RUNNER_PID=$!
 	wait "$RUNNER_PID"
@@ -332,6 +339,7 @@ if [ -z "${BENCH_REUSE-}" ]; then
 		printf 'REV=%q\n' "$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 		printf 'BIN=%q\n' "$(date -u -r "$HOPTRACE" '+%Y-%m-%d %H:%M UTC')"
 		printf 'VERSION=%q\n' "$("$HOPTRACE" -V 2>/dev/null | head -1)"
+		printf 'NICE=%q\n' "$NICE"
 	} >"$WORK/meta"
 fi
 for c in $CASES; do
@@ -441,7 +449,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo "${VERSION:-hoptrace}, binary of $BIN (the source tree was at $REV when the run began)."
 	echo "Median wall time of $RUNS runs per tool and case, run alternately in one session (the order"
 	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
-	echo "timed inside the source namespace around fork, exec and wait. In brackets: hoptrace's"
+	echo "timed inside the source namespace around fork, exec and wait, at nice $NICE. In brackets: hoptrace's"
 	echo "median divided by the peer's (below 1: hoptrace is faster). \"spawn floor\": the median of"
 	echo "\`/bin/true\` timed the same way in the same rounds, the share of every figure that is only"
 	echo "process creation on this machine at that time (load average ${LOAD0// /, } at the start,"
@@ -450,7 +458,8 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo "Network: tests/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
 	echo "Latency: bench/nfq-delay holds every packet that a router forwards or sends, and every"
 	echo "packet the target sends, $DELAY ms (NFQUEUE on FORWARD and OUTPUT, bench/netns-delay.sh),"
-	echo "so hop k answers in about (2k-1) x $DELAY ms. The source adds none."
+	echo "so hop k answers in about (2k-1) x $DELAY ms (nfq-delay runs SCHED_FIFO, so that its hold time"
+	echo "stays $DELAY ms on a busy machine). The source adds none."
 	echo
 	cat "$WORK/table"
 	echo

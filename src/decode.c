@@ -49,6 +49,7 @@ static const char *const status_str[] = {
 	[HT_DEC_BADEXT] = "invalid IPv6 extension header chain",
 	[HT_DEC_LINKTYPE] = "unsupported link type",
 	[HT_DEC_NOTIP] = "not IP",
+	[HT_DEC_CAPLEN] = "captured length above the packet's length",
 };
 
 const char *
@@ -241,11 +242,24 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 	ip->len = (uint16_t)(len + 40 > 0xffff ? 0xffff : len + 40);
 	if (len != 0)		/* 0: jumbogram or a router's odd quote */
 		buf_narrow(b, len);
-	for (i = 0; i < MAX_V6_EXTHDRS; i++) {
+	for (i = 0;; i++) {
 		switch (nh) {
 		case 0:		/* hop-by-hop options */
 		case 43:	/* routing */
 		case 60:	/* destination options */
+		case 44:	/* fragment */
+		case 51:	/* authentication header */
+			if (i == MAX_V6_EXTHDRS)
+				return HT_DEC_BADEXT;	/* too long a chain */
+			break;
+		default:
+			ip->proto = nh;
+			return HT_DEC_OK;
+		}
+		switch (nh) {
+		case 0:
+		case 43:
+		case 60:
 			if (buf_u8(b, &nh) < 0 || buf_u8(b, &hlen8) < 0 ||
 			    buf_skip(b, (size_t)hlen8 * 8 + 6) < 0)
 				return quoted ? HT_DEC_TRUNCATED : HT_DEC_BADEXT;
@@ -262,12 +276,8 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 			    buf_skip(b, ((size_t)hlen8 + 2) * 4 - 2) < 0)
 				return quoted ? HT_DEC_TRUNCATED : HT_DEC_BADEXT;
 			continue;
-		default:
-			ip->proto = nh;
-			return HT_DEC_OK;
 		}
 	}
-	return HT_DEC_BADEXT;
 }
 
 /* Read as much of a transport or ICMP header as is present. */

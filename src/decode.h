@@ -23,7 +23,8 @@ enum ht_status {
 	HT_DEC_BADIP,		/* IP version, header length or total length wrong */
 	HT_DEC_BADEXT,		/* IPv6 extension header chain loops or overruns */
 	HT_DEC_LINKTYPE,	/* link type not supported */
-	HT_DEC_NOTIP		/* not IP (ARP, LLDP, ...): fine, just not ours */
+	HT_DEC_NOTIP,		/* not IP (ARP, LLDP, ...): fine, just not ours */
+	HT_DEC_CAPLEN		/* a capture record longer than the packet */
 };
 
 #define HT_PROTO_ICMP	1

@@ -422,7 +422,7 @@ run_live(const struct opts *o)
 	cfg.json = o->json;
 
 	/* Privileged handles first: capture, dump file, raw socket. */
-	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", 1 << 20,
+	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", 1 << 17,
 	    err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;

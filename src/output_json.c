@@ -106,7 +106,7 @@ reply_json(const struct ht_outctx *o, const struct ht_probe *p)
 		    (p->tflags & HT_TH_ACK ? "RA" : "R") : "SA"));
 	if (p->ndup)
 		put(r, "dup", json_true());
-	if (p->ext != NULL)
+	if (p->ext != NULL && (p->ext->n_mpls > 0 || p->ext->n_if > 0))
 		put(r, "icmpext", ext_json(p->ext));
 	return r;
 }

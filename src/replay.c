@@ -69,9 +69,12 @@ ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
 
 	memset(st, 0, sizeof(*st));
 	if (!ht_decode_dlt_ok(cap->dlt)) {
-		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
-		    pcap_datalink_val_to_name(cap->dlt) ?
-		    pcap_datalink_val_to_name(cap->dlt) : "?", cap->dlt);
+		if (pcap_datalink_val_to_name(cap->dlt) != NULL)
+			snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
+			    pcap_datalink_val_to_name(cap->dlt), cap->dlt);
+		else
+			snprintf(err, HT_ERRBUF, "unsupported link type %d",
+			    cap->dlt);
 		return -1;
 	}
 	ht_matcher_init(&m, 1, wait);
@@ -80,8 +83,12 @@ ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
 		ts = ht_capture_ts(cap, h);
 		if (ts > latest)
 			latest = ts;
-		if (ht_decode(cap->dlt, data, h->caplen, &pkt) ==
-		    HT_PKT_OTHER) {
+		if (h->caplen > h->len) {
+			pkt.kind = HT_PKT_OTHER;
+			pkt.status = HT_DEC_CAPLEN;
+		} else
+			ht_decode(cap->dlt, data, h->caplen, &pkt);
+		if (pkt.kind == HT_PKT_OTHER) {
 			if (pkt.status != HT_DEC_OK &&
 			    pkt.status != HT_DEC_NOTIP &&
 			    st->malformed++ == 0) {
@@ -94,6 +101,12 @@ ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
 			ht_matcher_expire(&m, latest);
 			flush_ready(&m, o, json, 0, st);
 		}
+	}
+	if (rc == PCAP_ERROR && st->packets == 0) {
+		/* nothing readable at all: a damaged capture, not a short one */
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+		ht_matcher_free(&m);
+		return -1;
 	}
 	if (rc == PCAP_ERROR) {
 		st->truncated = 1;

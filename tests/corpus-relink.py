@@ -16,6 +16,12 @@
 #   ipv4   LINKTYPE_IPV4 (228): bare IPv4 only; everything else dropped
 #   ipv6   LINKTYPE_IPV6 (229): bare IPv6 only; everything else dropped
 #
+#   corpus-relink.py head K IN OUT   the file header and the first K records,
+#                                    byte for byte (any link type)
+#   corpus-relink.py cut K IN OUT    the same plus the header and half the
+#                                    data of record K+1: a capture cut short
+#                                    in the middle of a record
+#
 # Input: classic pcap (micro- or nanosecond, either byte order), link type
 # EN10MB.  Output: classic pcap, little-endian, same timestamp resolution.
 import struct
@@ -25,7 +31,29 @@ MODES = {"vlan": 1, "qinq": 1, "null": 0, "loop": 108, "raw": 101,
          "ipv4": 228, "ipv6": 229}
 
 
+def head(k, src, dst, cut):
+    with open(src, "rb") as f:
+        data = f.read()
+    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off = 24
+    for _ in range(k):
+        caplen = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        off += 16 + caplen
+    if cut:
+        caplen = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        if caplen < 2:
+            sys.stderr.write("record %d too short to cut\n" % (k + 1))
+            return 1
+        off += 16 + caplen // 2
+    with open(dst, "wb") as f:
+        f.write(data[:off])
+    return 0
+
+
 def main():
+    if sys.argv[1] in ("head", "cut"):
+        return head(int(sys.argv[2]), sys.argv[3], sys.argv[4],
+                    sys.argv[1] == "cut")
     mode, src, dst = sys.argv[1:4]
     if mode not in MODES:
         sys.stderr.write("unknown mode %s\n" % mode)

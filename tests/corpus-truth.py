@@ -29,14 +29,17 @@
 # The output is hoptrace's -n text layout (header line, then " N  addr  rtt
 # ms ..." with the address printed again when it changes).
 #
-# --chain N [--silent K]... [--balance K]: also check the topology of
+# --chain N [--silent K]... [--ratelimit K]... [--balance K] [--deaf]:
+# also check the topology of
 # tests/netns.sh: every reply to a probe with TTL t comes from hop min(t, N)
 # (10.77.(k-1).2 / fd77:0:0:(k-1)::2), a destination reply only from TTL >= N,
 # no reply at all from a silent hop, every other probe at TTL <= end
-# answered.  Problems go to stderr and make the exit status 1.
+# answered (a rate-limited hop may miss some; a deaf target answers none:
+# then every probe at TTL >= N is unanswered and the trace has no end).  Problems go to stderr and make the exit status 1.
 #
 # Usage: corpus-truth.py [--src ADDR]... [--any-sport] [--gap S]
-#                        [--chain N] [--silent K]... [--balance K] FILE
+#                        [--chain N] [--silent K]... [--ratelimit K]...
+#                        [--balance K] [--deaf] [--json JSONL] FILE
 import argparse
 import datetime
 import subprocess
@@ -87,6 +90,20 @@ def outer_ip(pkt):
         if b and b[0] >> 4 == 6:
             return IPv6(b)
         return None
+    if pkt.name == "HDLC" and pkt.payload.name == "PPP Link Layer" and \
+            pkt.payload.proto in (0x0281, 0x0283):
+        # IP inside MPLS over PPP (Scapy leaves it raw): skip the labels
+        b = bytes(pkt.payload.payload)
+        while len(b) >= 4:
+            bottom = b[2] & 1
+            b = b[4:]
+            if bottom:
+                break
+        if b and b[0] >> 4 == 4:
+            return IP(b)
+        if b and b[0] >> 4 == 6:
+            return IPv6(b)
+        return None
     layer = pkt
     while layer is not None and layer.name != "NoPayload":
         if isinstance(layer, (IP, IPv6)) and not isinstance(
@@ -101,6 +118,13 @@ class Probe:
         self.idx, self.ts, self.ip, self.proto = idx, ts, ip, proto
         self.ttl, self.key, self.ident, self.dport = ttl, key, ident, dport
         self.reply = None       # (ts, from, kind, code, tflags)
+        self.rinfo = None       # (reply IP length, reply TTL)
+
+
+def rinfo(ip):
+    if isinstance(ip, IP):
+        return (ip.len, ip.ttl)
+    return (ip.plen + 40, ip.hlim)
 
 
 def l4_of(ip):
@@ -132,6 +156,69 @@ def probe_key(v4, src, dst, proto, ipid, l4raw):
     return (src, dst, proto, ipid if v4 else None, bytes(ident))
 
 
+V4_ERR = {0: "N", 1: "H", 2: "P", 3: "p", 13: "A"}
+V6_ERR = {0: "N", 1: "A", 3: "H", 4: "p"}
+
+
+def json_check(path, jtraces):
+    """hoptrace -j output against the truth: the contract's fields."""
+    import json
+    pb = []
+    with open(path) as f:
+        objs = [json.loads(l) for l in f if l.strip()]
+    if len(objs) != len(jtraces):
+        return ["json: %d traces, truth %d" % (len(objs), len(jtraces))]
+    for i, (o, t) in enumerate(zip(objs, jtraces)):
+        w = "json trace %d" % (i + 1)
+        for k in ("type", "fw", "msm_id", "prb_id", "timestamp", "endtime",
+                  "af", "proto", "src_addr", "dst_addr", "result"):
+            if k not in o:
+                pb.append("%s: no %s" % (w, k))
+        if pb:
+            return pb
+        if o["type"] != "traceroute" or o["msm_id"] != 0 or \
+                o["prb_id"] != 0:
+            pb.append("%s: type/msm_id/prb_id" % w)
+        for k in ("af", "proto", "src_addr", "dst_addr", "timestamp"):
+            if o[k] != t[k]:
+                pb.append("%s: %s %r, truth %r" % (w, k, o[k], t[k]))
+        if o["endtime"] < o["timestamp"]:
+            pb.append("%s: endtime before timestamp" % w)
+        hops = [(h["hop"], h["result"]) for h in o["result"]]
+        if [h[0] for h in hops] != [h[0] for h in t["hops"]]:
+            pb.append("%s: hops %r, truth %r" % (
+                w, [h[0] for h in hops], [h[0] for h in t["hops"]]))
+            continue
+        for (ttl, res), (_, ps) in zip(hops, t["hops"]):
+            if len(res) != len(ps):
+                pb.append("%s hop %d: %d results, truth %d probes"
+                          % (w, ttl, len(res), len(ps)))
+                continue
+            for r, p in zip(res, ps):
+                if p.reply is None:
+                    if r != {"x": "*"}:
+                        pb.append("%s hop %d: %r, truth *" % (w, ttl, r))
+                    continue
+                rt, frm, kind, code, _ = p.reply
+                want = {"from": frm, "size": p.rinfo[0], "ttl": p.rinfo[1]}
+                for k, v in want.items():
+                    if r.get(k) != v:
+                        pb.append("%s hop %d: %s %r, truth %r"
+                                  % (w, ttl, k, r.get(k), v))
+                if abs(r.get("rtt", -1) - (rt - p.ts) / 1e6) > 0.0005:
+                    pb.append("%s hop %d: rtt %r, truth %.6f"
+                              % (w, ttl, r.get("rtt"), (rt - p.ts) / 1e6))
+                if kind == "unreach":
+                    tab = V4_ERR if t["af"] == 4 else V6_ERR
+                    if r.get("err") != tab.get(code, code):
+                        pb.append("%s hop %d: err %r, truth %r"
+                                  % (w, ttl, r.get("err"),
+                                     tab.get(code, code)))
+                elif "err" in r:
+                    pb.append("%s hop %d: err on a %s reply" % (w, ttl, kind))
+    return pb
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--src", action="append", default=[])
@@ -140,7 +227,11 @@ def main():
     ap.add_argument("--chain", type=int)
     ap.add_argument("--silent", type=int, action="append", default=[])
     ap.add_argument("--balance", type=int)
+    ap.add_argument("--deaf", action="store_true")
+    ap.add_argument("--ratelimit", type=int, action="append", default=[])
     ap.add_argument("--check-only", action="store_true")
+    ap.add_argument("--json", metavar="JSONL",
+                    help="check hoptrace -j output against the truth")
     ap.add_argument("file")
     a = ap.parse_args()
 
@@ -267,6 +358,7 @@ def main():
                     continue
                 kind = "timex" if typ == (11 if v4 else 3) else "unreach"
                 pr.reply = (t, ip.src, kind, code, None)
+                pr.rinfo = rinfo(ip)
             elif echo:
                 cands = echo_index.get((ip.dst, ip.src, raw[4:8]), [])
                 pr = pick(cands, t)
@@ -274,6 +366,7 @@ def main():
                     unmatched += 1
                     continue
                 pr.reply = (t, ip.src, "echo", None, None)
+                pr.rinfo = rinfo(ip)
         elif proto == "TCP" and len(raw) >= 14:
             sport = int.from_bytes(raw[0:2], "big")
             dport = int.from_bytes(raw[2:4], "big")
@@ -295,10 +388,12 @@ def main():
             if pr is None:
                 continue
             pr.reply = (t, ip.src, "tcp", None, flags)
+            pr.rinfo = rinfo(ip)
 
     # ---- render ----------------------------------------------------------
     problems = []
     out = []
+    jtraces = []
     shown = [tr for tr in traces
              if len(set(p.ttl for p in tr["probes"])) >= 2]
     for tr in shown:
@@ -318,10 +413,15 @@ def main():
         out.append("hoptrace from %s to %s (%s), %s, first probe %s.%06u UTC"
                    % (tr["src"], tr["dst"], tr["dst"], tr["proto"], when,
                       usec))
+        jt = {"af": 4 if v4 else 6, "proto": tr["proto"],
+              "src_addr": tr["src"], "dst_addr": tr["dst"],
+              "timestamp": sec, "hops": []}
+        jtraces.append(jt)
         for ttl in range(tr["min"], last + 1):
             ps = [p for p in tr["probes"] if p.ttl == ttl]
             if not ps:
                 continue
+            jt["hops"].append((ttl, ps))
             line = "%2u " % ttl
             lastaddr = None
             after_rtt = False
@@ -355,8 +455,13 @@ def main():
                     if a.balance and k == a.balance + 1:
                         alt = ("10.77.%d.2" % (99 + k)) if v4 else \
                             "fd77:0:0:%d::2" % (99 + k)
+                    if a.deaf and p.ttl >= n:
+                        if p.reply is not None:
+                            problems.append("ttl %d: the deaf target "
+                                            "answered" % p.ttl)
+                        continue
                     if p.reply is None:
-                        if k not in a.silent:
+                        if k not in a.silent and k not in a.ratelimit:
                             problems.append("ttl %d probe #%d unanswered"
                                             % (p.ttl, p.idx + 1))
                         continue
@@ -368,11 +473,16 @@ def main():
                     if (p.reply[2] == "timex") != (p.ttl < n):
                         problems.append("ttl %d: reply kind %s"
                                         % (p.ttl, p.reply[2]))
-        if a.chain and last != a.chain:
+        if a.chain and a.deaf:
+            if end is not None:
+                problems.append("deaf target, but the trace ends at %d" % end)
+        elif a.chain and last != a.chain:
             problems.append("trace ends at %d, not at the target hop %d"
                             % (last, a.chain))
     if a.chain and not shown:
         problems.append("no trace found")
+    if a.json:
+        problems += json_check(a.json, jtraces)
     if not a.check_only:
         sys.stdout.write("".join(l + "\n" for l in out))
     for pb in problems:

@@ -79,6 +79,8 @@ mkdir -p "$pdir/tool-output" "$edir"
 
 N=htc$$
 Q=htq$$
+D=htd$$
+B=htb$$
 tdpid=""
 bgpids=()
 cleanup() {
@@ -88,10 +90,10 @@ cleanup() {
 		kill -TERM "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	ht_delay_stop "$N"
-	ht_delay_stop "$Q"
-	ht_net_down "$N"
-	ht_net_down "$Q"
+	for p in "$N" "$Q" "$D" "$B"; do
+		ht_delay_stop "$p"
+		ht_net_down "$p"
+	done
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -112,8 +114,11 @@ start_tcpdump() {
 	local net=$1 file=$2 i
 	shift 2
 	rm -f "$file"
-	# not through a shell function: ip execs tcpdump, so $! is tcpdump
-	ip netns exec "${net}s" tcpdump -Z root -U --immediate-mode "$@" -w "$file" \
+	# Not through a shell function: ip execs tcpdump, so $! is tcpdump.
+	# -s 2048 -B 8192: in immediate mode libpcap uses a TPACKET_V2 ring of
+	# buffer/snaplen frames, i.e. only 8 with the default 262144 and 2 MiB,
+	# and a traceroute burst overflows it ("packets dropped by kernel").
+	ip netns exec "${net}s" tcpdump -Z root -s 2048 -B 8192 -U --immediate-mode "$@" -w "$file" \
 		>"$file.log" 2>&1 &
 	tdpid=$!
 	for ((i = 0; i < 100; i++)); do
@@ -158,7 +163,8 @@ capture() {
 		return 1
 	fi
 	{
-		printf "# %s   (in the source namespace; tcpdump %s)\n" "$*" "$topts"
+		printf "# %s   (in the source namespace; tcpdump %s)\n" "$*" "$topts" |
+			sed "s|$work|\$TMP|g; s|$here/|tests/|g; s|$PY|python3|g"
 		cat "$work/$name.tool.txt"
 	} >"$work/$name.tool.txt.tmp"
 	mv "$work/$name.tool.txt.tmp" "$work/$name.tool.txt"
@@ -215,15 +221,23 @@ variant() {
 
 T4=10.77.7.2
 T6=fd77:0:0:7::2
-S4=(--src 10.77.0.1 --chain 8)
-S6=(--src fd77::1 --chain 8)
-Q4=(--src 10.77.0.1 --chain 8 --silent 3)
-Q6=(--src fd77::1 --chain 8 --silent 3)
-# Linux traceroute -U/-T and Scapy's traceroute() use a new source port for
-# every probe: one trace per source, destination and protocol
-A4=("${S4[@]}" --any-sport)
-A6=("${S6[@]}" --any-sport)
-QA6=("${Q6[@]}" --any-sport)
+# truth options (tests/corpus-truth.py), used by name (local -n).  Linux
+# traceroute -U/-T and Scapy's traceroute() use a new source port for every
+# probe: --any-sport, one trace per source, destination and protocol.
+# shellcheck disable=SC2034
+{
+	S4=(--src 10.77.0.1 --chain 8)
+	S6=(--src fd77::1 --chain 8)
+	Q4=(--src 10.77.0.1 --chain 8 --silent 3)
+	Q6=(--src fd77::1 --chain 8 --silent 3)
+	A4=("${S4[@]}" --any-sport)
+	A6=("${S6[@]}" --any-sport)
+	QA6=("${Q6[@]}" --any-sport)
+	D4=(--src 10.77.0.1 --chain 8 --deaf --ratelimit 4)
+	DA4=("${D4[@]}" --any-sport)
+	B4=(--src 10.77.0.1 --chain 8 --balance 3)
+	BA4=("${B4[@]}" --any-sport)
+}
 SC="$PY $here/corpus-scapy.py"
 
 # one(NAME NET EXT TCPDUMP-OPTS TRUTH-OPTS-ARRAY-NAME CMD...)
@@ -240,12 +254,16 @@ one() {
 }
 
 # ---- the networks --------------------------------------------------------
-note "== building $N (8 hops) and $Q (8 hops, hop 3 silent), ${DELAY_MS} ms per router"
+note "== building $N (8 hops), $Q (hop 3 silent), $D (deaf target, hop 4 rate-limited), $B (load balancer at hop 3), ${DELAY_MS} ms per router"
 ht_net_up "$N" --hops 8 || exit 1
 ht_net_up "$Q" --hops 8 --silent 3 || exit 1
+ht_net_up "$D" --hops 8 --deaf --ratelimit 4 || exit 1
+ht_net_up "$B" --hops 8 --balance 3 || exit 1
 if [ "$DELAY_MS" != 0 ]; then
 	ht_delay_start "$N" "$DELAY_MS" 0 || exit 1
 	ht_delay_start "$Q" "$DELAY_MS" 1 || exit 1
+	ht_delay_start "$D" "$DELAY_MS" 2 || exit 1
+	ht_delay_start "$B" "$DELAY_MS" 3 || exit 1
 fi
 
 E="-i eR"
@@ -327,6 +345,19 @@ one traceroute-udp6-silent3 "$Q" pcap "$E" QA6 traceroute -6 -n $T6
 one mtr-icmp4-silent3 "$Q" pcap "$E" Q4 mtr -r -c 2 -n $T4
 one scamper-udp-paris4-silent3 "$Q" pcap "$E" Q4 scamper -O text -c 'trace -P udp-paris' -i $T4
 
+# ---- deaf target (never answers), hop 4 rate-limited (about 1 error/s) -----------
+# Expected: hops 1-7 (hop 4 with some '*'), then '* * *' up to the last TTL
+# sent; no end.
+one traceroute-icmp4-deaf "$D" pcap "$E" D4 traceroute -I -n -m 12 $T4
+one traceroute-udp4-deaf "$D" pcap "$E" DA4 traceroute -n -m 10 -q 2 $T4
+hoptrace_w hoptrace-icmp4-deaf "$D" D4 -m 12 -W 1 $T4
+
+# ---- per-flow load balancer at hop 3: hop 4 is 10.77.3.2 or 10.77.103.2 -----------
+# Expected: the address printed again where it changes within a hop.
+one traceroute-udp4-balance3 "$B" pcap "$E" BA4 traceroute -n $T4
+one scamper-tracelb4-balance3 "$B" pcap "$E" B4 scamper -O text -c 'tracelb' -i $T4
+one scamper-udp-paris4-balance3 "$B" pcap "$E" B4 scamper -O text -c 'trace -P udp-paris' -i $T4
+
 # ---- several traces (and a ping) in one capture ------------------------------
 if wanted mixed4; then
 	one mixed4 "$N" pcap "$E" A4 bash -c "
@@ -377,6 +408,66 @@ relink null-traceroute-icmp6 traceroute-icmp6 null S6
 relink null-mtr-icmp4 mtr-icmp4 null S4
 relink loop-traceroute-udp4 traceroute-udp4 loop A4
 relink loop-scamper-icmp-paris6 scamper-icmp-paris6 loop S6
+
+# ---- JSON (-j): hoptrace's output, kept only when tests/corpus-truth.py
+# --json finds every field of the contract right (af, proto, addresses,
+# timestamp, hops, from, rtt, size, ttl, err, one element per probe).
+# json_test BASE TRUTH-ARRAY-NAME  -> tests/replay/BASE-json.out
+json_test() {
+	local base=$1 tarr=$2 name=$1-json
+	wanted "$name" || return 0
+	local -n targs=$tarr
+	TZ=UTC "$HOPTRACE" -n -j -r "$pdir/$base.pcap" >"$work/$name.ht" 2>"$work/$name.hterr"
+	if "$PY" "$here/corpus-truth.py" "${targs[@]}" --check-only \
+		--json "$work/$name.ht" "$pdir/$base.pcap" 2>"$work/$name.jerr" &&
+		[ ! -s "$work/$name.hterr" ]; then
+		cp "$work/$name.ht" "$edir/$name.out"
+		report+=("PASS $name (JSON fields checked, written)")
+	else
+		report+=("FAIL $name (JSON wrong: not written)")
+		{
+			echo "---- $name: hoptrace -n -j -r $base.pcap"
+			cat "$work/$name.jerr" "$work/$name.hterr"
+		} >>"$work/discrepancies"
+	fi
+}
+json_test traceroute-icmp4-silent3 Q4
+json_test tcptraceroute4-open S4
+json_test scamper-icmp-paris6 S6
+json_test mtr-icmp4 S4
+json_test traceroute-udp6 A6
+
+# ---- a capture cut short in the middle of a record ------------------------------
+# Expected: the traces of the whole records before the cut (probes whose
+# replies are past it are '*'), a one-line warning (tests/replay/NAME.err,
+# hoptrace's wording: kept by hand), exit 0.
+if wanted truncated-traceroute-icmp4; then
+	name=truncated-traceroute-icmp4
+	if "$PY" "$here/corpus-relink.py" cut 45 "$pdir/traceroute-icmp4.pcap" "$work/$name.pcap" &&
+		"$PY" "$here/corpus-relink.py" head 45 "$pdir/traceroute-icmp4.pcap" "$work/$name.head.pcap" &&
+		"$PY" "$here/corpus-truth.py" --src 10.77.0.1 "$work/$name.head.pcap" \
+			>"$work/$name.out" 2>/dev/null; then
+		cp "$work/$name.pcap" "$pdir/"
+		cp "$work/$name.out" "$edir/$name.out"
+		note "$name: $name.pcap: truth written (45 whole records of traceroute-icmp4.pcap)"
+		TZ=UTC "$HOPTRACE" -n -r "$pdir/$name.pcap" >"$work/$name.ht" 2>"$work/$name.hterr"
+		rc=$?
+		if [ "$rc" = 0 ] && [ "$(wc -l <"$work/$name.hterr")" = 1 ] &&
+			cmp -s "$work/$name.ht" "$edir/$name.out"; then
+			report+=("PASS $name (stdout, one warning line, exit 0)")
+		else
+			report+=("FAIL $name (exit $rc)")
+			{
+				echo "---- $name: hoptrace -n -r $name.pcap (exit $rc)"
+				sed 's/^/stderr: /' "$work/$name.hterr"
+				diff -u "$edir/$name.out" "$work/$name.ht" | sed 1,2d
+			} >>"$work/discrepancies"
+		fi
+	else
+		echo "$name: could not be made" >&2
+		fail=1
+	fi
+fi
 
 # ---- report ------------------------------------------------------------------
 note ""
