@@ -72,7 +72,8 @@ help(void)
 "  -q, --queries=N          probes per hop, 1..10 [3]\n"
 "  -W, --wait=S             longest wait for a reply, 0.001..300 s [5],\n"
 "                           shortened once the same or later hops answer\n"
-"  -N, --sim-queries=N      probes in flight at once, 1..255 [16]\n"
+"  -N, --sim-queries=N      probes in flight at once, 1..255\n"
+"                           [the larger of 16 and 10 times q]\n"
 "      --gap=N              stop after N silent hops in a row, 1..255 [5]\n"
 "  -z, --send-interval=MS   least time between probes, 0..1000 ms [0]\n"
 "  -p, --port=PORT          UDP base port / TCP port, 1..65535 [33434 / 80]\n"
@@ -158,7 +159,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->max = 30;
 	o->queries = 3;
 	o->wait = 5.0;
-	o->simq = 16;
+	o->simq = 0;		/* 0: ten hops' worth, see below */
 	o->gap = 5;
 	o->port = -1;
 	opterr = 0;
@@ -227,6 +228,13 @@ parse(int argc, char **argv, struct opts *o)
 		    "(-m %ld)", o->first, o->max);
 	if (o->port < 0)
 		o->port = o->method == HT_METHOD_TCP ? 80 : 33434;
+	/*
+	 * Probes in flight: ten hops' worth, so that a path of up to ten
+	 * hops costs one round trip to its end, not one per few hops.  Each
+	 * router still sees only -q probes expiring at it.
+	 */
+	if (o->simq == 0)
+		o->simq = o->queries * 10 < 16 ? 16 : o->queries * 10;
 	if (o->method == HT_METHOD_UDP && !o->paris &&
 	    o->port + (o->max - o->first + 1) * o->queries > 65536)
 		usage_error("port (-p %ld) too high: UDP ports rise by one per "
