@@ -430,8 +430,14 @@ run_live(const struct opts *o)
 	cfg.json = o->json;
 
 	/* Privileged handles first: capture, dump file, raw socket. */
-	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", 1 << 17,
-	    err) < 0) {
+	/*
+	 * The capture ring: in immediate mode libpcap gives it one frame per
+	 * snapshot (1500 bytes), so size it for a burst of every probe in
+	 * flight and its answer, with room to spare.  A bigger ring costs
+	 * start-up time (the kernel zeroes it).
+	 */
+	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any",
+	    (int)(2 * o->simq + 64) * 1600, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
@@ -467,6 +473,13 @@ run_live(const struct opts *o)
 	out.paris = o->paris;
 	out.live = 1;
 	rc = ht_live_run(&cfg, &cap, pr, &out, err);
+	{
+		struct pcap_stat ps;
+
+		if (pcap_stats(cap.p, &ps) == 0 && ps.ps_drop > 0)
+			fprintf(stderr, "hoptrace: warning: the capture dropped "
+			    "%u packets (a reply may show as *)\n", ps.ps_drop);
+	}
 	ht_prober_close(pr);
 	ht_capture_close(&cap);
 	if (rc < 0) {
