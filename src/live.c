@@ -261,8 +261,13 @@ may_send(const struct live *lv)
 	ttl = ttl_of(lv, lv->next);
 	if (ttl > limit_ttl(lv))
 		return 0;
-	/* Never probe far beyond the last hop that answered (gap limit). */
-	return ttl <= lv->top_reply + lv->cfg->gap;
+	/*
+	 * The first window probes as many hops as -N holds; beyond it, never
+	 * more than the gap limit past the last hop that answered, so a deaf
+	 * destination costs no probes the gap limit would not print.
+	 */
+	return ttl <= lv->top_reply + lv->cfg->gap ||
+	    ttl < lv->cfg->first_ttl + lv->cfg->simq / lv->cfg->queries;
 }
 
 int
