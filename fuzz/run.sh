@@ -52,7 +52,7 @@ for t in $targets; do
 	[ -f "$top/fuzz/$t.dict" ] && dict="-dict=$top/fuzz/$t.dict"
 	# Larger captures are read cut short: mutating them is slow.
 	maxlen=4096
-	[ "$t" = replay ] && maxlen=65536
+	[ "$t" = replay ] && maxlen=131072	# > 4096 records: the expiry sweep
 	echo "fuzz_$t: $secs s, log $work/$t.log"
 	if ! "$out/fuzz_$t" -max_total_time="$secs" -rss_limit_mb=2048 \
 	    -timeout=10 -max_len=$maxlen -print_final_stats=1 $dict \
