@@ -9,8 +9,8 @@
 #include "capture.h"
 
 int
-ht_capture_open_live(struct ht_capture *c, const char *dev, int bufsize,
-    char *err)
+ht_capture_open_live(struct ht_capture *c, const char *dev, int snaplen,
+    int bufsize, char *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	int rc;
@@ -21,7 +21,7 @@ ht_capture_open_live(struct ht_capture *c, const char *dev, int bufsize,
 		snprintf(err, HT_ERRBUF, "cannot capture on %s: %s", dev, ebuf);
 		return -1;
 	}
-	pcap_set_snaplen(c->p, 1500);
+	pcap_set_snaplen(c->p, snaplen);
 	pcap_set_promisc(c->p, 0);
 	pcap_set_immediate_mode(c->p, 1);
 	if (bufsize > 0)

@@ -18,7 +18,7 @@ struct ht_capture {
 
 /* Live: immediate mode, non-blocking, nanosecond stamps if offered. */
 int ht_capture_open_live(struct ht_capture *c, const char *dev,
-    int bufsize, char *err);
+    int snaplen, int bufsize, char *err);
 /* Compile and install a BPF filter. */
 int ht_capture_filter(struct ht_capture *c, const char *expr, char *err);
 /* A saved pcap or pcapng file, "-" for stdin. */

@@ -248,6 +248,13 @@ resolve_host(const struct opts *o, struct ht_addr *dst)
 	struct addrinfo hints, *ai;
 	int rc;
 
+	/* A numeric address needs no resolver (and no NSS start-up). */
+	if (ht_addr_parse(o->host, dst) == 0) {
+		if (o->af != 0 && dst->af != o->af)
+			usage_error("'%s' is not an IPv%d address", o->host,
+			    o->af);
+		return;
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = o->af == 4 ? AF_INET : o->af == 6 ? AF_INET6 :
 	    AF_UNSPEC;
@@ -378,7 +385,7 @@ run_live(const struct opts *o)
 	struct ht_prober *pr = NULL;
 	struct ht_outctx out;
 	struct ht_route rt;
-	int rc;
+	int rc, snaplen;
 
 	memset(&cfg, 0, sizeof(cfg));
 	resolve_host(o, &cfg.probe.dst);
@@ -431,13 +438,16 @@ run_live(const struct opts *o)
 
 	/* Privileged handles first: capture, dump file, raw socket. */
 	/*
-	 * The capture ring: in immediate mode libpcap gives it one frame per
-	 * snapshot (1500 bytes), so size it for a burst of every probe in
-	 * flight and its answer, with room to spare.  A bigger ring costs
-	 * start-up time (the kernel zeroes it).
+	 * The snapshot holds a whole ICMP error with its extensions: at most
+	 * 576 bytes in IPv4 (RFC 1812), 1280 in IPv6 (RFC 4443), plus the link
+	 * header, with room for routers that exceed that.  In immediate mode
+	 * libpcap gives the ring one frame per snapshot, so size it for a
+	 * burst of every probe in flight and its answer, with room to spare:
+	 * a bigger ring costs start-up time (the kernel zeroes it).
 	 */
-	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any",
-	    (int)(2 * o->simq + 64) * 1600, err) < 0) {
+	snaplen = cfg.probe.dst.af == 6 ? 1500 : 1024;
+	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", snaplen,
+	    (int)(2 * o->simq + 64) * (snaplen + 100), err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
