@@ -28,7 +28,9 @@ done
 # one round: the Ethernet corpus, end to end
 files=()
 for f in "$TOP"/pcaps/*.pcap "$TOP"/pcaps/*.pcapng; do
-	[ "$(capinfos -T -r -E "$f" 2>/dev/null | cut -f2)" = ether ] && files+=("$f")
+	# whole Ethernet captures only (not the one cut short on purpose)
+	enc=$(capinfos -T -r -E "$f" 2>/dev/null) || continue
+	[ "$(cut -f2 <<<"$enc")" = ether ] && files+=("$f")
 done
 mergecap -a -F pcap -w "$tmp/big.pcap" "${files[@]}"
 n=$(capinfos -T -r -c "$tmp/big.pcap" | cut -f2)
