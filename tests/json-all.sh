@@ -1,0 +1,11 @@
+#!/bin/bash
+# tests/json-all.sh - -j on every capture in pcaps/: strict JSON Lines with
+# every field the contract requires, and the same traces and hops as the
+# text output (tests/json-all.py does the work).  77 without python3.
+set -u
+srcdir=${srcdir:-$(dirname "$0")}
+top=${top_srcdir:-$srcdir/..}
+command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
+[ -x "${HOPTRACE-}" ] || { echo "ERROR: HOPTRACE must name the binary"; exit 99; }
+shopt -s nullglob
+exec python3 "$srcdir/json-all.py" "$HOPTRACE" "$top"/pcaps/*.pcap "$top"/pcaps/*.pcapng "$top"/pcaps/public/*.pcap "$top"/pcaps/public/*/*.pcap*
