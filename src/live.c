@@ -118,27 +118,47 @@ limit_ttl(const struct live *lv)
 	return lv->t->end_ttl ? lv->t->end_ttl : lv->cfg->max_ttl;
 }
 
-/* How long probe k may wait: traceroute's HERE/NEAR heuristic. */
+/* The adaptive part of a wait: factor (x1000) times rtt, never below the floor. */
 static ht_ns
-wait_for(const struct live *lv, const struct ht_probe *p)
+scaled(const struct ht_live_cfg *c, ht_ns factor, ht_ns rtt)
+{
+	ht_ns x = factor * rtt / 1000;
+
+	return x < c->min_wait ? c->min_wait : x;
+}
+
+/*
+ * How long a probe at each TTL may wait: traceroute's HERE/NEAR heuristic,
+ * -W shortened to HERE times the fastest answer from the same hop, or NEAR
+ * times the fastest answer from any later hop.  One pass over the probes.
+ */
+static void
+waits(const struct live *lv, ht_ns w[256])
 {
 	const struct ht_live_cfg *c = lv->cfg;
 	const struct ht_probe *q;
-	ht_ns w = c->wait, r, x;
+	ht_ns here[256], near = 0, r;
 	uint32_t i;
+	int ttl;
 
+	memset(here, 0, sizeof(here));
 	for (i = 0; i < lv->t->n; i++) {
 		q = &lv->t->p[i];
-		if (q->rkind == HT_R_NONE || q->ttl < p->ttl)
+		if (q->rkind == HT_R_NONE)
 			continue;
 		r = q->t_reply - q->t_sent;
-		x = (q->ttl == p->ttl ? c->here_x : c->near_x) * r / 1000;
-		if (x < c->min_wait)
-			x = c->min_wait;
-		if (x < w)
-			w = x;
+		if (here[q->ttl] == 0 || r < here[q->ttl])
+			here[q->ttl] = r + 1;	/* +1: 0 means none */
 	}
-	return w;
+	for (ttl = 255; ttl >= 0; ttl--) {
+		w[ttl] = c->wait;
+		if (here[ttl] && scaled(c, c->here_x, here[ttl] - 1) < w[ttl])
+			w[ttl] = scaled(c, c->here_x, here[ttl] - 1);
+		if (near && scaled(c, c->near_x, near - 1) < w[ttl])
+			w[ttl] = scaled(c, c->near_x, near - 1);
+		if (here[ttl] && (near == 0 || here[ttl] < near))
+			near = here[ttl];
+	}
 }
 
 static int
@@ -232,14 +252,15 @@ static ht_ns
 expire(struct live *lv, ht_ns now)
 {
 	struct ht_probe *p;
-	ht_ns dl, next = 0;
+	ht_ns dl, next = 0, w[256];
 	uint32_t k;
 
+	waits(lv, w);
 	for (k = 0; k < lv->next; k++) {
 		p = &lv->t->p[k];
 		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
 			continue;
-		dl = p->t_sent + wait_for(lv, p);
+		dl = p->t_sent + w[p->ttl];
 		if (now >= dl) {
 			p->flags |= HT_P_EXPIRED;
 			lv->inflight--;

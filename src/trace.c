@@ -260,6 +260,14 @@ probe_key(uint8_t proto, uint16_t a, uint16_t b)
 	return h;
 }
 
+/* The key of a probe's own header: ICMP id/sequence, or its ports. */
+static uint32_t
+l4_key(uint8_t proto, const struct ht_l4 *l4)
+{
+	return is_icmp(proto) ? probe_key(proto, l4->id, l4->seq) :
+	    probe_key(proto, l4->sport, l4->dport);
+}
+
 static int
 bucket_grow(struct ht_trace *t)
 {
@@ -271,10 +279,7 @@ bucket_grow(struct ht_trace *t)
 		return -1;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		k = (t->proto == HT_PROTO_ICMP || t->proto == HT_PROTO_ICMP6) ?
-		    probe_key(t->proto, p->l4.id, p->l4.seq) :
-		    probe_key(t->proto, p->l4.sport, p->l4.dport);
-		k &= n - 1;
+		k = l4_key(t->proto, &p->l4) & (n - 1);
 		p->hnext = nb[k];
 		nb[k] = i + 1;
 	}
@@ -313,9 +318,7 @@ ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
 			return -1;
 		}
 	} else {
-		k = is_icmp(t->proto) ? probe_key(t->proto, l4->id, l4->seq) :
-		    probe_key(t->proto, l4->sport, l4->dport);
-		k &= t->nbucket - 1;
+		k = l4_key(t->proto, l4) & (t->nbucket - 1);
 		p->hnext = t->bucket[k];
 		t->bucket[k] = t->n;
 	}
@@ -550,9 +553,7 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 	t = find_trace(m, &pkt->ip.src, &pkt->ip.dst, pkt->ip.proto, ident);
 	if (t != NULL && t->nbucket != 0) {
 		/* Seen before?  Live: our own probe leaving.  Replay: a copy. */
-		k = (is_icmp(t->proto) ? probe_key(t->proto, l4->id, l4->seq) :
-		    probe_key(t->proto, l4->sport, l4->dport)) &
-		    (t->nbucket - 1);
+		k = l4_key(t->proto, l4) & (t->nbucket - 1);
 		for (i = t->bucket[k]; i != 0; i = p->hnext) {
 			p = &t->p[i - 1];
 			if (p->ipid != pkt->ip.id || p->ttl != pkt->ip.ttl ||
