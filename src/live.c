@@ -15,6 +15,9 @@
 #include "live.h"
 #include "resolve.h"
 
+/* At most this many probes are built, then sent farthest first, at once. */
+#define HT_SEND_BATCH	64
+
 static volatile sig_atomic_t got_signal;
 
 static void
@@ -102,6 +105,7 @@ struct live {
 	int top_reply;		/* highest TTL with a reply, or first - 1 */
 	int last_shown_reply;	/* highest printed TTL with a reply */
 	ht_ns last_send;
+	uint8_t (*frames)[HT_FRAME_MAX];	/* one batch of probes */
 	ht_ns t_end;
 };
 
@@ -179,30 +183,97 @@ hop_final(const struct live *lv, uint8_t ttl)
 }
 
 static int
-send_one(struct live *lv, ht_ns now, char *err)
+may_send(const struct live *lv)
 {
-	uint8_t buf[HT_PROBE_MAX];
-	struct ht_pkt pkt;
-	uint8_t ttl = ttl_of(lv, lv->next);
-	int len;
+	int ttl;
 
-	len = ht_prober_send(lv->pr, lv->next, ttl, buf, sizeof(buf), err,
-	    HT_ERRBUF);
-	if (len < 0)
+	if (lv->next >= lv->total || lv->inflight >= (uint32_t)lv->cfg->simq)
+		return 0;
+	ttl = ttl_of(lv, lv->next);
+	if (ttl > limit_ttl(lv))
+		return 0;
+	/*
+	 * The first window probes as many hops as -N holds; beyond it, never
+	 * more than the gap limit past the last hop that answered, so a deaf
+	 * destination costs no probes the gap limit would not print.
+	 */
+	return ttl <= lv->top_reply + lv->cfg->gap ||
+	    ttl < lv->cfg->first_ttl + lv->cfg->simq / lv->cfg->queries;
+}
+
+/* Send frame j of the batch that starts at probe k0; stamp it. */
+static int
+write_probe(struct live *lv, uint32_t k0, uint32_t j, size_t len, char *err)
+{
+	if (ht_prober_write(lv->pr, lv->frames[j], len, err, HT_ERRBUF) < 0)
 		return -1;
-	/* Record the probe by the fields the decoder will read back. */
-	if (ht_decode(DLT_RAW, buf, (size_t)len, &pkt) != HT_PKT_PROBE) {
-		snprintf(err, HT_ERRBUF, "internal error: probe not decodable");
-		return -1;
+	lv->t->p[k0 + j].t_sent = lv->last_send = now_ns();
+	return 0;
+}
+
+/*
+ * Send every probe the schedule allows now (one per call with -z), in
+ * batches: build and record each in order, then send the probes to the
+ * batch's first TTL, then the others farthest TTL first, so that the
+ * probes with the longest way to go leave early (the destination's answer,
+ * which ends the trace, comes back sooner).  The first TTL goes first so
+ * that a capture of the run still starts the trace where it starts (see
+ * restarts() in trace.c).  Each probe's send time is taken right after
+ * its write; the capture's own stamp of the probe leaving replaces it.
+ */
+static int
+send_batch(struct live *lv, char *err)
+{
+	size_t len[HT_SEND_BATCH], off;
+	struct ht_pkt pkt;
+	uint32_t k0 = lv->next, n = 0, first = 0, start, end, j;
+	ht_ns now = now_ns();
+	int l;
+
+	while (n < HT_SEND_BATCH && may_send(lv) && (lv->next == 0 ||
+	    now >= lv->last_send + lv->cfg->send_gap)) {
+		l = ht_prober_build(lv->pr, lv->next, ttl_of(lv, lv->next),
+		    lv->frames[n], sizeof(lv->frames[n]), &off, err,
+		    HT_ERRBUF);
+		if (l < 0)
+			return -1;
+		/* Record the probe by the fields the decoder will read back. */
+		if (ht_decode(DLT_RAW, lv->frames[n] + off, (size_t)l - off,
+		    &pkt) != HT_PKT_PROBE) {
+			snprintf(err, HT_ERRBUF, "internal error: probe not "
+			    "decodable");
+			return -1;
+		}
+		if (ht_trace_add_probe(lv->t, ttl_of(lv, lv->next), pkt.ip.id,
+		    &pkt.l4, pkt.ip.len, now) < 0) {
+			snprintf(err, HT_ERRBUF, "out of memory");
+			return -1;
+		}
+		if (ttl_of(lv, lv->next) == ttl_of(lv, k0))
+			first++;
+		len[n++] = (size_t)l;
+		lv->next++;
+		lv->inflight++;
+		lv->last_send = now;
+		if (lv->cfg->send_gap)
+			break;
 	}
-	if (ht_trace_add_probe(lv->t, ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
-	    now) < 0) {
-		snprintf(err, HT_ERRBUF, "out of memory");
-		return -1;
+	/*
+	 * The batch's first TTL, then the others farthest first; the probes
+	 * to one TTL in their order (k is TTL-major: each TTL's probes are
+	 * consecutive), as a replay lists them.
+	 */
+	for (j = 0; j < first; j++)
+		if (write_probe(lv, k0, j, len[j], err) < 0)
+			return -1;
+	for (end = n; end > first; end = start) {
+		for (start = end - 1; start > first && ttl_of(lv, k0 +
+		    start - 1) == ttl_of(lv, k0 + end - 1); start--)
+			;
+		for (j = start; j < end; j++)
+			if (write_probe(lv, k0, j, len[j], err) < 0)
+				return -1;
 	}
-	lv->next++;
-	lv->inflight++;
-	lv->last_send = now;
 	return 0;
 }
 
@@ -272,25 +343,6 @@ expire(struct live *lv, ht_ns now)
 	return next;
 }
 
-static int
-may_send(const struct live *lv)
-{
-	int ttl;
-
-	if (lv->next >= lv->total || lv->inflight >= (uint32_t)lv->cfg->simq)
-		return 0;
-	ttl = ttl_of(lv, lv->next);
-	if (ttl > limit_ttl(lv))
-		return 0;
-	/*
-	 * The first window probes as many hops as -N holds; beyond it, never
-	 * more than the gap limit past the last hop that answered, so a deaf
-	 * destination costs no probes the gap limit would not print.
-	 */
-	return ttl <= lv->top_reply + lv->cfg->gap ||
-	    ttl < lv->cfg->first_ttl + lv->cfg->simq / lv->cfg->queries;
-}
-
 int
 ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
     struct ht_prober *pr, const struct ht_outctx *o, char *err)
@@ -317,8 +369,11 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	    cfg->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
 	    cfg->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
 	    cfg->probe.ident);
-	if (lv.t == NULL) {
+	lv.frames = malloc(HT_SEND_BATCH * sizeof(*lv.frames));
+	if (lv.t == NULL || lv.frames == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
+		ht_matcher_free(&lv.m);
+		free(lv.frames);
 		return -1;
 	}
 
@@ -335,17 +390,11 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
 	while (!done && !got_signal) {
-		now = now_ns();
-		while (may_send(&lv) &&
-		    (lv.next == 0 || now >= lv.last_send + cfg->send_gap)) {
-			if (send_one(&lv, now, err) < 0) {
-				rc = -1;
-				goto out;
-			}
-			if (cfg->send_gap)
-				break;
-			now = now_ns();
+		if (send_batch(&lv, err) < 0) {
+			rc = -1;
+			goto out;
 		}
+		now = now_ns();
 		dl = expire(&lv, now);
 		/* Print every hop that is final, in order. */
 		while (lv.printed <= limit_ttl(&lv) &&
@@ -402,5 +451,6 @@ out:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	ht_matcher_free(&lv.m);
+	free(lv.frames);
 	return rc;
 }

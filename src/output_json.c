@@ -10,7 +10,6 @@
 #endif
 
 #include <jansson.h>
-#include <math.h>
 
 #include "output.h"
 #include "resolve.h"
@@ -90,8 +89,9 @@ reply_json(const struct ht_outctx *o, const struct ht_probe *p)
 	if (o->res != NULL &&
 	    (name = ht_resolver_name(o->res, &p->from, 250)) != NULL)
 		put(r, "name", json_string(name));
-	/* milliseconds, rounded to the microsecond */
-	rtt = round((double)(p->t_reply - p->t_sent) / 1e3) / 1e3;
+	/* milliseconds, rounded to the microsecond (a reply never precedes
+	 * its probe: the matcher checks) */
+	rtt = (double)((p->t_reply - p->t_sent + 500) / 1000) / 1e3;
 	put(r, "rtt", json_real(rtt));
 	put(r, "size", json_integer(p->rsize));
 	put(r, "ttl", json_integer(p->rttl));

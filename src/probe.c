@@ -166,12 +166,11 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 }
 
 int
-ht_prober_send(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *buf,
-    size_t buflen, char *err, size_t errlen)
+ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *frame,
+    size_t framelen, size_t *ipoff, char *err, size_t errlen)
 {
 	uint8_t *pkt = NULL;
 	uint32_t len = 0;
-	int n, ok = 1;
 
 	if (build(pr, k, ttl) < 0 ||
 	    libnet_pblock_coalesce(pr->l, &pkt, &len) < 0) {
@@ -179,33 +178,38 @@ ht_prober_send(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *buf,
 		    libnet_geterror(pr->l));
 		return -1;
 	}
-	if (pr->link) {
-		n = libnet_write_link(pr->l, pkt, len);
-		ok = n == (int)len;
-		/* the caller gets the IP packet, without the Ethernet header */
-		len = len > LIBNET_ETH_H ? len - LIBNET_ETH_H : 0;
-		if (len <= buflen)
-			memcpy(buf, pkt + LIBNET_ETH_H, len);
-	} else if (len <= buflen)
-		memcpy(buf, pkt, len);
-	libnet_adv_free_packet(pr->l, pkt);
-	if (len > buflen) {
+	if (len > framelen || (pr->link && len <= LIBNET_ETH_H)) {
+		libnet_adv_free_packet(pr->l, pkt);
 		snprintf(err, errlen, "probe too large");
 		return -1;
 	}
+	memcpy(frame, pkt, len);
+	libnet_adv_free_packet(pr->l, pkt);
+	/* the caller records the IP packet, without the Ethernet header */
+	*ipoff = pr->link ? LIBNET_ETH_H : 0;
+	return (int)len;
+}
+
+int
+ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
+    char *err, size_t errlen)
+{
+	int n;
+
 	if (pr->cfg.dry)
-		return (int)len;
-	if (!pr->link) {
-		n = pr->cfg.dst.af == 6 ? libnet_write_raw_ipv6(pr->l, buf,
-		    len) : libnet_write_raw_ipv4(pr->l, buf, len);
-		ok = n == (int)len;
-	}
-	if (!ok) {
+		return 0;
+	if (pr->link)
+		n = libnet_write_link(pr->l, frame, (uint32_t)len);
+	else if (pr->cfg.dst.af == 6)
+		n = libnet_write_raw_ipv6(pr->l, frame, (uint32_t)len);
+	else
+		n = libnet_write_raw_ipv4(pr->l, frame, (uint32_t)len);
+	if (n != (int)len) {
 		snprintf(err, errlen, "cannot send probe: %s",
 		    libnet_geterror(pr->l));
 		return -1;
 	}
-	return (int)len;
+	return 0;
 }
 
 void

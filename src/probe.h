@@ -8,6 +8,7 @@
 #include "addr.h"
 
 #define HT_PROBE_MAX	1500
+#define HT_FRAME_MAX	(HT_PROBE_MAX + 14)	/* with an Ethernet header */
 
 enum ht_method { HT_METHOD_ICMP = 0, HT_METHOD_UDP, HT_METHOD_TCP };
 
@@ -32,12 +33,17 @@ struct ht_prober *ht_prober_open(const struct ht_probe_cfg *cfg, char *err,
     size_t errlen);
 
 /*
- * Build the probe number k at the given TTL into buf (the wire bytes,
- * checksums filled) and, unless dry, send it.  Returns the length, or -1
- * with err filled.
+ * Build the probe number k at the given TTL: its wire bytes, checksums
+ * filled (an Ethernet frame with LIBNET_LINK, else the IP packet), into
+ * frame.  *ipoff is where the IP header starts.  Returns the length, or -1
+ * with err filled.  Nothing is sent.
  */
-int ht_prober_send(struct ht_prober *pr, uint32_t k, uint8_t ttl,
-    uint8_t *buf, size_t buflen, char *err, size_t errlen);
+int ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl,
+    uint8_t *frame, size_t framelen, size_t *ipoff, char *err, size_t errlen);
+
+/* Send a frame ht_prober_build() made (nothing when dry).  0, or -1 and err. */
+int ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
+    char *err, size_t errlen);
 
 void ht_prober_close(struct ht_prober *pr);
 
