@@ -54,36 +54,6 @@ ht_capture_open_live(struct ht_capture *c, const char *dev, int snaplen,
 }
 
 int
-ht_capture_compile(int dlt, int snaplen, const char *expr,
-    struct bpf_program *prog, char *err)
-{
-	pcap_t *p;
-	int rc;
-
-	if ((p = pcap_open_dead(dlt, snaplen)) == NULL) {
-		snprintf(err, HT_ERRBUF, "out of memory");
-		return -1;
-	}
-	if ((rc = pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN)) < 0)
-		snprintf(err, HT_ERRBUF, "bad capture filter: %s",
-		    pcap_geterr(p));
-	pcap_close(p);
-	return rc < 0 ? -1 : 0;
-}
-
-int
-ht_capture_install(struct ht_capture *c, struct bpf_program *prog, char *err)
-{
-	int rc = pcap_setfilter(c->p, prog);
-
-	if (rc < 0)
-		snprintf(err, HT_ERRBUF, "cannot set capture filter: %s",
-		    pcap_geterr(c->p));
-	pcap_freecode(prog);
-	return rc < 0 ? -1 : 0;
-}
-
-int
 ht_capture_filter(struct ht_capture *c, const char *expr, char *err)
 {
 	struct bpf_program prog;
@@ -93,7 +63,14 @@ ht_capture_filter(struct ht_capture *c, const char *expr, char *err)
 		    pcap_geterr(c->p));
 		return -1;
 	}
-	return ht_capture_install(c, &prog, err);
+	if (pcap_setfilter(c->p, &prog) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot set capture filter: %s",
+		    pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
 }
 
 int

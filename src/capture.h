@@ -21,16 +21,6 @@ int ht_capture_open_live(struct ht_capture *c, const char *dev,
     int snaplen, int bufsize, char *err);
 /* Compile and install a BPF filter. */
 int ht_capture_filter(struct ht_capture *c, const char *expr, char *err);
-/*
- * Compile a filter for a link type and snapshot length, with no capture
- * open (pcap_open_dead; thread-safe since libpcap 1.8): the same program
- * a live handle of that link type and snapshot compiles.
- */
-int ht_capture_compile(int dlt, int snaplen, const char *expr,
-    struct bpf_program *prog, char *err);
-/* Install a compiled filter; the program is freed in every case. */
-int ht_capture_install(struct ht_capture *c, struct bpf_program *prog,
-    char *err);
 /* A saved pcap or pcapng file, "-" for stdin. */
 int ht_capture_open_file(struct ht_capture *c, const char *path, char *err);
 /* Start writing what is dumped to path (pcap). */

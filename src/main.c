@@ -11,7 +11,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,15 +334,13 @@ run_replay(const struct opts *o)
 	struct ht_capture cap;
 	struct ht_replay_stats st;
 	struct ht_outctx out;
-	struct ht_user user;
 
 	if (ht_capture_open_file(&cap, o->rfile, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
 	/* Replay needs no privileges: give up any we were started with. */
-	if (ht_priv_lookup(o->user, &user, err, sizeof(err)) < 0 ||
-	    ht_drop_privileges(&user, err, sizeof(err)) < 0) {
+	if (ht_drop_privileges(o->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
@@ -379,90 +376,16 @@ run_replay(const struct opts *o)
 	return 0;
 }
 
-/*
- * Start-up work that needs no privileged handle: the route (source
- * address, next hop's MAC), the capture filter and the user to become.
- * It runs on a second thread while pcap_activate() waits for the kernel,
- * so a short trace starts sooner.
- */
-struct prep {
-	const struct opts *o;
-	struct ht_live_cfg *cfg;
-	int dlt, snaplen;	/* the filter's link type: -1, compile later */
-	struct ht_route rt;	/* cfg->probe.link_dev points into it */
-	int rc;			/* 0, or the route failed: err */
-	char err[2 * HT_ERRBUF];
-	char filter[1024];
-	int compiled;		/* prog holds the filter for dlt */
-	struct bpf_program prog;
-	int user_rc;		/* 0, or the user lookup failed: user_err */
-	char user_err[HT_ERRBUF];
-	struct ht_user user;
-};
-
-static void
-prep_route(struct prep *pp)
-{
-	const struct opts *o = pp->o;
-	struct ht_live_cfg *cfg = pp->cfg;
-	struct ht_route *rt = &pp->rt;
-	char err[HT_ERRBUF];
-
-	if (ht_route_get(&cfg->probe.dst, o->dev, rt, err, sizeof(err)) < 0) {
-		snprintf(pp->err, sizeof(pp->err), "%s: %s", o->host, err);
-		pp->rc = -1;
-		return;
-	}
-	if (o->src == NULL) {
-		if (rt->src.af == cfg->probe.dst.af)
-			cfg->probe.src = rt->src;
-		else if (route_source(&cfg->probe.dst, o->dev,
-		    &cfg->probe.src, err) < 0) {
-			snprintf(pp->err, sizeof(pp->err), "%s: %s", o->host,
-			    err);
-			pp->rc = -1;
-			return;
-		}
-	}
-	if (rt->ethernet && rt->have_mac) {
-		cfg->probe.link_dev = rt->ifname;
-		memcpy(cfg->probe.link_src, rt->own_mac, 6);
-		memcpy(cfg->probe.link_dst, rt->mac, 6);
-	}
-}
-
-static void *
-prep_run(void *arg)
-{
-	struct prep *pp = arg;
-
-	prep_route(pp);
-	if (pp->rc == 0) {
-		if (ht_live_filter(pp->cfg, pp->filter, sizeof(pp->filter))
-		    < 0) {
-			snprintf(pp->err, sizeof(pp->err), "capture filter too "
-			    "long");
-			pp->rc = -1;
-		} else if (pp->dlt >= 0)
-			pp->compiled = ht_capture_compile(pp->dlt, pp->snaplen,
-			    pp->filter, &pp->prog, pp->err) == 0;
-	}
-	pp->user_rc = ht_priv_lookup(pp->o->user, &pp->user, pp->user_err,
-	    sizeof(pp->user_err));
-	return NULL;
-}
-
 static int
 run_live(const struct opts *o)
 {
-	char err[HT_ERRBUF];
+	char err[HT_ERRBUF], filter[1024];
 	struct ht_live_cfg cfg;
 	struct ht_capture cap;
 	struct ht_prober *pr = NULL;
 	struct ht_outctx out;
-	struct prep pp;
-	pthread_t th;
-	int rc, snaplen, threaded, cap_rc;
+	struct ht_route rt;
+	int rc, snaplen;
 
 	memset(&cfg, 0, sizeof(cfg));
 	resolve_host(o, &cfg.probe.dst);
@@ -473,6 +396,24 @@ run_live(const struct opts *o)
 		if (cfg.probe.src.af != cfg.probe.dst.af)
 			usage_error("source (-s) %s and destination %s are of "
 			    "different address families", o->src, o->host);
+	}
+	if (ht_route_get(&cfg.probe.dst, o->dev, &rt, err, sizeof(err)) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n", o->host, err);
+		return EXIT_RUNTIME;
+	}
+	if (o->src == NULL) {
+		if (rt.src.af == cfg.probe.dst.af)
+			cfg.probe.src = rt.src;
+		else if (route_source(&cfg.probe.dst, o->dev, &cfg.probe.src,
+		    err) < 0) {
+			fprintf(stderr, "hoptrace: %s: %s\n", o->host, err);
+			return EXIT_RUNTIME;
+		}
+	}
+	if (rt.ethernet && rt.have_mac) {
+		cfg.probe.link_dev = rt.ifname;
+		memcpy(cfg.probe.link_src, rt.own_mac, 6);
+		memcpy(cfg.probe.link_dst, rt.mac, 6);
 	}
 	cfg.probe.method = o->method;
 	cfg.probe.dev = o->dev;
@@ -495,6 +436,7 @@ run_live(const struct opts *o)
 	cfg.send_gap = (ht_ns)(o->send_ms * 1e6);
 	cfg.json = o->json;
 
+	/* Privileged handles first: capture, dump file, raw socket. */
 	/*
 	 * The snapshot holds a whole ICMP error with its extensions: at most
 	 * 576 bytes in IPv4 (RFC 1812), 1280 in IPv6 (RFC 4443), plus the link
@@ -504,43 +446,13 @@ run_live(const struct opts *o)
 	 * a bigger ring costs start-up time (the kernel zeroes it).
 	 */
 	snaplen = cfg.probe.dst.af == 6 ? 1500 : 1024;
-
-	/*
-	 * Route, filter and user lookup on a second thread (prep_run) while
-	 * this one opens the capture.  The filter is compiled ahead for the
-	 * "any" device's link type (Linux cooked capture); a device given
-	 * with -i has its link type known only once open.  Until the join,
-	 * this thread touches neither cfg nor pp.
-	 */
-	memset(&pp, 0, sizeof(pp));
-	pp.o = o;
-	pp.cfg = &cfg;
-	pp.dlt = o->dev == NULL ? DLT_LINUX_SLL : -1;
-	pp.snaplen = snaplen;
-	threaded = pthread_create(&th, NULL, prep_run, &pp) == 0;
-	if (!threaded)
-		prep_run(&pp);
-	/* Privileged handles: capture, dump file, raw socket. */
-	cap_rc = ht_capture_open_live(&cap, o->dev ? o->dev : "any", snaplen,
-	    (int)(2 * o->simq + 64) * (snaplen + 100), err);
-	if (threaded)
-		pthread_join(th, NULL);
-	if (pp.rc != 0 || cap_rc < 0) {
-		fprintf(stderr, "hoptrace: %s\n", pp.rc != 0 ? pp.err : err);
-		if (pp.compiled)
-			pcap_freecode(&pp.prog);
-		if (cap_rc == 0)
-			ht_capture_close(&cap);
+	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", snaplen,
+	    (int)(2 * o->simq + 64) * (snaplen + 100), err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	if (pp.compiled && cap.dlt == pp.dlt)
-		rc = ht_capture_install(&cap, &pp.prog, err);
-	else {
-		if (pp.compiled)
-			pcap_freecode(&pp.prog);
-		rc = ht_capture_filter(&cap, pp.filter, err);
-	}
-	if (rc < 0) {
+	if (ht_live_filter(&cfg, filter, sizeof(filter)) < 0 ||
+	    ht_capture_filter(&cap, filter, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
@@ -551,11 +463,8 @@ run_live(const struct opts *o)
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
 	}
-	if (pp.user_rc < 0)
-		snprintf(err, sizeof(err), "%s", pp.user_err);
-	if (pp.user_rc < 0 ||
-	    (pr = ht_prober_open(&cfg.probe, err, sizeof(err))) == NULL ||
-	    ht_drop_privileges(&pp.user, err, sizeof(err)) < 0) {
+	if ((pr = ht_prober_open(&cfg.probe, err, sizeof(err))) == NULL ||
+	    ht_drop_privileges(o->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_prober_close(pr);
 		ht_capture_close(&cap);
