@@ -105,7 +105,8 @@ struct live {
 	int top_reply;		/* highest TTL with a reply, or first - 1 */
 	int last_shown_reply;	/* highest printed TTL with a reply */
 	ht_ns last_send;
-	uint8_t (*frames)[HT_FRAME_MAX];	/* one batch of probes */
+	uint8_t *frames;	/* one batch of probes, slot bytes each */
+	size_t slot;
 	ht_ns t_end;
 };
 
@@ -205,7 +206,8 @@ may_send(const struct live *lv)
 static int
 write_probe(struct live *lv, uint32_t k0, uint32_t j, size_t len, char *err)
 {
-	if (ht_prober_write(lv->pr, lv->frames[j], len, err, HT_ERRBUF) < 0)
+	if (ht_prober_write(lv->pr, lv->frames + j * lv->slot, len, err,
+	    HT_ERRBUF) < 0)
 		return -1;
 	lv->t->p[k0 + j].t_sent = lv->last_send = now_ns();
 	return 0;
@@ -233,13 +235,12 @@ send_batch(struct live *lv, char *err)
 	while (n < HT_SEND_BATCH && may_send(lv) && (lv->next == 0 ||
 	    now >= lv->last_send + lv->cfg->send_gap)) {
 		l = ht_prober_build(lv->pr, lv->next, ttl_of(lv, lv->next),
-		    lv->frames[n], sizeof(lv->frames[n]), &off, err,
-		    HT_ERRBUF);
+		    lv->frames + n * lv->slot, lv->slot, &off, err, HT_ERRBUF);
 		if (l < 0)
 			return -1;
 		/* Record the probe by the fields the decoder will read back. */
-		if (ht_decode(DLT_RAW, lv->frames[n] + off, (size_t)l - off,
-		    &pkt) != HT_PKT_PROBE) {
+		if (ht_decode(DLT_RAW, lv->frames + n * lv->slot + off,
+		    (size_t)l - off, &pkt) != HT_PKT_PROBE) {
 			snprintf(err, HT_ERRBUF, "internal error: probe not "
 			    "decodable");
 			return -1;
@@ -352,7 +353,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	struct pollfd pfd;
 	ht_ns now, dl, next_send;
 	long timeout;
-	int rc = 0, done = 0, silent;
+	int rc = 0, done = 0, started = 0, silent;
 
 	memset(&lv, 0, sizeof(lv));
 	lv.cfg = cfg;
@@ -369,7 +370,10 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	    cfg->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
 	    cfg->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
 	    cfg->probe.ident);
-	lv.frames = malloc(HT_SEND_BATCH * sizeof(*lv.frames));
+	/* a frame: Ethernet, IPv6 and TCP headers at most, and the payload */
+	lv.slot = (14 + 40 + 20 + (size_t)cfg->probe.payload + 15) &
+	    ~(size_t)15;
+	lv.frames = malloc(HT_SEND_BATCH * lv.slot);
 	if (lv.t == NULL || lv.frames == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		ht_matcher_free(&lv.m);
@@ -394,6 +398,12 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 			rc = -1;
 			goto out;
 		}
+		if (!started && cfg->started != NULL &&
+		    cfg->started(cfg->started_arg, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		started = 1;
 		now = now_ns();
 		dl = expire(&lv, now);
 		/* Print every hop that is final, in order. */

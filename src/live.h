@@ -18,6 +18,13 @@ struct ht_live_cfg {
 	ht_ns min_wait;		/* adaptive wait floor */
 	ht_ns send_gap;		/* least time between two probes */
 	int json;
+	/*
+	 * Called once, when the first probes have left and before any packet
+	 * is read: the privilege drop goes there, so that the start-up work
+	 * it takes overlaps the probes' way out.  0, or -1 with err.
+	 */
+	int (*started)(void *arg, char *err);
+	void *started_arg;
 };
 
 /*

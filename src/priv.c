@@ -15,32 +15,42 @@
 #include "priv.h"
 
 int
-ht_drop_privileges(const char *user, char *err, size_t errlen)
+ht_priv_lookup(const char *user, struct ht_user *u, char *err, size_t errlen)
 {
-	struct passwd *pw;
-	uid_t uid;
-	gid_t gid;
+	struct passwd pwbuf, *pw = NULL;
+	char buf[4096];
+	int rc;
 
-	if (user == NULL)
-		user = "nobody";
-	if (getuid() == 0 || geteuid() == 0) {
-		if ((pw = getpwnam(user)) == NULL) {
-			snprintf(err, errlen, "cannot drop privileges: no "
-			    "user %s", user);
-			return -1;
-		}
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-		if (uid == 0) {
-			snprintf(err, errlen, "cannot drop privileges: user "
-			    "%s is root", user);
-			return -1;
-		}
+	memset(u, 0, sizeof(*u));
+	u->name = user != NULL ? user : "nobody";
+	if (getuid() != 0 && geteuid() != 0)
+		return 0;
+	if ((rc = getpwnam_r(u->name, &pwbuf, buf, sizeof(buf), &pw)) != 0 ||
+	    pw == NULL) {
+		snprintf(err, errlen, "cannot drop privileges: no user %s%s%s",
+		    u->name, rc ? ": " : "", rc ? strerror(rc) : "");
+		return -1;
+	}
+	if (pw->pw_uid == 0) {
+		snprintf(err, errlen, "cannot drop privileges: user %s is root",
+		    u->name);
+		return -1;
+	}
+	u->switch_id = 1;
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	return 0;
+}
+
+int
+ht_drop_privileges(const struct ht_user *u, char *err, size_t errlen)
+{
+	if (u->switch_id) {
 		capng_clear(CAPNG_SELECT_BOTH);
-		if (capng_change_id((int)uid, (int)gid,
+		if (capng_change_id((int)u->uid, (int)u->gid,
 		    CAPNG_DROP_SUPP_GRP | CAPNG_CLEAR_BOUNDING) != 0) {
 			snprintf(err, errlen, "cannot drop privileges to %s: "
-			    "%s", user, strerror(errno));
+			    "%s", u->name, strerror(errno));
 			return -1;
 		}
 	} else {

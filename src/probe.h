@@ -8,7 +8,6 @@
 #include "addr.h"
 
 #define HT_PROBE_MAX	1500
-#define HT_FRAME_MAX	(HT_PROBE_MAX + 14)	/* with an Ethernet header */
 
 enum ht_method { HT_METHOD_ICMP = 0, HT_METHOD_UDP, HT_METHOD_TCP };
 
