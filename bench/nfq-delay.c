@@ -7,9 +7,10 @@
  *	iptables -I OUTPUT  -j NFQUEUE --queue-num 0 --queue-bypass
  *	nfq-delay -q 0 -d 2
  *
- * Every packet queued is accepted (NF_ACCEPT) DELAY ms after it reached this
- * program, in the order it came: the queue is a FIFO and the delay is the
- * same for all, so release times never go down.  Nothing is dropped on
+ * Every packet queued is accepted (NF_ACCEPT) DELAY ms after it reached the
+ * queue (the kernel's receive stamp; a packet the node sends itself has
+ * none and counts from when this program reads it), in the order it came:
+ * the queue is a FIFO, release times never go down.  Nothing is dropped on
  * purpose: the kernel queue is long (-m), fail-open (NFQA_CFG_F_FAIL_OPEN:
  * a full queue accepts instead of dropping), and the netlink socket has a
  * large receive buffer.  SIGTERM, SIGINT or SIGHUP accept whatever is still
@@ -43,6 +44,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <sys/prctl.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 
 #include <libnetfilter_queue/libnetfilter_queue.h>
@@ -66,10 +68,11 @@ struct ctx {
 	struct nfq_handle *h;
 	struct nfq_q_handle *qh;
 	int64_t delay;		/* ns */
+	int64_t last_release;	/* releases never go down: a FIFO */
 	struct held *fifo;	/* ring buffer */
 	size_t cap, head, len;
 	/* counters */
-	unsigned long long queued, accepted, enobufs, verdict_err;
+	unsigned long long queued, stamped, accepted, enobufs, verdict_err;
 	size_t maxlen;
 	int oom;
 };
@@ -148,6 +151,8 @@ on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
 {
 	struct ctx *c = arg;
 	struct nfqnl_msg_packet_hdr *ph;
+	struct timeval tv;
+	int64_t arrived, release;
 	uint32_t id;
 
 	(void)msg;
@@ -155,7 +160,34 @@ on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
 		return 0;
 	id = ntohl(ph->packet_id);
 	c->queued++;
-	if (fifo_push(c, id, now_ns() + c->delay) < 0) {
+	/*
+	 * Hold from when the packet reached the queue, not from when this
+	 * program read it: a burst is read one message at a time, and
+	 * stamping at read time would hold the last packet of a burst of 30
+	 * longer than the first by 30 reads, at every router.  The kernel's
+	 * receive stamp (CLOCK_REALTIME; main() turns stamping on) says when
+	 * it arrived; packets the node sends itself have none and are
+	 * stamped now.  Releases stay in arrival order (a FIFO).
+	 */
+	arrived = now_ns();
+	if (nfq_get_timestamp(nfa, &tv) == 0 && tv.tv_sec > 0) {
+		struct timespec rt;
+		int64_t k, off;
+
+		clock_gettime(CLOCK_REALTIME, &rt);
+		off = (int64_t)rt.tv_sec * 1000000000 + rt.tv_nsec - arrived;
+		k = (int64_t)tv.tv_sec * 1000000000 +
+		    (int64_t)tv.tv_usec * 1000 - off;
+		if (k <= arrived && k > arrived - c->delay) {
+			arrived = k;
+			c->stamped++;
+		}
+	}
+	release = arrived + c->delay;
+	if (release < c->last_release)
+		release = c->last_release;
+	c->last_release = release;
+	if (fifo_push(c, id, release) < 0) {
 		/* no memory: let it through now rather than lose it */
 		c->oom = 1;
 		nfq_set_verdict(qh, id, NF_ACCEPT, 0, NULL);
@@ -221,7 +253,7 @@ main(int argc, char **argv)
 	double v, delay_ms = 2;
 	unsigned queue = 0, maxlen = 65536, prio = 0;
 	struct sched_param sp;
-	int fd, opt, verbose = 0, one = 1, rcvbuf = 16 << 20, rc = 0;
+	int fd, tsfd = -1, opt, verbose = 0, one = 1, rcvbuf = 16 << 20, rc = 0;
 	uint32_t flags;
 	int64_t wait;
 
@@ -336,6 +368,17 @@ main(int argc, char **argv)
 	/* an overrun must not stop the socket; we count it (recv ENOBUFS) */
 	(void)setsockopt(fd, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof(one));
 
+	/*
+	 * A socket that asks for receive timestamps turns the kernel's packet
+	 * stamping on (net_enable_timestamp): queued packets then carry their
+	 * arrival time (NFQA_TIMESTAMP).
+	 */
+	if ((tsfd = socket(AF_INET, SOCK_DGRAM, 0)) < 0 ||
+	    setsockopt(tsfd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+	    sizeof(one)) < 0)
+		fprintf(stderr, "nfq-delay: warning: no kernel timestamps (%s):"
+		    " held from when read\n", strerror(errno));
+
 	fprintf(stderr, "nfq-delay: queue %u delay %g ms: ready\n", queue,
 	    delay_ms);
 	fflush(stderr);
@@ -369,10 +412,13 @@ out:
 	nfq_close(c.h);
 	if (verbose || c.enobufs || c.verdict_err || c.oom)
 		fprintf(stderr,
-		    "nfq-delay: queue %u: %llu queued, %llu accepted, "
-		    "%zu held at most, %llu overruns, %llu verdict errors%s\n",
-		    queue, c.queued, c.accepted, c.maxlen, c.enobufs,
+		    "nfq-delay: queue %u: %llu queued (%llu with the kernel's "
+		    "arrival stamp), %llu accepted, %zu held at most, %llu "
+		    "overruns, %llu verdict errors%s\n",
+		    queue, c.queued, c.stamped, c.accepted, c.maxlen, c.enobufs,
 		    c.verdict_err, c.oom ? ", out of memory" : "");
 	free(c.fifo);
+	if (tsfd >= 0)
+		close(tsfd);
 	return rc;
 }

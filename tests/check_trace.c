@@ -22,6 +22,7 @@
 
 #include "decode.h"
 #include "hex.h"
+#include "packets6.h"
 #include "trace.h"
 
 #define MAXFRAME	2048
@@ -134,44 +135,6 @@ static const char TE4_TCP[] =
     "45 00 00 28 40 04 00 00 01 06 8d 90 c0 00 02 01 c6 33 64 07 "
     /* quoted TCP: 40001 -> 80 | seq 0x11223344 */
     "9c 41 00 50 11 22 33 44 ";
-
-#define US6	"20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 "
-#define DST6	"20 01 0d b8 00 02 00 00 00 00 00 00 00 00 00 07 "
-#define R6	"20 01 0d b8 00 01 00 00 00 00 00 00 00 00 00 05 "
-
-/* ICMPv6 echo request: hop limit 2, flow label 0x12345, seq 5. */
-static const char ECHO6[] =
-    /* IPv6: flow 0x12345 | payload 16 | next 58 | hlim 2 | us -> dst */
-    "60 01 23 45 00 10 3a 02 " US6 DST6
-    /* ICMPv6: type 128 | code 0 | cksum 0x70b7 | id 0x04d2 | seq 5 */
-    "80 00 70 b7 04 d2 00 05 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* Time exceeded from 2001:db8:1::5 quoting ECHO6 at hop limit 1. */
-static const char TE6_ECHO[] =
-    /* IPv6: payload 64 | next 58 | hlim 63 | router -> us */
-    "60 00 00 00 00 40 3a 3f " R6 US6
-    /* ICMPv6: type 3 | code 0 | cksum 0xe3fe */
-    "03 00 e3 fe 00 00 00 00 "
-    "60 01 23 45 00 10 3a 01 " US6 DST6
-    "80 00 70 b7 04 d2 00 05 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* ICMPv6 echo reply from the destination, seq 6. */
-static const char ER6[] =
-    /* IPv6: payload 16 | next 58 | hlim 62 | dst -> us */
-    "60 00 00 00 00 10 3a 3e " DST6 US6
-    /* ICMPv6: type 129 | code 0 | cksum 0x6fb6 | id 0x04d2 | seq 6 */
-    "81 00 6f b6 04 d2 00 06 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* UDP probe over IPv6: 40000 -> 33436, hop limit 3. */
-static const char UDP6[] =
-    /* IPv6: payload 16 | next 17 | hlim 3 */
-    "60 00 00 00 00 10 11 03 " US6 DST6
-    /* UDP: 40000 -> 33436 (829c) | len 16 | cksum 0xd6ca */
-    "9c 40 82 9c 00 10 d6 ca "
-    "68 6f 70 74 72 61 63 65 ";
 
 /* ICMPv6 port unreachable from the destination quoting UDP6 (hlim 1). */
 static const char UNR6_PORT[] =
