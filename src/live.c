@@ -388,9 +388,6 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	sigaction(SIGTERM, &sa, &old_term);
 	got_signal = 0;
 
-	if (!cfg->json)
-		ht_text_header(o, lv.t);
-	fflush(o->fp);
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
 	while (!done && !got_signal) {
@@ -398,12 +395,18 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 			rc = -1;
 			goto out;
 		}
-		if (!started && cfg->started != NULL &&
-		    cfg->started(cfg->started_arg, err) < 0) {
-			rc = -1;
-			goto out;
+		if (!started) {
+			/* first probes out: privileges go, then the header */
+			if (cfg->started != NULL &&
+			    cfg->started(cfg->started_arg, err) < 0) {
+				rc = -1;
+				goto out;
+			}
+			if (!cfg->json)
+				ht_text_header(o, lv.t);
+			fflush(o->fp);
+			started = 1;
 		}
-		started = 1;
 		now = now_ns();
 		dl = expire(&lv, now);
 		/* Print every hop that is final, in order. */
