@@ -12,16 +12,12 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
-	exit 99
-fi
+ht_need_hoptrace
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/htcrash.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir htcrash
 
 # A sanitizer build must not turn a report into exit status 1.
 ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=134

@@ -25,15 +25,10 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
-	exit 99
-fi
-case $HOPTRACE in
-/*) ;;
-*) HOPTRACE=$PWD/$HOPTRACE ;;
-esac
+ht_need_hoptrace
 
 dir=$(cd "$srcdir/hostile" 2>/dev/null && pwd) || {
 	echo "ERROR: no $srcdir/hostile" >&2
@@ -42,10 +37,7 @@ dir=$(cd "$srcdir/hostile" 2>/dev/null && pwd) || {
 list=$dir/LIST
 [ -r "$list" ] || { echo "ERROR: no $list" >&2; exit 99; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/hthostile.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir hthostile
 
 export TZ=UTC LC_ALL=C
 # Captures are named as LIST names them, relative to their directory.

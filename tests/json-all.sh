@@ -4,8 +4,10 @@
 # text output (tests/json-all.py does the work).  77 without python3.
 set -u
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 top=${top_srcdir:-$srcdir/..}
 command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
-[ -x "${HOPTRACE-}" ] || { echo "ERROR: HOPTRACE must name the binary"; exit 99; }
+ht_need_hoptrace
 shopt -s nullglob
 exec python3 "$srcdir/json-all.py" "$HOPTRACE" "$top"/pcaps/*.pcap "$top"/pcaps/*.pcapng "$top"/pcaps/public/*.pcap "$top"/pcaps/public/*/*.pcap*

@@ -13,6 +13,8 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
 # shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/netns.sh"
@@ -54,7 +56,7 @@ die() {
 	exit 1
 }
 
-[ -x "$HOPTRACE" ] || die "HOPTRACE=$HOPTRACE is not an executable"
+ht_need_hoptrace
 tmp=$(mktemp -d) || die "mktemp failed"
 
 # check_trace WHAT FILE PROTO TARGET ADDR... : FILE holds exactly the header

@@ -15,25 +15,17 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 # shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/netns.sh"
 
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
-	exit 99
-fi
-case $HOPTRACE in
-/*) ;;
-*) HOPTRACE=$PWD/$HOPTRACE ;;
-esac
+ht_need_hoptrace
 
 ht_net_need_root nft python3 timeout
 
 N=htd$$
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/htd.XXXXXX") || exit 99
-trap 'ht_net_down "$N"; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir htd "ht_net_down $N"
 
 HOPS=8
 ht_net_up "$N" --hops "$HOPS" --deaf || {

@@ -16,6 +16,8 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
 # shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/netns.sh"
@@ -64,7 +66,7 @@ note() {
 	printf '%s\n' "$*"
 }
 
-[ -x "$HOPTRACE" ] || die "HOPTRACE=$HOPTRACE is not an executable"
+ht_need_hoptrace
 
 # A directory that nobody can traverse and read, for copies of the binary
 # (the build tree may be under a private home) and the capture.  Not

@@ -13,6 +13,8 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
 # shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/netns.sh"
@@ -47,7 +49,7 @@ die() {
 	exit 1
 }
 
-[ -x "$HOPTRACE" ] || die "HOPTRACE=$HOPTRACE is not an executable"
+ht_need_hoptrace
 tmp=$(mktemp -d) || die "mktemp failed"
 
 RTT='[0-9]+\.[0-9]{3}'

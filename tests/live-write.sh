@@ -8,20 +8,15 @@
 # 77 skip, 99 hard error.
 set -u
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 # shellcheck source=netns.sh disable=SC1091
 . "$srcdir/netns.sh"
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	echo "ERROR: HOPTRACE must name the hoptrace binary" >&2
-	exit 99
-fi
-case $HOPTRACE in /*) ;; *) HOPTRACE=$PWD/$HOPTRACE ;; esac
+ht_need_hoptrace
 ht_net_need_root timeout
 
 N=htw$$
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/htw.XXXXXX") || exit 99
-trap 'ht_net_down "$N"; rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir htw "ht_net_down $N"
 fail=0
 
 bad() {

@@ -29,26 +29,18 @@
 set -u
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 list=$srcdir/TESTLIST
 
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
-	exit 99
-fi
-case $HOPTRACE in
-/*) ;;
-*) HOPTRACE=$PWD/$HOPTRACE ;;
-esac
+ht_need_hoptrace
 if [ ! -r "$list" ]; then
 	echo "ERROR: $list not found" >&2
 	exit 99
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/htreplay.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir htreplay
 
 # shellcheck disable=SC2206
 wrap=(${REPLAY_WRAP-})

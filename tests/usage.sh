@@ -17,21 +17,13 @@
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 
-if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
-	printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' "${HOPTRACE-}" >&2
-	exit 99
-fi
-case $HOPTRACE in
-/*) ;;
-*) HOPTRACE=$PWD/$HOPTRACE ;;
-esac
+ht_need_hoptrace
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/htusage.XXXXXX") || exit 99
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+ht_tmpdir htusage
 
 # The directory every run starts in; it must stay empty.
 cwd=$tmp/cwd

@@ -1,0 +1,32 @@
+# shellcheck shell=bash
+# tests/common.sh - the start every test script shares.  Source it first:
+#
+#   . "$srcdir/common.sh"
+#   ht_need_hoptrace              HOPTRACE must name an executable (exit 99
+#                                 otherwise); it is made absolute
+#   ht_tmpdir PREFIX [CLEANUP]    $tmp: a new directory, removed on exit
+#                                 after CLEANUP (shell code, run first);
+#                                 SIGINT and SIGTERM exit 130 and 143
+#
+# Exit statuses, as automake reads them: 0 pass, 1 fail, 77 skip, 99 hard
+# error.
+
+ht_need_hoptrace() {
+	if [ -z "${HOPTRACE-}" ] || [ ! -x "$HOPTRACE" ]; then
+		printf 'ERROR: HOPTRACE must name the hoptrace binary (got "%s")\n' \
+			"${HOPTRACE-}" >&2
+		exit 99
+	fi
+	case $HOPTRACE in
+	/*) ;;
+	*) HOPTRACE=$PWD/$HOPTRACE ;;
+	esac
+}
+
+ht_tmpdir() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 99
+	# shellcheck disable=SC2064 # CLEANUP is pasted in now, expanded on exit
+	trap "${2:+$2; }rm -rf \"\$tmp\"" EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
