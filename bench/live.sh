@@ -29,6 +29,8 @@
 # Environment:
 #   HOPTRACE      hoptrace binary [BUILD_DIR/hoptrace]
 #   BENCH_RUNS    timed runs per tool and case, 5..100 [5]
+#   BENCH_DEAF_RUNS  the same for the deaf case alone, whose runs are long
+#                 (tcptraceroute ~70 s each), 5..100 [BENCH_RUNS]
 #   BENCH_CASES   cases to run, from "answer silent nolat deaf" [all]
 #   BENCH_OUT     markdown file to update [BENCHMARKS.md next to bench/];
 #                 "-" or empty: print only
@@ -58,6 +60,7 @@ BUILD=$(cd "$BUILD" 2>/dev/null && pwd) || {
 }
 HOPTRACE=${HOPTRACE:-$BUILD/hoptrace}
 RUNS=${BENCH_RUNS:-5}
+DEAF_RUNS=${BENCH_DEAF_RUNS:-$RUNS}
 CASES=${BENCH_CASES:-answer silent nolat deaf}
 OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
 NICE=${BENCH_NICE:--10}
@@ -71,6 +74,10 @@ if ! [[ $NICE =~ ^-?[0-9]+$ ]] || [ "$NICE" -lt -20 ] || [ "$NICE" -gt 19 ]; the
 fi
 if ! [[ $RUNS =~ ^[0-9]+$ ]] || [ "$RUNS" -lt 5 ] || [ "$RUNS" -gt 100 ]; then
 	echo "live.sh: BENCH_RUNS must be 5..100 (got $RUNS)" >&2
+	exit 2
+fi
+if ! [[ $DEAF_RUNS =~ ^[0-9]+$ ]] || [ "$DEAF_RUNS" -lt 5 ] || [ "$DEAF_RUNS" -gt 100 ]; then
+	echo "live.sh: BENCH_DEAF_RUNS must be 5..100 (got $DEAF_RUNS)" >&2
 	exit 2
 fi
 for c in $CASES; do
@@ -271,7 +278,7 @@ _run_case() {
 	# the runner ends by itself (every tool stops at 30 hops and its waits);
 	# timeout bounds it anyway
 	timeout -s TERM 1800 nice -n "$NICE" ip netns exec "${NET}s" bash -c "$RUNNER" runner \
-		"$dir/commands" "$dir" "$RUNS" "$warm" &
+		"$dir/commands" "$dir" "$([ "$case" = deaf ] && echo "$DEAF_RUNS" || echo "$RUNS")" "$warm" &
 	RUNNER_PID=$!
 	wait "$RUNNER_PID"
 	RUNNER_PID=""
@@ -447,7 +454,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo
 	echo "Run $START by \`bench/live.sh\` on a machine with $(nproc) CPUs${CPU:+ ($CPU)}, Linux $(uname -r);"
 	echo "${VERSION:-hoptrace}, binary of $BIN (the source tree was at $REV when the run began)."
-	echo "Median wall time of $RUNS runs per tool and case, run alternately in one session (the order"
+	echo "Median wall time of $RUNS runs per tool and case ($DEAF_RUNS for the deaf target), run alternately in one session (the order"
 	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
 	echo "timed inside the source namespace around fork, exec and wait, at nice $NICE. In brackets: hoptrace's"
 	echo "median divided by the peer's (below 1: hoptrace is faster). \"spawn floor\": the median of"
@@ -457,7 +464,8 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo
 	echo "Network: tests/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
 	echo "Latency: bench/nfq-delay holds every packet that a router forwards or sends, and every"
-	echo "packet the target sends, $DELAY ms (NFQUEUE on FORWARD and OUTPUT, bench/netns-delay.sh),"
+	echo "packet the target sends, $DELAY ms from its arrival (the kernel's receive stamp; NFQUEUE on"
+	echo "FORWARD and OUTPUT, bench/netns-delay.sh),"
 	echo "so hop k answers in about (2k-1) x $DELAY ms (nfq-delay runs SCHED_FIFO, so that its hold time"
 	echo "stays $DELAY ms on a busy machine). The source adds none."
 	echo
