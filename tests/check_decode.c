@@ -23,7 +23,7 @@
 
 #include "decode.h"
 #include "hex.h"
-#include "packets6.h"
+#include "packets.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -35,16 +35,6 @@
 
 /* ------------------------------------------------------------------ */
 /* IPv4 fixtures                                                       */
-
-/* ICMP echo request (a probe), TTL 3. */
-static const char ECHO4[] =
-    /* IPv4: ver 4 IHL 5 | TOS 0 | total length 36 | ID 0x1003 | flags/off 0
-     * | TTL 3 | proto 1 (ICMP) | header cksum 0xbb9a | src | dst */
-    "45 00 00 24 10 03 00 00 03 01 bb 9a c0 00 02 01 c6 33 64 07 "
-    /* ICMP: type 8 (echo) | code 0 | cksum 0x4480 | id 0x04d2 | seq 3 */
-    "08 00 44 80 04 d2 00 03 "
-    /* payload "hoptrace" */
-    "68 6f 70 74 72 61 63 65 ";
 
 /* The same probe as the router at hop 3 quotes it: TTL 1, cksum redone. */
 static const char Q_ECHO4[] =
@@ -64,14 +54,6 @@ static const char TE4_ECHO_HDR[] =
      * | unused 0, RFC 4884 length 0, unused 0 */
     "0b 00 f4 ff 00 00 00 00 ";
 
-/* ICMP echo reply from the destination, seq 4. */
-static const char ER4[] =
-    /* IPv4: len 36, ID 0x5555, TTL 61, proto 1, cksum 0x3c48, dst -> us */
-    "45 00 00 24 55 55 00 00 3d 01 3c 48 c6 33 64 07 c0 00 02 01 "
-    /* ICMP: type 0 (echo reply) | code 0 | cksum 0x4c7f | id 0x04d2 | seq 4 */
-    "00 00 4c 7f 04 d2 00 04 "
-    "68 6f 70 74 72 61 63 65 ";
-
 /* ICMP echo request with an IP option (Router Alert): IHL 6. */
 static const char ECHO4_OPT[] =
     /* IPv4: IHL 6 | len 40 | ID 0x1005 | TTL 5 | proto 1 | cksum 0x2490 */
@@ -80,14 +62,6 @@ static const char ECHO4_OPT[] =
     "94 04 00 00 "
     /* ICMP echo: cksum 0x447e, id 0x04d2, seq 5 */
     "08 00 44 7e 04 d2 00 05 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* UDP probe 40000 -> 33435, TTL 2. */
-static const char UDP4[] =
-    /* IPv4: len 36, ID 0x2002, TTL 2, proto 17 (UDP), cksum 0xac8b */
-    "45 00 00 24 20 02 00 00 02 11 ac 8b c0 00 02 01 c6 33 64 07 "
-    /* UDP: sport 40000 (9c40) | dport 33435 (829b) | len 16 | cksum 0x460b */
-    "9c 40 82 9b 00 10 46 0b "
     "68 6f 70 74 72 61 63 65 ";
 
 /* The UDP probe as quoted (TTL 1, header cksum 0xad8b). */
@@ -118,42 +92,6 @@ static const char TE4_UDP_HDR[] =
     "45 00 00 40 be f0 00 00 fe 01 ff c7 cb 00 71 02 c0 00 02 01 "
     /* ICMP: type 11, code 0, cksum 0xe15d */
     "0b 00 e1 5d 00 00 00 00 ";
-
-/* TCP SYN probe 40001 -> 80, TTL 4, no options. */
-static const char SYN4[] =
-    /* IPv4: len 40, ID 0x4004, TTL 4, proto 6 (TCP), cksum 0x8a90 */
-    "45 00 00 28 40 04 00 00 04 06 8a 90 c0 00 02 01 c6 33 64 07 "
-    /* TCP: sport 40001 (9c41) | dport 80 | seq 0x11223344 | ack 0
-     * | data offset 5 | flags 0x02 (SYN) | window 64240 | cksum 0xe7bd
-     * | urgent 0 */
-    "9c 41 00 50 11 22 33 44 00 00 00 00 50 02 fa f0 e7 bd 00 00 ";
-
-/* SYN-ACK from the destination: ack = 0x11223344 + 1. */
-static const char SYNACK4[] =
-    /* IPv4: len 40, ID 0, DF, TTL 60, proto 6, cksum 0x5294, dst -> us */
-    "45 00 00 28 00 00 40 00 3c 06 52 94 c6 33 64 07 c0 00 02 01 "
-    /* TCP: 80 -> 40001 | seq 0xaabbccdd | ack 0x11223345 | off 5
-     * | flags 0x12 (SYN|ACK) | window 65160 | cksum 0x6c7b | urg 0 */
-    "00 50 9c 41 aa bb cc dd 11 22 33 45 50 12 fe 88 6c 7b 00 00 ";
-
-/* RST|ACK from the destination. */
-static const char RST4[] =
-    "45 00 00 28 00 00 40 00 3c 06 52 94 c6 33 64 07 c0 00 02 01 "
-    /* TCP: 80 -> 40001 | seq 0 | ack 0x11223345 | off 5
-     * | flags 0x14 (RST|ACK) | window 0 | cksum 0xe29b */
-    "00 50 9c 41 00 00 00 00 11 22 33 45 50 14 00 00 e2 9b 00 00 ";
-
-/* Time exceeded from 203.0.113.3 quoting the SYN the RFC 792 way: IP
- * header + first 8 bytes (ports and sequence number only). */
-static const char TE4_TCP[] =
-    /* IPv4: len 56, ID 0xbef1, TTL 252, proto 1, cksum 0x01ce */
-    "45 00 00 38 be f1 00 00 fc 01 01 ce cb 00 71 03 c0 00 02 01 "
-    /* ICMP: type 11, code 0, cksum 0x1408 */
-    "0b 00 14 08 00 00 00 00 "
-    /* quoted IPv4: len 40, ID 0x4004, TTL 1, proto 6, cksum 0x8d90 */
-    "45 00 00 28 40 04 00 00 01 06 8d 90 c0 00 02 01 c6 33 64 07 "
-    /* quoted TCP: sport 40001, dport 80, seq 0x11223344 */
-    "9c 41 00 50 11 22 33 44 ";
 
 /* A later fragment (offset 185 * 8) of a UDP datagram. */
 static const char FRAG4[] =
@@ -288,7 +226,7 @@ static const char TE4_COMPAT_BAD_HDR[] =
     "0b 00 f4 fe 00 00 00 00 ";
 
 /* ------------------------------------------------------------------ */
-/* IPv6 fixtures (the shared ones are in packets6.h)                    */
+/* IPv6 fixtures (the shared ones are in packets.h)                     */
 
 /* Destination unreachable (code 0 here; patched like UNR4) quoting UDP6. */
 static const char UNR6[] =

@@ -22,7 +22,7 @@
 
 #include "decode.h"
 #include "hex.h"
-#include "packets6.h"
+#include "packets.h"
 #include "trace.h"
 
 #define MAXFRAME	2048
@@ -33,16 +33,6 @@
 
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */
-
-/* ICMP echo request (probe): TTL 3, ID 0x1003, id 0x04d2, seq 3. */
-static const char ECHO4[] =
-    /* IPv4: v4 IHL 5 | TOS 0 | len 36 | ID 0x1003 | no frag | TTL 3
-     * | proto 1 | cksum 0xbb9a | 192.0.2.1 | 198.51.100.7 */
-    "45 00 00 24 10 03 00 00 03 01 bb 9a c0 00 02 01 c6 33 64 07 "
-    /* ICMP: type 8 | code 0 | cksum 0x4480 | id 0x04d2 | seq 3 */
-    "08 00 44 80 04 d2 00 03 "
-    /* "hoptrace" */
-    "68 6f 70 74 72 61 63 65 ";
 
 /* The next probe: TTL 4, ID 0x1004, seq 4 (checks the builders). */
 static const char ECHO4_S4[] =
@@ -63,22 +53,6 @@ static const char TE4_ECHO[] =
     "45 00 00 24 10 03 00 00 01 01 bd 9a c0 00 02 01 c6 33 64 07 "
     /* quoted ICMP echo: cksum 0x4480 | id 0x04d2 | seq 3 */
     "08 00 44 80 04 d2 00 03 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* Echo reply from 198.51.100.7: id 0x04d2, seq 4. */
-static const char ER4[] =
-    /* IPv4: len 36 | ID 0x5555 | TTL 61 | proto 1 | cksum 0x3c48 */
-    "45 00 00 24 55 55 00 00 3d 01 3c 48 c6 33 64 07 c0 00 02 01 "
-    /* ICMP: type 0 | code 0 | cksum 0x4c7f | id 0x04d2 | seq 4 */
-    "00 00 4c 7f 04 d2 00 04 "
-    "68 6f 70 74 72 61 63 65 ";
-
-/* UDP probe 40000 -> 33435, TTL 2, ID 0x2002. */
-static const char UDP4[] =
-    /* IPv4: len 36 | ID 0x2002 | TTL 2 | proto 17 | cksum 0xac8b */
-    "45 00 00 24 20 02 00 00 02 11 ac 8b c0 00 02 01 c6 33 64 07 "
-    /* UDP: 40000 (9c40) -> 33435 (829b) | len 16 | cksum 0x460b */
-    "9c 40 82 9b 00 10 46 0b "
     "68 6f 70 74 72 61 63 65 ";
 
 /* Port unreachable from the destination quoting UDP4 (at TTL 1). */
@@ -102,39 +76,6 @@ static const char TE4_UDP[] =
     "45 00 00 24 20 02 00 00 01 11 ad 8b c0 00 02 01 c6 33 64 07 "
     "9c 40 82 9b 00 10 46 0b "
     "68 6f 70 74 72 61 63 65 ";
-
-/* TCP SYN 40001 -> 80, TTL 4, ID 0x4004, seq 0x11223344. */
-static const char SYN4[] =
-    /* IPv4: len 40 | ID 0x4004 | TTL 4 | proto 6 | cksum 0x8a90 */
-    "45 00 00 28 40 04 00 00 04 06 8a 90 c0 00 02 01 c6 33 64 07 "
-    /* TCP: 40001 -> 80 | seq 0x11223344 | ack 0 | off 5 | SYN
-     * | window 64240 | cksum 0xe7bd | urg 0 */
-    "9c 41 00 50 11 22 33 44 00 00 00 00 50 02 fa f0 e7 bd 00 00 ";
-
-/* SYN-ACK from 198.51.100.7:80, ack 0x11223345. */
-static const char SYNACK4[] =
-    /* IPv4: len 40 | ID 0 | DF | TTL 60 | proto 6 | cksum 0x5294 */
-    "45 00 00 28 00 00 40 00 3c 06 52 94 c6 33 64 07 c0 00 02 01 "
-    /* TCP: 80 -> 40001 | seq 0xaabbccdd | ack 0x11223345 | SYN|ACK
-     * | window 65160 | cksum 0x6c7b */
-    "00 50 9c 41 aa bb cc dd 11 22 33 45 50 12 fe 88 6c 7b 00 00 ";
-
-/* RST|ACK from 198.51.100.7:80, ack 0x11223345. */
-static const char RST4[] =
-    "45 00 00 28 00 00 40 00 3c 06 52 94 c6 33 64 07 c0 00 02 01 "
-    /* TCP: 80 -> 40001 | seq 0 | ack 0x11223345 | RST|ACK | cksum 0xe29b */
-    "00 50 9c 41 00 00 00 00 11 22 33 45 50 14 00 00 e2 9b 00 00 ";
-
-/* Time exceeded from 203.0.113.3 quoting SYN4's first 28 bytes (TTL 1). */
-static const char TE4_TCP[] =
-    /* IPv4: len 56 | ID 0xbef1 | TTL 252 | proto 1 | cksum 0x01ce */
-    "45 00 00 38 be f1 00 00 fc 01 01 ce cb 00 71 03 c0 00 02 01 "
-    /* ICMP: type 11 | code 0 | cksum 0x1408 */
-    "0b 00 14 08 00 00 00 00 "
-    /* quoted IPv4: len 40 | ID 0x4004 | TTL 1 | proto 6 | cksum 0x8d90 */
-    "45 00 00 28 40 04 00 00 01 06 8d 90 c0 00 02 01 c6 33 64 07 "
-    /* quoted TCP: 40001 -> 80 | seq 0x11223344 */
-    "9c 41 00 50 11 22 33 44 ";
 
 /* ICMPv6 port unreachable from the destination quoting UDP6 (hlim 1). */
 static const char UNR6_PORT[] =
@@ -1381,6 +1322,27 @@ START_TEST(test_live_learns_nothing)
 }
 END_TEST
 
+/* A matcher holding one Paris UDP trace of two probes, TTL 1 and 2. */
+static struct ht_trace *
+paris4_pair(struct ht_matcher *m, struct ht_pkt pr[2])
+{
+	struct ht_addr us = hex_addr("192.0.2.1"),
+	    dst = hex_addr("198.51.100.7");
+	struct ht_trace *t;
+	int k;
+
+	ht_matcher_init(m, 0, WAIT);
+	t = ht_trace_new(m, &us, &dst, HT_PROTO_UDP, 40000);
+	ck_assert_ptr_nonnull(t);
+	for (k = 0; k < 2; k++) {
+		pr[k] = udp4_paris((uint8_t)(k + 1), (uint16_t)(k + 1),
+		    (uint16_t)(k + 1));
+		ht_trace_add_probe(t, (uint8_t)(k + 1), pr[k].ip.id, &pr[k].l4,
+		    pr[k].ip.len, T0);
+	}
+	return t;
+}
+
 /*
  * Paris UDP (probe.c: one flow, checksum carries k; IPv4 ID = sequence).
  * A second or late reply to one probe must not become the answer of
@@ -1390,22 +1352,11 @@ END_TEST
  */
 START_TEST(test_bug_paris_dup_goes_to_other_probe)
 {
-	struct ht_addr us = hex_addr("192.0.2.1"),
-	    dst = hex_addr("198.51.100.7");
 	struct ht_pkt pr[2], e;
 	struct ht_matcher m;
 	struct ht_match r;
-	struct ht_trace *t;
-	int k;
+	struct ht_trace *t = paris4_pair(&m, pr);
 
-	ht_matcher_init(&m, 0, WAIT);
-	t = ht_trace_new(&m, &us, &dst, HT_PROTO_UDP, 40000);
-	for (k = 0; k < 2; k++) {
-		pr[k] = udp4_paris((uint8_t)(k + 1), (uint16_t)(k + 1),
-		    (uint16_t)(k + 1));
-		ht_trace_add_probe(t, (uint8_t)(k + 1), pr[k].ip.id, &pr[k].l4,
-		    pr[k].ip.len, T0);
-	}
 	e = quoting(TE4_UDP, &pr[0], "203.0.113.1");
 	ck_assert_int_eq(feed(&m, &e, T0 + 5 * MS, &r), HT_M_REPLY);
 	ck_assert_uint_eq(r.probe, 0);
@@ -1419,22 +1370,11 @@ END_TEST
 /* The same with a late reply to an expired probe. */
 START_TEST(test_bug_paris_late_goes_to_other_probe)
 {
-	struct ht_addr us = hex_addr("192.0.2.1"),
-	    dst = hex_addr("198.51.100.7");
 	struct ht_pkt pr[2], e;
 	struct ht_matcher m;
 	struct ht_match r;
-	struct ht_trace *t;
-	int k;
+	struct ht_trace *t = paris4_pair(&m, pr);
 
-	ht_matcher_init(&m, 0, WAIT);
-	t = ht_trace_new(&m, &us, &dst, HT_PROTO_UDP, 40000);
-	for (k = 0; k < 2; k++) {
-		pr[k] = udp4_paris((uint8_t)(k + 1), (uint16_t)(k + 1),
-		    (uint16_t)(k + 1));
-		ht_trace_add_probe(t, (uint8_t)(k + 1), pr[k].ip.id, &pr[k].l4,
-		    pr[k].ip.len, T0);
-	}
 	t->p[0].flags |= HT_P_EXPIRED;
 	e = quoting(TE4_UDP, &pr[0], "203.0.113.1");
 	ck_assert_int_ne(feed(&m, &e, T0 + 1500 * MS, &r), HT_M_REPLY);

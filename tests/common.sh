@@ -7,6 +7,9 @@
 #   ht_tmpdir PREFIX [CLEANUP]    $tmp: a new directory, removed on exit
 #                                 after CLEANUP (shell code, run first);
 #                                 SIGINT and SIGTERM exit 130 and 143
+#   fail MESSAGE [DETAIL]         report a failure on stderr (DETAIL
+#                                 indented), set failed=1, go on
+#   die MESSAGE [DETAIL]          fail, then exit 1
 #
 # Exit statuses, as automake reads them: 0 pass, 1 fail, 77 skip, 99 hard
 # error.
@@ -29,4 +32,18 @@ ht_tmpdir() {
 	trap "${2:+$2; }rm -rf \"\$tmp\"" EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+}
+
+fail() {
+	printf 'FAIL: %s\n' "$1" >&2
+	if [ -n "${2-}" ]; then
+		printf '%s\n' "$2" | sed 's/^/    /' >&2
+	fi
+	# shellcheck disable=SC2034 # read by the calling script
+	failed=1
+}
+
+die() {
+	fail "$@"
+	exit 1
 }

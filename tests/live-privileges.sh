@@ -48,20 +48,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# fail MESSAGE [DETAIL]: note a failure, keep going
-fail() {
-	printf 'FAIL: %s\n' "$1" >&2
-	if [ -n "${2-}" ]; then
-		printf '%s\n' "$2" | sed 's/^/    /' >&2
-	fi
-	failed=1
-}
-
-die() {
-	fail "$@"
-	exit 1
-}
-
 note() {
 	printf '%s\n' "$*"
 }

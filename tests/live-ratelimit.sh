@@ -36,19 +36,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-fail() {
-	printf 'FAIL: %s\n' "$1" >&2
-	if [ -n "${2-}" ]; then
-		printf '%s\n' "$2" | sed 's/^/    /' >&2
-	fi
-	failed=1
-}
-
-die() {
-	fail "$@"
-	exit 1
-}
-
 ht_need_hoptrace
 tmp=$(mktemp -d) || die "mktemp failed"
 
