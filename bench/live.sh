@@ -16,9 +16,11 @@
 #   deaf    8 hops, 2 ms per router, the target drops every probe;
 #           every tool waits 1 s and stops at 30 hops where it has options
 # Every command runs inside the source namespace (ht_net_exec), timed there
-# by bash's $EPOCHREALTIME around fork, exec and wait (the same cost for all
-# tools).  One warm-up run per tool and case is not counted (none in deaf,
-# where the runs are long and nothing is left to warm).
+# by bench/spawn-time (CLOCK_MONOTONIC around posix_spawn and waitpid: the
+# same spawn cost for all tools, without the several milliseconds a shell
+# spends forking itself on a VM).  One warm-up run per tool and case is not
+# counted (none in deaf, where the runs are long and nothing is left to
+# warm).
 #
 # It prints and writes the medians, the ratio hoptrace/peer, whether every
 # run of every tool found the same hops as the topology says
@@ -102,6 +104,16 @@ HOPTRACE=$(cd "$(dirname "$HOPTRACE")" && pwd)/$(basename "$HOPTRACE")
 
 ht_net_need_root nft iptables ip6tables
 HT_BENCH_BUILD=$BUILD ht_delay_build >/dev/null || exit 1
+# the timer: posix_spawn to waitpid around each command (bench/spawn-time.c)
+SPAWN=$BUILD/spawn-time
+if [ ! -x "$SPAWN" ] || [ "$BENCH/spawn-time.c" -nt "$SPAWN" ]; then
+	if ! ${CC:-cc} -O2 -Wall -o "$SPAWN.$$" "$BENCH/spawn-time.c" ||
+		! mv -f "$SPAWN.$$" "$SPAWN"; then
+		rm -f "$SPAWN.$$"
+		echo "live.sh: cannot compile bench/spawn-time.c" >&2
+		exit 1
+	fi
+fi
 
 # peers: label, binary; a missing one is left out (and said so)
 declare -a TOOLS=(hoptrace)
@@ -146,24 +158,22 @@ trap 'exit 130' INT
 # shellcheck disable=SC2016
 RUNNER='
 export LC_ALL=C
-cmdfile=$1 out=$2 runs=$3 warm=$4
+cmdfile=$1 out=$2 runs=$3 warm=$4 spawn=$5
 mapfile -t lines <"$cmdfile"
 T=${#lines[@]}
 pid=""
 trap "[ -n \"\$pid\" ] && kill -TERM \"\$pid\" 2>/dev/null; exit 143" TERM INT
 one() { # index tag
-	local line=${lines[$1]} lab st s e
+	local line=${lines[$1]} lab r
 	local -a c
 	lab=${line%% *}
 	eval "c=(${line#* })"
-	s=$EPOCHREALTIME
-	"${c[@]}" >"$out/$lab.$2.out" 2>"$out/$lab.$2.err" </dev/null &
+	"$spawn" "$out/$lab.$2.out" "$out/$lab.$2.err" "${c[@]}" >"$out/spawn" &
 	pid=$!
 	wait "$pid"
-	st=$?
-	e=$EPOCHREALTIME
 	pid=""
-	printf "%s %s %s %s %s\n" "$lab" "$2" "$st" "$s" "$e" >>"$out/times"
+	read -r r <"$out/spawn" || r="127 0 0"
+	printf "%s %s %s\n" "$lab" "$2" "$r" >>"$out/times"
 }
 for ((w = 1; w <= warm; w++)); do
 	for ((i = 0; i < T; i++)); do one "$i" "w$w"; done
@@ -192,7 +202,7 @@ _cmds() {
 		printf "scamper scamper -O text -c 'trace -P icmp-paris' -i %s\n" "$a"
 		printf 'mtr mtr -r -n -c 1 %s\n' "$a"
 	fi
-	# the cost of fork, exec and wait alone, under the same load
+	# the cost of spawn, exec and wait alone, under the same load
 	printf 'floor /bin/true\n'
 	} | while IFS= read -r line; do
 		[ -z "${MISSING[${line%% *}]-}" ] && printf '%s\n' "$line"
@@ -278,7 +288,8 @@ _run_case() {
 	# the runner ends by itself (every tool stops at 30 hops and its waits);
 	# timeout bounds it anyway
 	timeout -s TERM 1800 nice -n "$NICE" ip netns exec "${NET}s" bash -c "$RUNNER" runner \
-		"$dir/commands" "$dir" "$([ "$case" = deaf ] && echo "$DEAF_RUNS" || echo "$RUNS")" "$warm" &
+		"$dir/commands" "$dir" "$([ "$case" = deaf ] && echo "$DEAF_RUNS" || echo "$RUNS")" "$warm" \
+		"$SPAWN" &
 	RUNNER_PID=$!
 	wait "$RUNNER_PID"
 	RUNNER_PID=""
@@ -456,7 +467,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo "${VERSION:-hoptrace}, binary of $BIN (the source tree was at $REV when the run began)."
 	echo "Median wall time of $RUNS runs per tool and case ($DEAF_RUNS for the deaf target), run alternately in one session (the order"
 	echo "rotates every round; one warm-up run per tool not counted, none for the deaf target), each"
-	echo "timed inside the source namespace around fork, exec and wait, at nice $NICE. In brackets: hoptrace's"
+	echo "timed inside the source namespace from posix_spawn to waitpid (bench/spawn-time), at nice $NICE. In brackets: hoptrace's"
 	echo "median divided by the peer's (below 1: hoptrace is faster). \"spawn floor\": the median of"
 	echo "\`/bin/true\` timed the same way in the same rounds, the share of every figure that is only"
 	echo "process creation on this machine at that time (load average ${LOAD0// /, } at the start,"

@@ -3,8 +3,13 @@
 #include <config.h>
 #endif
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#include <linux/filter.h>
 
 #include "capture.h"
 
@@ -70,6 +75,25 @@ ht_capture_filter(struct ht_capture *c, const char *expr, char *err)
 		return -1;
 	}
 	pcap_freecode(&prog);
+	return 0;
+}
+
+int
+ht_capture_attach(struct ht_capture *c, const struct bpf_insn *insn,
+    unsigned int n, char *err)
+{
+	struct sock_fprog prog;
+
+	/* struct bpf_insn and struct sock_filter are the same four fields */
+	prog.len = (unsigned short)n;
+	prog.filter = (struct sock_filter *)(uintptr_t)insn;
+	if (n == 0 || n > BPF_MAXINSNS || setsockopt(pcap_fileno(c->p),
+	    SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot set capture filter: %s",
+		    n == 0 || n > BPF_MAXINSNS ? "bad program" :
+		    strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 

@@ -21,6 +21,13 @@ int ht_capture_open_live(struct ht_capture *c, const char *dev,
     int snaplen, int bufsize, char *err);
 /* Compile and install a BPF filter. */
 int ht_capture_filter(struct ht_capture *c, const char *expr, char *err);
+/*
+ * Attach a program to the live capture's socket as the kernel's filter,
+ * past libpcap (which then filters nothing itself; what the ring already
+ * holds arrives unfiltered).
+ */
+int ht_capture_attach(struct ht_capture *c, const struct bpf_insn *insn,
+    unsigned int n, char *err);
 /* A saved pcap or pcapng file, "-" for stdin. */
 int ht_capture_open_file(struct ht_capture *c, const char *path, char *err);
 /* Start writing what is dumped to path (pcap). */

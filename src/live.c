@@ -35,61 +35,6 @@ now_ns(void)
 	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
 }
 
-int
-ht_live_filter(const struct ht_live_cfg *cfg, char *buf, size_t len)
-{
-	const struct ht_probe_cfg *p = &cfg->probe;
-	char s[HT_ADDRSTRLEN], d[HT_ADDRSTRLEN], errs[256], mine[512];
-	int n;
-
-	ht_addr_str(&p->src, s);
-	ht_addr_str(&p->dst, d);
-	if (p->dst.af == 4) {
-		/* ICMP errors to us: the matcher checks what they quote. */
-		snprintf(errs, sizeof(errs), "(icmp and dst host %s and "
-		    "(icmp[0] == 11 or icmp[0] == 3))", s);
-		switch (p->method) {
-		case HT_METHOD_UDP:
-			snprintf(mine, sizeof(mine), "(udp and src host %s and "
-			    "dst host %s and src port %u)", s, d, p->ident);
-			break;
-		case HT_METHOD_TCP:
-			snprintf(mine, sizeof(mine), "(tcp and ((src host %s "
-			    "and dst host %s and src port %u) or (src host %s "
-			    "and dst host %s and dst port %u)))", s, d,
-			    p->ident, d, s, p->ident);
-			break;
-		default:
-			snprintf(mine, sizeof(mine), "(icmp and icmp[4:2] == %u "
-			    "and ((src host %s and dst host %s and icmp[0] == 8)"
-			    " or (src host %s and dst host %s and icmp[0] == 0)"
-			    "))", p->ident, s, d, d, s);
-		}
-	} else {
-		snprintf(errs, sizeof(errs), "(icmp6 and dst host %s and "
-		    "(icmp6[0] == 1 or icmp6[0] == 3))", s);
-		switch (p->method) {
-		case HT_METHOD_UDP:
-			snprintf(mine, sizeof(mine), "(udp and src host %s and "
-			    "dst host %s and src port %u)", s, d, p->ident);
-			break;
-		case HT_METHOD_TCP:
-			snprintf(mine, sizeof(mine), "(tcp and ((src host %s "
-			    "and dst host %s and src port %u) or (src host %s "
-			    "and dst host %s and dst port %u)))", s, d,
-			    p->ident, d, s, p->ident);
-			break;
-		default:
-			snprintf(mine, sizeof(mine), "(icmp6 and icmp6[4:2] == "
-			    "%u and ((src host %s and dst host %s and "
-			    "icmp6[0] == 128) or (src host %s and dst host %s "
-			    "and icmp6[0] == 129)))", p->ident, s, d, d, s);
-		}
-	}
-	n = snprintf(buf, len, "%s or %s", mine, errs);
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
 /* Run-time state of one live trace. */
 struct live {
 	const struct ht_live_cfg *cfg;

@@ -35,7 +35,4 @@ struct ht_live_cfg {
 int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
     struct ht_prober *pr, const struct ht_outctx *o, char *err);
 
-/* The capture filter that admits our probes and their answers. */
-int ht_live_filter(const struct ht_live_cfg *cfg, char *buf, size_t len);
-
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "filter.h"
 #include "live.h"
 #include "output.h"
 #include "priv.h"
@@ -408,10 +409,31 @@ live_started(void *arg, char *err)
 	return 0;
 }
 
+/*
+ * Admit our probes and their answers: a program built here and attached
+ * straight to the socket where the link type allows (no compiler to start,
+ * one attach), else libpcap compiles and installs the same text.
+ */
+static int
+set_filter(struct ht_capture *cap, const struct ht_probe_cfg *p,
+    unsigned int snaplen, char *err)
+{
+	struct ht_filter prog;
+	char text[1024];
+
+	if (ht_filter_build(p, cap->dlt, snaplen, &prog) == 0)
+		return ht_capture_attach(cap, prog.insn, prog.n, err);
+	if (ht_filter_expr(p, text, sizeof(text)) < 0) {
+		snprintf(err, HT_ERRBUF, "internal error: filter too long");
+		return -1;
+	}
+	return ht_capture_filter(cap, text, err);
+}
+
 static int
 run_live(const struct opts *o)
 {
-	char err[HT_ERRBUF], filter[1024];
+	char err[HT_ERRBUF];
 	struct ht_live_cfg cfg;
 	struct ht_capture cap;
 	struct ht_prober *pr = NULL;
@@ -497,8 +519,7 @@ run_live(const struct opts *o)
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	if (ht_live_filter(&cfg, filter, sizeof(filter)) < 0 ||
-	    ht_capture_filter(&cap, filter, err) < 0) {
+	if (set_filter(&cap, &cfg.probe, (unsigned int)snaplen, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;

@@ -1,0 +1,511 @@
+/* \summary: unit tests of the capture filter (filter.c) against libpcap's */
+/*
+ * ht_filter_build() writes the live capture's BPF program by hand, so that
+ * a trace does not wait for pcap_compile().  Its promise: it admits every
+ * packet that libpcap's compilation of ht_filter_expr() admits (it may admit
+ * more; the matcher rejects those), and still rejects the traffic a filter
+ * is for.  Both programs run here in libpcap's own interpreter
+ * (pcap_offline_filter) on the same frames, the built one moved from the
+ * kernel's view of the "any" device to libpcap's DLT_LINUX_SLL frames
+ * (to_pcap_view); the live tests run it in the kernel:
+ *   - our probes as the prober builds them, and the hand-made answers of
+ *     tests/packets.h, must pass both;
+ *   - foreign packets (another host's ping, TCP to us from elsewhere, the
+ *     other address family, ARP) must fail the hand-made one;
+ *   - 30,000 frames per method, family and link type, made from those by
+ *     changing protocol, addresses, types, identifiers, fragment fields,
+ *     the link's protocol and the length: whatever the compiled program
+ *     accepts, the hand-made one accepts, with the same snapshot length.
+ * Addresses are those of tests/packets.h: us 192.0.2.1 / 2001:db8::1, the
+ * destination 198.51.100.7 / 2001:db8:2::7.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <check.h>
+#include <linux/filter.h>
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter.h"
+#include "hex.h"
+#include "packets.h"
+#include "probe.h"
+
+#define SNAP4		900
+#define SNAP6		1296
+#define MAXPKT		256
+#define ROUNDS		30000
+
+struct pkt {
+	uint8_t b[MAXPKT];
+	size_t n;
+};
+
+static struct ht_probe_cfg
+config(int af, enum ht_method method)
+{
+	struct ht_probe_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.method = method;
+	c.src = hex_addr(af == 6 ? "2001:db8::1" : "192.0.2.1");
+	c.dst = hex_addr(af == 6 ? "2001:db8:2::7" : "198.51.100.7");
+	/* the identifiers of the fixtures: echo id, UDP and TCP ports */
+	c.ident = method == HT_METHOD_UDP ? 40000 : method == HT_METHOD_TCP ?
+	    40001 : 0x04d2;
+	c.port = method == HT_METHOD_TCP ? 80 : 33434;
+	c.payload = 8;
+	c.dry = 1;
+	return c;
+}
+
+/* Raw IP bytes in a frame of link type dlt carrying ethertype etype. */
+static size_t
+frame(int dlt, uint16_t etype, const uint8_t *ip, size_t n, uint8_t *out)
+{
+	size_t h = dlt == DLT_LINUX_SLL ? 16 : 14;
+
+	memset(out, 0, h);
+	if (dlt == DLT_LINUX_SLL) {
+		out[3] = 1;		/* ARPHRD_ETHER */
+		out[5] = 6;		/* address length */
+		memcpy(out + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	} else {
+		memcpy(out, "\x02\x00\x00\x00\x00\x02", 6);
+		memcpy(out + 6, "\x02\x00\x00\x00\x00\x01", 6);
+	}
+	out[h - 2] = (uint8_t)(etype >> 8);
+	out[h - 1] = (uint8_t)etype;
+	memcpy(out + h, ip, n);
+	return h + n;
+}
+
+static uint16_t
+etype_of(const uint8_t *ip, size_t n)
+{
+	return n > 0 && ip[0] >> 4 == 6 ? 0x86dd : 0x0800;
+}
+
+/* Both programs on one frame: their return values. */
+struct verdict {
+	unsigned int hand, lib;
+};
+
+struct progs {
+	struct bpf_program hand, lib;
+	struct ht_filter f;
+	pcap_t *dead;
+	int dlt;
+};
+
+/*
+ * The program as libpcap runs a DLT_LINUX_SLL one: the kernel's view of the
+ * "any" device starts at the network header and reads the link protocol as
+ * SKF_AD_PROTOCOL; libpcap's cooked frames put a 16-byte header in front,
+ * the protocol at offset 14.  Only these loads may occur.
+ */
+static void
+to_pcap_view(struct ht_filter *f)
+{
+	struct bpf_insn *i;
+	unsigned int k;
+
+	for (k = 0; k < f->n; k++) {
+		i = &f->insn[k];
+		if (BPF_CLASS(i->code) != BPF_LD && BPF_CLASS(i->code) != BPF_LDX)
+			continue;
+		if (BPF_MODE(i->code) != BPF_ABS) {
+			ck_assert_msg(BPF_MODE(i->code) != BPF_IND &&
+			    BPF_MODE(i->code) != BPF_MSH, "insn %u", k);
+			continue;
+		}
+		if (i->k == (bpf_u_int32)(SKF_AD_OFF + SKF_AD_PROTOCOL))
+			i->k = 14;
+		else {
+			ck_assert_msg(i->k < 64, "insn %u loads %u", k, i->k);
+			i->k += 16;
+		}
+	}
+}
+
+static void
+progs_make(struct progs *p, const struct ht_probe_cfg *c, int dlt)
+{
+	char text[1024];
+	unsigned int snap = c->dst.af == 6 ? SNAP6 : SNAP4;
+
+	p->dlt = dlt;
+	ck_assert_int_eq(ht_filter_build(c, dlt, snap, &p->f), 0);
+	ck_assert(p->f.n > 0 && p->f.n <= HT_FILTER_MAX);
+	/* libpcap's own check of a program it is handed */
+	ck_assert(bpf_validate(p->f.insn, (int)p->f.n));
+	if (dlt == DLT_LINUX_SLL)
+		to_pcap_view(&p->f);
+	p->hand.bf_len = p->f.n;
+	p->hand.bf_insns = p->f.insn;
+	ck_assert_int_eq(ht_filter_expr(c, text, sizeof(text)), 0);
+	p->dead = pcap_open_dead(dlt, (int)snap);
+	ck_assert_ptr_nonnull(p->dead);
+	ck_assert_msg(pcap_compile(p->dead, &p->lib, text, 1,
+	    PCAP_NETMASK_UNKNOWN) == 0, "%s: %s", text, pcap_geterr(p->dead));
+}
+
+static void
+progs_free(struct progs *p)
+{
+	pcap_freecode(&p->lib);
+	pcap_close(p->dead);
+}
+
+static struct verdict
+run(const struct progs *p, uint16_t etype, const uint8_t *ip, size_t n)
+{
+	uint8_t f[MAXPKT + 16];
+	struct pcap_pkthdr h;
+	struct verdict v;
+
+	memset(&h, 0, sizeof(h));
+	h.caplen = h.len = (bpf_u_int32)frame(p->dlt, etype, ip, n, f);
+	v.hand = (unsigned int)pcap_offline_filter(&p->hand, &h, f);
+	v.lib = (unsigned int)pcap_offline_filter(&p->lib, &h, f);
+	return v;
+}
+
+static struct pkt
+from_hex(const char *s)
+{
+	struct pkt k;
+
+	k.n = hex_parse(s, k.b, sizeof(k.b));
+	ck_assert(k.n != (size_t)-1);
+	return k;
+}
+
+/* The prober's probe k (TTL k + 1), as it goes on the wire. */
+static struct pkt
+probe(const struct ht_probe_cfg *c, uint32_t k)
+{
+	char err[256];
+	uint8_t buf[HT_PROBE_MAX];
+	struct ht_prober *pr;
+	struct pkt out;
+	size_t off;
+	int n;
+
+	pr = ht_prober_open(c, err, sizeof(err));
+	ck_assert_msg(pr != NULL, "%s", err);
+	n = ht_prober_build(pr, k, (uint8_t)(k + 1), buf, sizeof(buf), &off,
+	    err, sizeof(err));
+	ck_assert_msg(n > 0, "%s", err);
+	ck_assert((size_t)n - off <= sizeof(out.b));
+	out.n = (size_t)n - off;
+	memcpy(out.b, buf + off, out.n);
+	ht_prober_close(pr);
+	return out;
+}
+
+/* ------------------------------------------------------------------ */
+
+static const int DLTS[] = { DLT_LINUX_SLL, DLT_EN10MB };
+static const enum ht_method METHODS[] = {
+	HT_METHOD_ICMP, HT_METHOD_UDP, HT_METHOD_TCP
+};
+
+/* What each method's trace must see: probes, answers. */
+START_TEST(test_admits_ours)
+{
+	static const char *const v4[3][4] = {
+		{ ECHO4, ER4, TE4_TCP, NULL },		/* ICMP */
+		{ UDP4, TE4_TCP, NULL, NULL },		/* UDP */
+		{ SYN4, SYNACK4, RST4, TE4_TCP },	/* TCP */
+	};
+	static const char *const v6[3][3] = {
+		{ ECHO6, ER6, TE6_ECHO },
+		{ UDP6, TE6_ECHO, NULL },
+		{ TE6_ECHO, NULL, NULL },
+	};
+	struct ht_probe_cfg c;
+	struct progs p;
+	struct verdict v;
+	struct pkt k;
+	size_t d, m, i;
+	int af;
+	uint32_t q;
+
+	for (d = 0; d < 2; d++)
+		for (m = 0; m < 3; m++)
+			for (af = 4; af <= 6; af += 2) {
+				c = config(af, METHODS[m]);
+				progs_make(&p, &c, DLTS[d]);
+				for (i = 0; i < 4; i++) {
+					const char *s = af == 6 ?
+					    (i < 3 ? v6[m][i] : NULL) : v4[m][i];
+
+					if (s == NULL)
+						continue;
+					k = from_hex(s);
+					v = run(&p, etype_of(k.b, k.n), k.b, k.n);
+					ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+					    "dlt %d method %zu v%d packet %zu: "
+					    "lib %u hand %u", DLTS[d], m, af, i,
+					    v.lib, v.hand);
+				}
+				for (q = 0; q < 3; q++) {
+					k = probe(&c, q);
+					v = run(&p, etype_of(k.b, k.n), k.b, k.n);
+					ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+					    "dlt %d method %zu v%d probe %u: "
+					    "lib %u hand %u", DLTS[d], m, af, q,
+					    v.lib, v.hand);
+				}
+				progs_free(&p);
+			}
+}
+END_TEST
+
+/* Set 4 bytes at off to an IPv4 address. */
+static void
+put4(struct pkt *k, size_t off, const char *addr)
+{
+	struct ht_addr a = hex_addr(addr);
+
+	ck_assert(a.af == 4 && off + 4 <= k->n);
+	memcpy(k->b + off, a.a, 4);
+}
+
+/* The traffic a filter is for: someone else's, which it must drop. */
+START_TEST(test_rejects_foreign)
+{
+	struct ht_probe_cfg c;
+	struct progs p;
+	struct verdict v;
+	struct pkt k;
+	size_t d, m;
+	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+
+	for (d = 0; d < 2; d++)
+		for (m = 0; m < 3; m++) {
+			c = config(4, METHODS[m]);
+			progs_make(&p, &c, DLTS[d]);
+			/* another host's ping to the destination */
+			k = from_hex(ECHO4);
+			put4(&k, 12, "192.0.2.99");
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			/* our ping to another host (not the method's probe) */
+			k = from_hex(ECHO4);
+			put4(&k, 16, "203.0.113.9");
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			/* TCP and UDP to us from elsewhere */
+			k = from_hex(SYNACK4);
+			put4(&k, 12, "203.0.113.9");
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			k = from_hex(UDP4);
+			put4(&k, 12, "203.0.113.9");
+			put4(&k, 16, "192.0.2.1");
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			/* our probes' twins of the other protocols */
+			k = from_hex(METHODS[m] == HT_METHOD_UDP ? SYN4 : UDP4);
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			/* IPv6 answers in an IPv4 trace, ARP */
+			k = from_hex(ER6);
+			v = run(&p, 0x86dd, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			v = run(&p, 0x0806, arp, sizeof(arp));
+			ck_assert_uint_eq(v.hand, 0);
+			/* an IPv4 echo reply labelled as another protocol */
+			k = from_hex(ER4);
+			v = run(&p, 0x86dd, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			progs_free(&p);
+
+			c = config(6, METHODS[m]);
+			progs_make(&p, &c, DLTS[d]);
+			k = from_hex(ER4);
+			v = run(&p, 0x0800, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			/* ICMPv6 from the router to someone else */
+			k = from_hex(TE6_ECHO);
+			k.b[39] = 0x99;
+			v = run(&p, 0x86dd, k.b, k.n);
+			ck_assert_uint_eq(v.hand, 0);
+			progs_free(&p);
+		}
+}
+END_TEST
+
+/* The only link types it writes programs for. */
+START_TEST(test_unknown_link)
+{
+	struct ht_probe_cfg c = config(4, HT_METHOD_ICMP);
+	struct ht_filter f;
+
+	ck_assert_int_eq(ht_filter_build(&c, DLT_RAW, SNAP4, &f), -1);
+	ck_assert_int_eq(ht_filter_build(&c, DLT_LINUX_SLL2, SNAP4, &f), -1);
+	ck_assert_int_eq(ht_filter_build(&c, DLT_NULL, SNAP4, &f), -1);
+}
+END_TEST
+
+/* xorshift32: the same frames on every run */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * Change one thing a filter looks at, to a value that matters: protocol,
+ * addresses (ours, the destination's, a stranger's), ICMP type, echo
+ * identifier or port, fragment fields, header length, any byte, the length.
+ */
+static void
+mutate(struct pkt *k, uint32_t *s, const struct ht_probe_cfg *c)
+{
+	static const uint8_t protos[] = { 1, 6, 17, 58, 44, 0, 41 };
+	static const uint8_t types[] = { 0, 3, 8, 11, 1, 128, 129, 5 };
+	const uint8_t *addrs[3];
+	uint8_t stranger[16] = { 0xcb, 0, 0x71, 9, 0x20, 1, 0xd, 0xb8, 9 };
+	size_t hl, off;
+	int v6 = k->n > 0 && k->b[0] >> 4 == 6;
+
+	addrs[0] = c->src.a;
+	addrs[1] = c->dst.a;
+	addrs[2] = stranger;
+	if (k->n < 20)
+		return;
+	hl = v6 ? 40 : (size_t)(k->b[0] & 15) * 4;
+	switch (rnd(s) % 11) {
+	case 0:	/* protocol / next header */
+		k->b[v6 ? 6 : 9] = protos[rnd(s) % sizeof(protos)];
+		break;
+	case 1:	/* after a fragment header */
+		if (v6 && k->n > 40)
+			k->b[40] = protos[rnd(s) % sizeof(protos)];
+		break;
+	case 2:	/* source */
+	case 3:	/* destination */
+		off = v6 ? 8 + (rnd(s) & 1) * 16 : 12 + (rnd(s) & 1) * 4;
+		if (off + (v6 ? 16 : 4) <= k->n)
+			memcpy(k->b + off, addrs[rnd(s) % 3], v6 ? 16 : 4);
+		break;
+	case 4:	/* ICMP type */
+		if (hl < k->n)
+			k->b[hl] = types[rnd(s) % sizeof(types)];
+		break;
+	case 5:	/* echo identifier, source port, destination port */
+		off = hl + (rnd(s) % 3) * 2;
+		if (off + 2 <= k->n) {
+			k->b[off] = (uint8_t)(c->ident >> 8);
+			k->b[off + 1] = (uint8_t)c->ident;
+		}
+		break;
+	case 6:	/* fragment offset and flags */
+		if (!v6) {
+			k->b[6] = (uint8_t)(rnd(s) % 3 == 0 ? 0x20 : 0);
+			k->b[7] = (uint8_t)(rnd(s) % 2);
+		}
+		break;
+	case 7:	/* header length */
+		if (!v6)
+			k->b[0] = (uint8_t)(0x40 | (rnd(s) % 16));
+		break;
+	case 8:	/* any byte */
+		k->b[rnd(s) % k->n] = (uint8_t)rnd(s);
+		break;
+	case 9:	/* cut */
+		k->n = rnd(s) % (k->n + 1);
+		break;
+	default:	/* version nibble */
+		k->b[0] = (uint8_t)((k->b[0] & 15) | (v6 ? 0x40 : 0x60));
+	}
+}
+
+START_TEST(test_admits_what_libpcap_admits)
+{
+	static const char *const base[] = {
+		ECHO4, ER4, UDP4, SYN4, SYNACK4, RST4, TE4_TCP,
+		ECHO6, TE6_ECHO, ER6, UDP6,
+	};
+	struct pkt pool[16], k;
+	struct ht_probe_cfg c;
+	struct progs p;
+	struct verdict v;
+	size_t d = (size_t)_i / 6, m = (size_t)_i % 3, np, i;
+	int af = _i % 6 < 3 ? 4 : 6, j, nmut;
+	uint32_t seed = 0x9e3779b9u ^ (uint32_t)_i, lib_yes = 0, hand_only = 0;
+	uint16_t etype;
+
+	c = config(af, METHODS[m]);
+	progs_make(&p, &c, DLTS[d]);
+	for (np = 0; np < sizeof(base) / sizeof(base[0]); np++)
+		pool[np] = from_hex(base[np]);
+	for (i = 0; i < 3; i++)
+		pool[np++] = probe(&c, (uint32_t)i);
+	for (i = 0; i < ROUNDS; i++) {
+		k = pool[rnd(&seed) % np];
+		nmut = (int)(rnd(&seed) % 4);
+		for (j = 0; j < nmut; j++)
+			mutate(&k, &seed, &c);
+		etype = etype_of(k.b, k.n);
+		if (rnd(&seed) % 16 == 0)
+			etype = rnd(&seed) % 2 ? 0x0806 :
+			    (etype == 0x0800 ? 0x86dd : 0x0800);
+		v = run(&p, etype, k.b, k.n);
+		if (v.lib != 0) {
+			lib_yes++;
+			ck_assert_msg(v.hand == v.lib, "round %zu: libpcap "
+			    "admits, the built program %s", i, v.hand ?
+			    "returns another length" : "does not");
+		} else if (v.hand != 0)
+			hand_only++;
+	}
+	/* the frames reach both sides of the question */
+	ck_assert_msg(lib_yes > ROUNDS / 10 && lib_yes < ROUNDS * 9 / 10,
+	    "libpcap admitted %u of %d", lib_yes, ROUNDS);
+	/* and the built program is a filter, not a pass-all */
+	ck_assert_msg(lib_yes + hand_only < ROUNDS * 9 / 10,
+	    "built program admitted %u of %d", lib_yes + hand_only, ROUNDS);
+	if (getenv("HT_FILTER_COUNTS"))
+		fprintf(stderr, "case %d: libpcap %u, built only %u of %d, %u insns\n", _i, lib_yes, hand_only, ROUNDS, p.f.n);
+	progs_free(&p);
+}
+END_TEST
+
+static Suite *
+filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc = tcase_create("filter");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_admits_ours);
+	tcase_add_test(tc, test_rejects_foreign);
+	tcase_add_test(tc, test_unknown_link);
+	/* 2 link types x 2 families x 3 methods */
+	tcase_add_loop_test(tc, test_admits_what_libpcap_admits, 0, 12);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(filter_suite());
+	int nfail;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfail = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nfail == 0 ? 0 : 1;
+}
