@@ -131,14 +131,20 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 		    RTA_PAYLOAD(a) == asz)
 			memcpy(r->nexthop.a, RTA_DATA(a), asz);
 	}
+	/*
+	 * The interface's name and address by ioctls on this socket
+	 * (if_indextoname() would open one more).
+	 */
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_ifindex = r->ifindex;
 	if (rm->rtm_type != RTN_UNICAST || r->ifindex == 0 ||
-	    if_indextoname((unsigned)r->ifindex, r->ifname) == NULL) {
+	    ioctl(fd, SIOCGIFNAME, &ifr) < 0) {
 		/* local, unreachable, blackhole ...: leave it to raw IP */
 		close(fd);
 		return 0;
 	}
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", r->ifname);
+	snprintf(r->ifname, sizeof(r->ifname), "%.*s", IFNAMSIZ - 1,
+	    ifr.ifr_name);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
 	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
 		r->ethernet = 1;
