@@ -128,12 +128,23 @@ hop_final(const struct live *lv, uint8_t ttl)
 	return 1;
 }
 
+/*
+ * Will the trace never send again?  The probes go in TTL order, and the
+ * last TTL worth probing only comes down (when the destination answers).
+ */
+static int
+sent_all(const struct live *lv)
+{
+	return lv->next >= lv->total || ttl_of(lv, lv->next) > limit_ttl(lv);
+}
+
 static int
 may_send(const struct live *lv)
 {
 	int ttl;
 
-	if (lv->next >= lv->total || lv->inflight >= (uint32_t)lv->cfg->simq)
+	if (lv->pr == NULL || lv->next >= lv->total ||
+	    lv->inflight >= (uint32_t)lv->cfg->simq)
 		return 0;
 	ttl = ttl_of(lv, lv->next);
 	if (ttl > limit_ttl(lv))
@@ -321,6 +332,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	lv.frames = malloc(HT_SEND_BATCH * lv.slot);
 	if (lv.t == NULL || lv.frames == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
+		ht_prober_close(pr);
 		ht_matcher_free(&lv.m);
 		free(lv.frames);
 		return -1;
@@ -376,6 +388,11 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 		if (lv.next >= lv.total && lv.inflight == 0 && dl == 0 &&
 		    lv.printed > limit_ttl(&lv))
 			break;
+		/* Nothing left to send: close the injector while we wait. */
+		if (lv.pr != NULL && sent_all(&lv)) {
+			ht_prober_close(lv.pr);
+			lv.pr = NULL;
+		}
 		timeout = 1000;
 		if (dl != 0)
 			timeout = dl > now ? (long)((dl - now) / 1000000) + 1 : 0;
@@ -406,6 +423,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	if (rc == 0 && got_signal)
 		rc = got_signal;
 out:
+	ht_prober_close(lv.pr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	ht_matcher_free(&lv.m);

@@ -30,7 +30,9 @@ struct ht_live_cfg {
 /*
  * Run one trace.  Returns 0 when it ran (the destination answered or
  * not), -1 with err on a runtime failure, or the number of a signal that
- * stopped it.
+ * stopped it.  It takes pr and closes it: as soon as the trace will send
+ * nothing more, so that the rest of the trace, which reads packets from
+ * the network, runs without a socket that could write any.
  */
 int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
     struct ht_prober *pr, const struct ht_outctx *o, char *err);

@@ -557,8 +557,7 @@ run_live(const struct opts *o)
 			fprintf(stderr, "hoptrace: warning: the capture dropped "
 			    "%u packets (a reply may show as *)\n", ps.ps_drop);
 	}
-	ht_prober_close(pr);
-	ht_capture_close(&cap);
+	ht_capture_close(&cap);		/* ht_live_run() closed pr */
 	if (rc < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		if (!st.dropped && o->wfile != NULL)

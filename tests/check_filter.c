@@ -277,66 +277,79 @@ put4(struct pkt *k, size_t off, const char *addr)
 	memcpy(k->b + off, a.a, 4);
 }
 
-/* The traffic a filter is for: someone else's, which it must drop. */
+/*
+ * The traffic a filter is for: someone else's, which it must drop.  Each
+ * case is a fixture with up to two IPv4 addresses rewritten (offset 12 the
+ * source, 16 the destination), sent with the given link protocol.
+ */
+struct foreign {
+	const char *what, *hex;
+	uint16_t etype;
+	size_t off[2];
+	const char *addr[2];
+};
+
+static const struct foreign FOREIGN4[] = {
+	{ "another host's ping", ECHO4, 0x0800, { 12 }, { "192.0.2.99" } },
+	{ "our ping elsewhere", ECHO4, 0x0800, { 16 }, { "203.0.113.9" } },
+	{ "TCP to us from elsewhere", SYNACK4, 0x0800, { 12 },
+	    { "203.0.113.9" } },
+	{ "UDP to us from elsewhere", UDP4, 0x0800, { 12, 16 },
+	    { "203.0.113.9", "192.0.2.1" } },
+	{ "IPv6 answer", ER6, 0x86dd, { 0 }, { NULL } },
+	{ "IPv4 labelled IPv6", ER4, 0x86dd, { 0 }, { NULL } },
+};
+
+static const struct foreign FOREIGN6[] = {
+	{ "IPv4 answer", ER4, 0x0800, { 0 }, { NULL } },
+};
+
+static void
+assert_rejects(const struct progs *p, const struct foreign *f)
+{
+	struct pkt k = from_hex(f->hex);
+	struct verdict v;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (f->addr[i] != NULL)
+			put4(&k, f->off[i], f->addr[i]);
+	v = run(p, f->etype, k.b, k.n);
+	ck_assert_msg(v.hand == 0, "admits %s (dlt %d)", f->what, p->dlt);
+}
+
 START_TEST(test_rejects_foreign)
 {
+	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
 	struct ht_probe_cfg c;
 	struct progs p;
-	struct verdict v;
 	struct pkt k;
-	size_t d, m;
-	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
+	size_t d, m, i;
 
 	for (d = 0; d < 2; d++)
 		for (m = 0; m < 3; m++) {
 			c = config(4, METHODS[m]);
 			progs_make(&p, &c, DLTS[d]);
-			/* another host's ping to the destination */
-			k = from_hex(ECHO4);
-			put4(&k, 12, "192.0.2.99");
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			/* our ping to another host (not the method's probe) */
-			k = from_hex(ECHO4);
-			put4(&k, 16, "203.0.113.9");
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			/* TCP and UDP to us from elsewhere */
-			k = from_hex(SYNACK4);
-			put4(&k, 12, "203.0.113.9");
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			k = from_hex(UDP4);
-			put4(&k, 12, "203.0.113.9");
-			put4(&k, 16, "192.0.2.1");
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			/* our probes' twins of the other protocols */
-			k = from_hex(METHODS[m] == HT_METHOD_UDP ? SYN4 : UDP4);
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			/* IPv6 answers in an IPv4 trace, ARP */
-			k = from_hex(ER6);
-			v = run(&p, 0x86dd, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
-			v = run(&p, 0x0806, arp, sizeof(arp));
-			ck_assert_uint_eq(v.hand, 0);
-			/* an IPv4 echo reply labelled as another protocol */
-			k = from_hex(ER4);
-			v = run(&p, 0x86dd, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
+			for (i = 0; i < sizeof(FOREIGN4) / sizeof(FOREIGN4[0]);
+			    i++)
+				assert_rejects(&p, &FOREIGN4[i]);
+			/* our probes' twin of another protocol */
+			assert_rejects(&p, &(struct foreign){ "another protocol",
+			    METHODS[m] == HT_METHOD_UDP ? SYN4 : UDP4, 0x0800,
+			    { 0 }, { NULL } });
+			ck_assert_uint_eq(run(&p, 0x0806, arp, sizeof(arp)).hand,
+			    0);
 			progs_free(&p);
 
 			c = config(6, METHODS[m]);
 			progs_make(&p, &c, DLTS[d]);
-			k = from_hex(ER4);
-			v = run(&p, 0x0800, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
+			for (i = 0; i < sizeof(FOREIGN6) / sizeof(FOREIGN6[0]);
+			    i++)
+				assert_rejects(&p, &FOREIGN6[i]);
 			/* ICMPv6 from the router to someone else */
 			k = from_hex(TE6_ECHO);
 			k.b[39] = 0x99;
-			v = run(&p, 0x86dd, k.b, k.n);
-			ck_assert_uint_eq(v.hand, 0);
+			ck_assert_uint_eq(run(&p, 0x86dd, k.b, k.n).hand, 0);
 			progs_free(&p);
 		}
 }

@@ -8,6 +8,10 @@
 #               silent hops in a row: hops 8..12 "* * *", nothing after
 #   --gap 2     ends after hop 9
 #   -j -m 10    JSON: hops 8..10 hold three {"x":"*"} each
+#   the injector: while -m 10 waits its second for hops 8..10, every probe
+#   is out (the first window holds them all) and hoptrace holds one packet
+#   socket, the capture's; without -m, probes past hop 10 may still be
+#   needed, and it holds two (IPv4)
 # Every run: exit 0 (the trace ran, the target did not answer), stderr
 # empty.  Exit 0 pass, 1 fail, 77 skip (not root, no netns, no
 # nft/python3), 99 hard error.
@@ -84,6 +88,48 @@ for af in 4 6; do
 	done)
 	check_json "IPv$af -n -j -m 10 -W 1: hops $HOPS..10 all {\"x\":\"*\"}" "$af" "$S" "$T" "$t0" "$t1" "${hops[@]}"
 done
+
+# packet_sockets PID : how many of PID's descriptors are packet sockets of
+# the source namespace (socket inodes in /proc/PID/fd and /proc/net/packet)
+packet_sockets() {
+	local pid=$1 n=0 i
+	local -A pk=()
+	while read -r i; do
+		pk[$i]=1
+	done < <(ht_net_exec "$N" s awk 'NR > 1 { print $9 }' /proc/net/packet)
+	while read -r i; do
+		[ -n "${pk[$i]-}" ] && n=$((n + 1))
+	done < <(ls -l "/proc/$pid/fd" 2>/dev/null |
+		sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p')
+	echo "$n"
+}
+
+# expect_sockets DESC WANT ARGS... : start hoptrace ARGS, count its packet
+# sockets half a second in (it waits 1 s for hops 8.. then), expect WANT
+expect_sockets() {
+	local desc=$1 want=$2 pid got
+	shift 2
+	checks=$((checks + 1))
+	last_cmd="ip netns exec ${N}s hoptrace $*"
+	# ip netns exec execs hoptrace: $! is hoptrace itself (which ends by
+	# itself after its 1 s wait)
+	ip netns exec "${N}s" "$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null &
+	pid=$!
+	sleep 0.5
+	got=$(packet_sockets "$pid")
+	wait "$pid"
+	rc=$?
+	t_ms=0
+	if [ "$got" != "$want" ] || [ "$rc" != 0 ]; then
+		report "$desc" "$got packet sockets open while it waited, expected $want"
+	else
+		echo "  $desc: $got"
+	fi
+}
+
+echo "injector: closed once every probe is out"
+expect_sockets "-n -m 10 -W 1: the capture's socket alone" 1 -n -m 10 -W 1 "$HT_TARGET4"
+expect_sockets "-n -W 1: the capture's and the injector's" 2 -n -W 1 "$HT_TARGET4"
 
 if [ "$failures" != 0 ]; then
 	printf '%s of %s checks failed\n' "$failures" "$checks"
