@@ -31,6 +31,8 @@ set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 # shellcheck source=common.sh disable=SC1091
 . "$srcdir/common.sh"
+# shellcheck source=testlist.sh disable=SC1091
+. "$srcdir/testlist.sh"
 top_srcdir=${top_srcdir:-$srcdir/..}
 list=$srcdir/TESTLIST
 
@@ -52,36 +54,26 @@ lineno=0
 
 while IFS= read -r line || [ -n "$line" ]; do
 	lineno=$((lineno + 1))
-	line=${line%%#*}
-	read -ra f <<<"$line"
-	[ "${#f[@]}" = 0 ] && continue
-	if [ "${#f[@]}" -lt 3 ]; then
+	tl_parse "$line"
+	case $? in
+	1) continue ;;
+	2)
 		echo "FAIL: TESTLIST line $lineno: want 'name capture [options...] expected'" >&2
 		nfail=$((nfail + 1))
 		failed+=("TESTLIST:$lineno")
 		continue
-	fi
-	name=${f[0]}
-	cap=${f[1]}
-	exp=${f[${#f[@]} - 1]}
-	opts=("${f[@]:2:${#f[@]}-3}")
+		;;
+	esac
+	name=$tl_name exp=$tl_exp base=$tl_base
 	if [ "$only" != "  " ] && [[ $only != *" $name "* ]]; then
 		continue
 	fi
-	base=${exp%.out}
 	want_rc=0
 	if [ -f "$top_srcdir/$base.rc" ]; then
 		want_rc=$(tr -d ' \n' <"$top_srcdir/$base.rc")
 	fi
 
-	case $cap in
-	"<"*) # stdin: hoptrace -r - <FILE
-		(cd "$top_srcdir" && TZ=UTC exec "${wrap[@]}" "$HOPTRACE" -r - "${opts[@]}" <"${cap#<}") \
-			>"$tmp/out" 2>"$tmp/err" ;;
-	*)
-		(cd "$top_srcdir" && TZ=UTC exec "${wrap[@]}" "$HOPTRACE" -r "$cap" "${opts[@]}") \
-			>"$tmp/out" 2>"$tmp/err" ;;
-	esac
+	tl_run "$top_srcdir" "$tmp/out" "$tmp/err" "${wrap[@]}"
 	rc=$?
 
 	ok=1
@@ -114,7 +106,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 		nfail=$((nfail + 1))
 		failed+=("$name")
 		echo "FAIL: $name:$why"
-		echo "  (cd $top_srcdir && TZ=UTC $HOPTRACE -r $cap ${opts[*]})"
+		echo "  (cd $top_srcdir && TZ=UTC $HOPTRACE -r $tl_cap ${tl_opts[*]})"
 		if [ -f "$top_srcdir/$exp" ]; then
 			diff -u "$top_srcdir/$exp" "$tmp/out" | sed 's/^/  /'
 		fi

@@ -24,6 +24,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 list=$here/TESTLIST
+# shellcheck source=testlist.sh disable=SC1091
+. "$here/testlist.sh"
 HOPTRACE=${HOPTRACE:-$top/hoptrace}
 case $HOPTRACE in
 /*) ;;
@@ -46,25 +48,12 @@ trap 'rm -rf "$tmp"' EXIT
 
 changed=0
 while IFS= read -r line || [ -n "$line" ]; do
-	line=${line%%#*}
-	read -ra f <<<"$line"
-	[ "${#f[@]}" -ge 3 ] || continue
-	name=${f[0]}
-	cap=${f[1]}
-	exp=${f[${#f[@]} - 1]}
-	opts=("${f[@]:2:${#f[@]}-3}")
+	tl_parse "$line" || continue
+	name=$tl_name exp=$tl_exp base=$tl_base
 	if [ "$only" != "  " ] && [[ $only != *" $name "* ]]; then
 		continue
 	fi
-	base=${exp%.out}
-	case $cap in
-	"<"*)
-		(cd "$top" && TZ=UTC exec "$HOPTRACE" -r - "${opts[@]}" <"${cap#<}") \
-			>"$tmp/out" 2>"$tmp/err" ;;
-	*)
-		(cd "$top" && TZ=UTC exec "$HOPTRACE" -r "$cap" "${opts[@]}") \
-			>"$tmp/out" 2>"$tmp/err" ;;
-	esac
+	tl_run "$top" "$tmp/out" "$tmp/err"
 	rc=$?
 	same=1
 	cmp -s "$top/$exp" "$tmp/out" 2>/dev/null || same=0
