@@ -94,20 +94,22 @@ done
 packet_sockets() {
 	local pid=$1 n=0 i
 	local -A pk=()
+	# shellcheck disable=SC2016 # awk's $9, not the shell's
 	while read -r i; do
 		pk[$i]=1
 	done < <(ht_net_exec "$N" s awk 'NR > 1 { print $9 }' /proc/net/packet)
-	while read -r i; do
-		[ -n "${pk[$i]-}" ] && n=$((n + 1))
-	done < <(ls -l "/proc/$pid/fd" 2>/dev/null |
-		sed -n 's/.*socket:\[\([0-9]*\)\]$/\1/p')
+	for i in "/proc/$pid/fd"/*; do
+		i=$(readlink "$i" 2>/dev/null) || continue
+		[[ $i =~ ^socket:\[([0-9]+)\]$ ]] || continue
+		[ -n "${pk[${BASH_REMATCH[1]}]-}" ] && n=$((n + 1))
+	done
 	echo "$n"
 }
 
 # expect_sockets DESC WANT ARGS... : start hoptrace ARGS, count its packet
 # sockets half a second in (it waits 1 s for hops 8.. then), expect WANT
 expect_sockets() {
-	local desc=$1 want=$2 pid got
+	local desc=$1 nwant=$2 pid got
 	shift 2
 	checks=$((checks + 1))
 	last_cmd="ip netns exec ${N}s hoptrace $*"
@@ -120,8 +122,8 @@ expect_sockets() {
 	wait "$pid"
 	rc=$?
 	t_ms=0
-	if [ "$got" != "$want" ] || [ "$rc" != 0 ]; then
-		report "$desc" "$got packet sockets open while it waited, expected $want"
+	if [ "$got" != "$nwant" ] || [ "$rc" != 0 ]; then
+		report "$desc" "$got packet sockets open while it waited, expected $nwant"
 	else
 		echo "  $desc: $got"
 	fi
