@@ -10,6 +10,11 @@
 #   fail MESSAGE [DETAIL]         report a failure on stderr (DETAIL
 #                                 indented), set failed=1, go on
 #   die MESSAGE [DETAIL]          fail, then exit 1
+#   ht_report DESC PROBLEM...     a failed check of the last hoptrace run,
+#                                 in full, on stdout: $last_cmd, each
+#                                 problem, the exit status $rc (and $t_ms
+#                                 when set), $tmp/out and $tmp/err; counts
+#                                 it in $failures
 #
 # Exit statuses, as automake reads them: 0 pass, 1 fail, 77 skip, 99 hard
 # error.
@@ -46,4 +51,20 @@ fail() {
 die() {
 	fail "$@"
 	exit 1
+}
+
+ht_report() {
+	local desc=$1 p
+	shift
+	failures=$((${failures:-0} + 1))
+	printf 'FAIL: %s\n' "$desc"
+	printf '  command: %s\n' "${last_cmd-}"
+	for p in "$@"; do
+		printf '  problem: %s\n' "$p"
+	done
+	printf '  exit status %s%s\n' "${rc-}" "${t_ms:+, $t_ms ms}"
+	printf '  stdout (%s bytes):\n' "$(wc -c <"$tmp/out")"
+	sed 's/^/    | /' "$tmp/out"
+	printf '  stderr (%s bytes):\n' "$(wc -c <"$tmp/err")"
+	sed 's/^/    | /' "$tmp/err"
 }

@@ -6,6 +6,7 @@
 # Source it after netns.sh, with N, tmp and HOPTRACE set; it sets
 # failures, checks, rc and R.
 
+# shellcheck disable=SC2034 # counted by ht_report, read by the test
 failures=0
 checks=0
 rc=0
@@ -29,19 +30,7 @@ run() {
 
 # report DESC PROBLEM... : print the last run and what was wrong with it
 report() {
-	local desc=$1 p
-	shift
-	failures=$((failures + 1))
-	printf 'FAIL: %s\n' "$desc"
-	printf '  command: %s\n' "$last_cmd"
-	for p in "$@"; do
-		printf '  problem: %s\n' "$p"
-	done
-	printf '  exit status %s, %s ms\n' "$rc" "$t_ms"
-	printf '  stdout:\n'
-	sed 's/^/    | /' "$tmp/out"
-	printf '  stderr:\n'
-	sed 's/^/    | /' "$tmp/err"
+	ht_report "$@"
 }
 
 # expect DESC REGEX... : the last run exited 0 with empty stderr, and its

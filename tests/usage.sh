@@ -57,23 +57,6 @@ run() {
 	rc=$?
 }
 
-# fail DESC PROBLEM... : report the last run
-fail() {
-	local desc=$1 p
-	shift
-	failures=$((failures + 1))
-	printf 'FAIL: %s\n' "$desc"
-	printf '  command:  %s\n' "$last_cmd"
-	for p in "$@"; do
-		printf '  problem:  %s\n' "$p"
-	done
-	printf '  exit status: %s\n' "$rc"
-	printf '  stdout (%s bytes):\n' "$(wc -c <"$tmp/out")"
-	sed 's/^/    | /' "$tmp/out"
-	printf '  stderr (%s bytes):\n' "$(wc -c <"$tmp/err")"
-	sed 's/^/    | /' "$tmp/err"
-}
-
 # one_line FILE : FILE holds exactly one non-empty, newline-terminated line
 one_line() {
 	[ "$(wc -l <"$1")" = 1 ] && [ "$(tail -c 1 "$1" | wc -l)" = 1 ] &&
@@ -102,7 +85,7 @@ verify() {
 		probs+=("files left in the start directory: $(find "$cwd" -mindepth 1 -printf "%P ")")
 		find "$cwd" -mindepth 1 -delete
 	fi
-	[ "${#probs[@]}" = 0 ] || fail "$desc" "${probs[@]}"
+	[ "${#probs[@]}" = 0 ] || ht_report "$desc" "${probs[@]}"
 }
 
 # expect_err DESC WANT-RC REGEX... -- ARGS... : run hoptrace ARGS, verify
@@ -177,7 +160,7 @@ probs=()
 [ "$rc" = 0 ] || probs+=("exit status $rc, expected 0")
 [ -s "$tmp/err" ] && probs+=("stderr is not empty")
 grep -q '^Usage: hoptrace' "$tmp/out" || probs+=("stdout has no line starting 'Usage: hoptrace'")
-[ "${#probs[@]}" = 0 ] || fail "-h prints usage to stdout" "${probs[@]}"
+[ "${#probs[@]}" = 0 ] || ht_report "-h prints usage to stdout" "${probs[@]}"
 
 version=$(sed -n 's/^AC_INIT(\[hoptrace\], *\[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac" 2>/dev/null)
 if [ -n "$version" ]; then
@@ -194,7 +177,7 @@ for opt in -V --version; do
 	if ! one_line "$tmp/out" || ! [[ $(cat "$tmp/out") =~ ^${vre}$ ]]; then
 		probs+=("stdout is not the one line /^$vre\$/")
 	fi
-	[ "${#probs[@]}" = 0 ] || fail "$opt prints the version" "${probs[@]}"
+	[ "${#probs[@]}" = 0 ] || ht_report "$opt prints the version" "${probs[@]}"
 done
 
 # ---- runtime failures: exit 1, one line ---------------------------------
@@ -211,7 +194,7 @@ probs=()
 [ "$rc" = 1 ] || probs+=("exit status $rc, expected 1")
 [ -s "$tmp/out" ] && probs+=("stdout is not empty")
 one_line "$tmp/err" || probs+=("stderr is not exactly one line")
-[ "${#probs[@]}" = 0 ] || fail "-r - with a text file on stdin" "${probs[@]}"
+[ "${#probs[@]}" = 0 ] || ht_report "-r - with a text file on stdin" "${probs[@]}"
 
 if [ "${EUID:-$(id -u)}" = 0 ]; then
 	# a directory that does not exist: nothing may be created on the way
