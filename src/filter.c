@@ -116,25 +116,30 @@ addr_is(struct bpfasm *a, uint32_t off, const struct ht_addr *addr, int fail)
 	}
 }
 
+/* The offset from instruction i to label l; -1 if a jump cannot reach it. */
+static int
+offset(const struct bpfasm *a, int i, int l)
+{
+	int t = l == LB_NEXT ? i + 1 : a->at[l];
+
+	return t <= i || t - i - 1 > 255 ? -1 : t - i - 1;
+}
+
 static int
 resolve(struct bpfasm *a)
 {
-	unsigned int i;
-	int t;
+	int i, jt, jf;
 
 	if (a->bad)
 		return -1;
-	for (i = 0; i < a->f->n; i++) {
+	for (i = 0; i < (int)a->f->n; i++) {
 		if (BPF_CLASS(a->f->insn[i].code) != BPF_JMP)
 			continue;
-		t = a->jt[i] == LB_NEXT ? (int)i + 1 : a->at[a->jt[i]];
-		if (t <= (int)i || t - (int)i - 1 > 255)
+		if ((jt = offset(a, i, a->jt[i])) < 0 ||
+		    (jf = offset(a, i, a->jf[i])) < 0)
 			return -1;
-		a->f->insn[i].jt = (uint8_t)(t - (int)i - 1);
-		t = a->jf[i] == LB_NEXT ? (int)i + 1 : a->at[a->jf[i]];
-		if (t <= (int)i || t - (int)i - 1 > 255)
-			return -1;
-		a->f->insn[i].jf = (uint8_t)(t - (int)i - 1);
+		a->f->insn[i].jt = (uint8_t)jt;
+		a->f->insn[i].jf = (uint8_t)jf;
 	}
 	return 0;
 }

@@ -186,11 +186,13 @@ send_batch(struct live *lv, char *err)
 	struct ht_pkt pkt;
 	uint32_t k0 = lv->next, n = 0, first = 0, start, end, j;
 	ht_ns now = now_ns();
+	uint8_t ttl;
 	int l;
 
 	while (n < HT_SEND_BATCH && may_send(lv) && (lv->next == 0 ||
 	    now >= lv->last_send + lv->cfg->send_gap)) {
-		l = ht_prober_build(lv->pr, lv->next, ttl_of(lv, lv->next),
+		ttl = ttl_of(lv, lv->next);
+		l = ht_prober_build(lv->pr, lv->next, ttl,
 		    lv->frames + n * lv->slot, lv->slot, &off, err, HT_ERRBUF);
 		if (l < 0)
 			return -1;
@@ -201,17 +203,17 @@ send_batch(struct live *lv, char *err)
 			    "decodable");
 			return -1;
 		}
-		if (ht_trace_add_probe(lv->t, ttl_of(lv, lv->next), pkt.ip.id,
-		    &pkt.l4, pkt.ip.len, now) < 0) {
+		if (ht_trace_add_probe(lv->t, ttl, pkt.ip.id, &pkt.l4,
+		    pkt.ip.len, now) < 0) {
 			snprintf(err, HT_ERRBUF, "out of memory");
 			return -1;
 		}
-		if (ttl_of(lv, lv->next) == ttl_of(lv, k0))
+		if (ttl == ttl_of(lv, k0))
 			first++;
 		len[n++] = (size_t)l;
 		lv->next++;
 		lv->inflight++;
-		lv->last_send = now;
+		/* last_send: set by each write below */
 		if (lv->cfg->send_gap)
 			break;
 	}

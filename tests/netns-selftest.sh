@@ -7,6 +7,8 @@
 # no traceroute/nft).  All traffic stays inside the namespaces built here.
 
 srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
 # shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/netns.sh"
 
@@ -17,17 +19,9 @@ trap 'ht_net_down "$N"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-fail() {
-	printf 'FAIL: %s\n' "$1" >&2
-	if [ -n "${2-}" ]; then
-		printf '%s\n' "$2" | sed 's/^/    /' >&2
-	fi
-	exit 1
-}
-
 up() {
 	local t0=$EPOCHREALTIME t1
-	ht_net_up "$N" "$@" || fail "ht_net_up $N $*"
+	ht_net_up "$N" "$@" || die "ht_net_up $N $*"
 	t1=$EPOCHREALTIME
 	# bash arithmetic has no floats: microseconds via string surgery
 	up_ms=$(((${t1/./} - ${t0/./}) / 1000))
@@ -37,7 +31,7 @@ up() {
 down() {
 	ht_net_down "$N"
 	if ip netns list | grep -q "^$N"; then
-		fail "namespaces left after ht_net_down $N" "$(ip netns list)"
+		die "namespaces left after ht_net_down $N" "$(ip netns list)"
 	fi
 }
 
@@ -88,7 +82,7 @@ expect_hop() {
 	want=$(ht_hop_addr"$2" "$1")
 	hop "$1"
 	if [ "$got" != "$want" ]; then
-		fail "IPv$2 $3: hop $1: want '$want', got '$got'" "$out"
+		die "IPv$2 $3: hop $1: want '$want', got '$got'" "$out"
 	fi
 }
 
@@ -96,7 +90,7 @@ expect_hop() {
 expect_silent() {
 	hop "$1"
 	if [ -n "$got" ]; then
-		fail "IPv$2 $3: hop $1 should be silent, got '$got'" "$out"
+		die "IPv$2 $3: hop $1 should be silent, got '$got'" "$out"
 	fi
 }
 
@@ -108,7 +102,7 @@ expect_chain() {
 		if [ "$k" = "$3" ]; then
 			expect_silent "$k" "$2" "$4"
 			if [ "$stars" -lt 1 ]; then
-				fail "IPv$2 $4: hop $k: no '*'" "$out"
+				die "IPv$2 $4: hop $k: no '*'" "$out"
 			fi
 		else
 			expect_hop "$k" "$2" "$4"
@@ -116,7 +110,7 @@ expect_chain() {
 	done
 	hop $(($1 + 1))
 	if [ -n "$got" ] || [ "$stars" != 0 ]; then
-		fail "IPv$2 $4: trace went past hop $1" "$out"
+		die "IPv$2 $4: trace went past hop $1" "$out"
 	fi
 }
 
@@ -125,19 +119,19 @@ echo "netns selftest (namespaces $N*)"
 # --- address helpers --------------------------------------------------
 # shellcheck disable=SC2034  # read by netns.sh
 HT_NET_HOPS=8 HT_NET_BALANCE=3
-[ "$(ht_hop_addr4 1)" = 10.77.0.2 ] || fail "ht_hop_addr4 1 = $(ht_hop_addr4 1)"
-[ "$(ht_hop_addr6 1)" = fd77::2 ] || fail "ht_hop_addr6 1 = $(ht_hop_addr6 1)"
-[ "$(ht_hop_addr6 8)" = fd77:0:0:7::2 ] || fail "ht_hop_addr6 8 = $(ht_hop_addr6 8)"
-[ "$(ht_hop_alt_addr4 4)" = 10.77.103.2 ] || fail "ht_hop_alt_addr4 4 = $(ht_hop_alt_addr4 4)"
-[ "$(ht_hop_alt_addr6 4)" = fd77:0:0:103::2 ] || fail "ht_hop_alt_addr6 4"
-! ht_hop_addr4 9 2>/dev/null || fail "ht_hop_addr4 9 should fail for 8 hops"
-! ht_hop_alt_addr4 5 2>/dev/null || fail "ht_hop_alt_addr4 5 should fail"
+[ "$(ht_hop_addr4 1)" = 10.77.0.2 ] || die "ht_hop_addr4 1 = $(ht_hop_addr4 1)"
+[ "$(ht_hop_addr6 1)" = fd77::2 ] || die "ht_hop_addr6 1 = $(ht_hop_addr6 1)"
+[ "$(ht_hop_addr6 8)" = fd77:0:0:7::2 ] || die "ht_hop_addr6 8 = $(ht_hop_addr6 8)"
+[ "$(ht_hop_alt_addr4 4)" = 10.77.103.2 ] || die "ht_hop_alt_addr4 4 = $(ht_hop_alt_addr4 4)"
+[ "$(ht_hop_alt_addr6 4)" = fd77:0:0:103::2 ] || die "ht_hop_alt_addr6 4"
+! ht_hop_addr4 9 2>/dev/null || die "ht_hop_addr4 9 should fail for 8 hops"
+! ht_hop_alt_addr4 5 2>/dev/null || die "ht_hop_alt_addr4 5 should fail"
 
 # --- (a) plain 8-hop chain --------------------------------------------
 echo "(a) chain of 8 hops"
 up --hops 8
-[ "$HT_TARGET4" = 10.77.7.2 ] || fail "HT_TARGET4=$HT_TARGET4"
-[ "$HT_TARGET6" = fd77:0:0:7::2 ] || fail "HT_TARGET6=$HT_TARGET6"
+[ "$HT_TARGET4" = 10.77.7.2 ] || die "HT_TARGET4=$HT_TARGET4"
+[ "$HT_TARGET6" = fd77:0:0:7::2 ] || die "HT_TARGET6=$HT_TARGET6"
 trace -I -q 1 -w 1 "$HT_TARGET4"
 expect_chain 8 4 0 "chain -I"
 trace -6 -I -q 1 -w 1 "$HT_TARGET6"
@@ -192,18 +186,18 @@ for fam in 4 6; do
 			break
 		fi
 		if [ "$got" != "$main" ] && [ "$got" != "$alt" ]; then
-			fail "IPv$fam balance: hop 4 answered from '$got'" "$out"
+			die "IPv$fam balance: hop 4 answered from '$got'" "$out"
 		fi
 	done
 	if [ "$got" != "$both" ]; then
-		fail "IPv$fam balance: hop 4 never showed both '$both'" "$out"
+		die "IPv$fam balance: hop 4 never showed both '$both'" "$out"
 	fi
 	echo "  IPv$fam hop 4: $got (run $try)"
 	# one flow (one source port) keeps to one branch
 	trace "-$fam" -U --sport=40001 -q 6 -w 1 -f 4 -m 4 "$tgt"
 	hop 4
 	if [ "$got" != "$main" ] && [ "$got" != "$alt" ]; then
-		fail "IPv$fam balance: one flow answered from '$got' at hop 4" "$out"
+		die "IPv$fam balance: one flow answered from '$got' at hop 4" "$out"
 	fi
 done
 down
@@ -218,10 +212,10 @@ for fam in 4 6; do
 		expect_hop "$k" "$fam" "ratelimit"
 		if [ "$k" = 2 ]; then
 			if [ "$stars" -lt 1 ]; then
-				fail "IPv$fam ratelimit: hop 2 answered all 5 probes" "$out"
+				die "IPv$fam ratelimit: hop 2 answered all 5 probes" "$out"
 			fi
 		elif [ "$stars" != 0 ]; then
-			fail "IPv$fam ratelimit: hop $k lost probes" "$out"
+			die "IPv$fam ratelimit: hop $k lost probes" "$out"
 		fi
 	done
 done
@@ -230,12 +224,12 @@ down
 # --- (f) ht_net_down removes only its own namespaces ------------------
 echo "(f) ht_net_down scope"
 up --hops 1
-ip netns add "${N}0s" || fail "cannot add ${N}0s"
+ip netns add "${N}0s" || die "cannot add ${N}0s"
 ht_net_down "$N"
-ip netns list | grep -q "^${N}0s" || fail "ht_net_down $N removed ${N}0s"
+ip netns list | grep -q "^${N}0s" || die "ht_net_down $N removed ${N}0s"
 ht_net_down "${N}0"
 if ip netns list | grep -q "^$N"; then
-	fail "namespaces left behind" "$(ip netns list)"
+	die "namespaces left behind" "$(ip netns list)"
 fi
 
 echo "PASS"
