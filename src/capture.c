@@ -4,12 +4,15 @@
 #endif
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <linux/filter.h>
+#include <linux/if_packet.h>
 
 #include "capture.h"
 
@@ -97,6 +100,51 @@ ht_capture_attach(struct ht_capture *c, const struct bpf_insn *insn,
 	return 0;
 }
 
+/* The kernel's counters of the live socket, read and reset. */
+static int
+kernel_stats(const struct ht_capture *c, unsigned int *drops)
+{
+	struct tpacket_stats_v3 ks;	/* a tpacket_stats first */
+	socklen_t len = sizeof(ks);
+
+	memset(&ks, 0, sizeof(ks));
+	if (getsockopt(pcap_fileno(c->p), SOL_PACKET, PACKET_STATISTICS, &ks,
+	    &len) < 0)
+		return -1;
+	*drops = ks.tp_drops;
+	return 0;
+}
+
+int
+ht_capture_ready(struct ht_capture *c, char *err)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	unsigned int drops;
+	int rc, n = 0;
+
+	/*
+	 * The ring may hold what came before our filter, and the kernel has
+	 * counted it (and its drops): the socket took everything until the
+	 * filter was attached.  Nothing of ours has been sent yet, so all
+	 * of it goes, and the counters start again from here.
+	 */
+	while (n++ < 1 << 20 && (rc = pcap_next_ex(c->p, &h, &data)) == 1)
+		;
+	if (kernel_stats(c, &drops) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot read capture statistics: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ht_capture_drops(struct ht_capture *c, unsigned int *drops)
+{
+	return kernel_stats(c, drops);
+}
+
 int
 ht_capture_open_file(struct ht_capture *c, const char *path, char *err)
 {
@@ -124,6 +172,64 @@ ht_capture_dump_open(struct ht_capture *c, const char *path, char *err)
 		return -1;
 	}
 	return 0;
+}
+
+void
+ht_capture_leave(struct ht_capture *c)
+{
+	int fds[2];
+	pid_t pid;
+	char b;
+
+	if (c->dump != NULL) {
+		pcap_dump_flush(c->dump);
+		pcap_dump_close(c->dump);
+		c->dump = NULL;
+	}
+	if (c->p == NULL)
+		return;
+	/*
+	 * The last reference to a packet socket waits for RCU grace periods
+	 * when it goes (af_packet's synchronize_net(): one to take the ring
+	 * down, one to release the socket, often one more), 1-40 ms in all
+	 * depending on the kernel and the machine's load; bench/sockcost.c
+	 * measures it.  pcap_close() would also pay one more for its own
+	 * ring teardown.  So a child holds a reference and lets go of it
+	 * after we are gone: it waits for the end of a pipe that only this
+	 * process holds open.  At our exit the kernel drops our references
+	 * to the socket (descriptor, ring mapping) before it finishes
+	 * closing the pipe, so the child's is the last, and the grace
+	 * periods pass in the child while our caller has its exit status.
+	 * The child keeps no output open: a reader of ours sees the end
+	 * when we end.  If the fork fails, the plain close waits instead.
+	 */
+	if (pipe(fds) < 0)
+		goto plain;
+	if ((pid = fork()) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		goto plain;
+	}
+	if (pid == 0) {
+		int fd;
+
+		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		close(fds[1]);
+		for (fd = 0; fd < 3; fd++)
+			if (fd != fds[0])
+				close(fd);
+		while (read(fds[0], &b, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);	/* the socket goes with us */
+	}
+	close(fds[0]);
+	/* fds[1], the descriptor and the ring stay until exit */
+	c->p = NULL;
+	return;
+plain:
+	pcap_close(c->p);
+	c->p = NULL;
 }
 
 void

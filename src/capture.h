@@ -28,11 +28,26 @@ int ht_capture_filter(struct ht_capture *c, const char *expr, char *err);
  */
 int ht_capture_attach(struct ht_capture *c, const struct bpf_insn *insn,
     unsigned int n, char *err);
+/*
+ * The live filter is in place: throw away what the ring took before it
+ * (nothing of ours: no probe has left) and start the kernel's counters
+ * afresh, so that a drop counted later is of a packet our filter passed.
+ */
+int ht_capture_ready(struct ht_capture *c, char *err);
+/* Packets our filter passed that the full ring lost since ht_capture_ready(). */
+int ht_capture_drops(struct ht_capture *c, unsigned int *drops);
 /* A saved pcap or pcapng file, "-" for stdin. */
 int ht_capture_open_file(struct ht_capture *c, const char *path, char *err);
 /* Start writing what is dumped to path (pcap). */
 int ht_capture_dump_open(struct ht_capture *c, const char *path, char *err);
 void ht_capture_close(struct ht_capture *c);
+/*
+ * For a process about to exit: close the dump file, and leave the live
+ * capture to a child process that holds the last reference to its socket
+ * and ends after this process has exited, so that nobody waits for the
+ * kernel's release of the socket.  c is closed for the caller.
+ */
+void ht_capture_leave(struct ht_capture *c);
 
 static inline ht_ns
 ht_capture_ts(const struct ht_capture *c, const struct pcap_pkthdr *h)

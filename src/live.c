@@ -302,9 +302,26 @@ expire(struct live *lv, ht_ns now)
 	return next;
 }
 
+/* Probes at the TTLs shown (first .. last) that got no reply. */
+static unsigned int
+unanswered(const struct live *lv, int last)
+{
+	const struct ht_probe *p;
+	unsigned int n = 0;
+	uint32_t k;
+
+	for (k = 0; k < lv->next; k++) {
+		p = &lv->t->p[k];
+		if (p->ttl <= last && p->rkind == HT_R_NONE)
+			n++;
+	}
+	return n;
+}
+
 int
 ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
-    struct ht_prober *pr, const struct ht_outctx *o, char *err)
+    struct ht_prober *pr, const struct ht_outctx *o,
+    struct ht_live_stats *st, char *err)
 {
 	struct live lv;
 	struct sigaction sa, old_int, old_term;
@@ -314,6 +331,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	int rc = 0, done = 0, started = 0, silent;
 
 	memset(&lv, 0, sizeof(lv));
+	memset(st, 0, sizeof(*st));
 	lv.cfg = cfg;
 	lv.cap = cap;
 	lv.pr = pr;
@@ -425,6 +443,8 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	if (rc == 0 && got_signal)
 		rc = got_signal;
 out:
+	st->unanswered = unanswered(&lv, lv.printed > limit_ttl(&lv) ?
+	    limit_ttl(&lv) : lv.printed);
 	ht_prober_close(lv.pr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -27,6 +27,11 @@ struct ht_live_cfg {
 	void *started_arg;
 };
 
+/* What the caller may want to know of a finished trace. */
+struct ht_live_stats {
+	unsigned int unanswered;	/* printed probes without a reply */
+};
+
 /*
  * Run one trace.  Returns 0 when it ran (the destination answered or
  * not), -1 with err on a runtime failure, or the number of a signal that
@@ -35,6 +40,7 @@ struct ht_live_cfg {
  * the network, runs without a socket that could write any.
  */
 int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
-    struct ht_prober *pr, const struct ht_outctx *o, char *err);
+    struct ht_prober *pr, const struct ht_outctx *o,
+    struct ht_live_stats *st, char *err);
 
 #endif

@@ -440,7 +440,9 @@ run_live(const struct opts *o)
 	struct ht_outctx out;
 	struct ht_route rt;
 	struct started st;
-	int rc, snaplen;
+	struct ht_live_stats ls;
+	unsigned int drops = 0;
+	int rc, snaplen, frames;
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&st, 0, sizeof(st));
@@ -476,11 +478,7 @@ run_live(const struct opts *o)
 			return EXIT_RUNTIME;
 		}
 	}
-	if (rt.ethernet && rt.have_mac) {
-		cfg.probe.link_dev = rt.ifname;
-		memcpy(cfg.probe.link_src, rt.own_mac, 6);
-		memcpy(cfg.probe.link_dst, rt.mac, 6);
-	}
+	cfg.probe.ifindex = rt.ifindex;
 	cfg.probe.method = o->method;
 	cfg.probe.dev = o->dev;
 	cfg.probe.paris = o->paris;
@@ -508,18 +506,25 @@ run_live(const struct opts *o)
 	 * 576 bytes in IPv4 (RFC 1812), 1280 in IPv6 (RFC 4443), plus the
 	 * link header (16 bytes cooked), IPv4 with room for routers that
 	 * exceed that.  In immediate mode libpcap gives the ring one frame per
-	 * snapshot (plus under 128 bytes of headers), so size it for a burst of
-	 * every probe in flight and its answer, with 32 frames to spare.  The
-	 * kernel zeroes the ring, and fresh pages are dear on a VM (~10 us
-	 * each): 900 bytes fits 4 frames in a page, 1296 fits 2.
+	 * snapshot (plus under 128 bytes of headers); 900 bytes fits 4 frames
+	 * in a page, 1296 fits 2.  The ring holds what one window can bring
+	 * before we read: every probe in flight and an answer to each, twice
+	 * over when the destination is this host (the loopback device shows
+	 * each packet leaving and again arriving), and 64 frames more for
+	 * what else passes the filter (duplicated answers; a tool that
+	 * happens to share our identifier).  With the default -N 30 that is
+	 * 124 frames (124 KiB IPv4, 248 KiB IPv6), 184 to this host; at most
+	 * (255 * 4 + 64) frames, 2.1 MiB.
 	 */
 	snaplen = cfg.probe.dst.af == 6 ? 1296 : 900;
+	frames = 2 * (int)o->simq * (rt.local ? 2 : 1) + 64;
 	if (ht_capture_open_live(&cap, o->dev ? o->dev : "any", snaplen,
-	    (int)(2 * o->simq + 32) * (snaplen + 128), err) < 0) {
+	    frames * (snaplen + 128), err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	if (set_filter(&cap, &cfg.probe, (unsigned int)snaplen, err) < 0) {
+	if (set_filter(&cap, &cfg.probe, (unsigned int)snaplen, err) < 0 ||
+	    ht_capture_ready(&cap, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
@@ -549,15 +554,23 @@ run_live(const struct opts *o)
 	out.first_ttl = (uint8_t)o->first;
 	out.paris = o->paris;
 	out.live = 1;
-	rc = ht_live_run(&cfg, &cap, pr, &out, err);
-	{
-		struct pcap_stat ps;
-
-		if (pcap_stats(cap.p, &ps) == 0 && ps.ps_drop > 0)
-			fprintf(stderr, "hoptrace: warning: the capture dropped "
-			    "%u packets (a reply may show as *)\n", ps.ps_drop);
-	}
-	ht_capture_close(&cap);		/* ht_live_run() closed pr */
+	rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);
+	/*
+	 * Drops are of packets our filter passed (ht_capture_ready() reset the
+	 * count): ours.  They matter where a probe shows no answer, or where
+	 * the -w file should hold them.
+	 */
+	if (ht_capture_drops(&cap, &drops) == 0 && drops > 0 &&
+	    (ls.unanswered > 0 || o->wfile != NULL))
+		fprintf(stderr, "hoptrace: warning: the capture dropped %u of "
+		    "our packets (the ring was full)%s%s%s\n", drops,
+		    ls.unanswered > 0 ? "; a reply may show as *" : "",
+		    o->wfile != NULL ? "; missing from " : "",
+		    o->wfile != NULL ? o->wfile : "");
+	if (rc < 0)
+		ht_capture_close(&cap);		/* ht_live_run() closed pr */
+	else
+		ht_capture_leave(&cap);		/* no wait for the kernel */
 	if (rc < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		if (!st.dropped && o->wfile != NULL)

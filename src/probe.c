@@ -1,12 +1,21 @@
 /* \summary: libnet: build and send ICMP echo, UDP and TCP SYN probes */
 /*
- * One libnet context per run; each probe rebuilds the same pblocks by ptag
- * (libnet_build_* with the ptag of the previous call), takes the wire bytes
- * with libnet_pblock_coalesce() and writes them with the raw writer, so the
- * bytes the caller records are the bytes sent.
+ * One libnet context per run, of type LIBNET_NONE: libnet builds, it does
+ * not send.  Each probe rebuilds the same pblocks by ptag (libnet_build_*
+ * with the ptag of the previous call) and takes the wire bytes with
+ * libnet_pblock_coalesce(); a raw IP socket of our own (IPPROTO_RAW, so the
+ * kernel takes our IP header as it is) sends them, so the bytes the caller
+ * records are the bytes sent.
+ *
+ * Why not libnet's own writers: LIBNET_LINK opens a packet socket, whose
+ * close() waits for an RCU grace period (synchronize_net() in af_packet's
+ * release: 8-40 ms on some machines, see bench/sockcost.c), and libnet
+ * 1.1.6's RAW4/RAW6 grow SO_SNDBUF 128 bytes at a time to 1 MiB (~6,500
+ * setsockopt calls, ~9 ms).  A raw IP socket opens and closes in tens of
+ * microseconds; its default send buffer holds hundreds of probes.
  *
  * Probe identity: ICMP identifier = cfg->ident, sequence = seq0 + k;
- * IPv4 ID = sequence.  UDP: source port = ident, destination port =
+ * IPv4 ID = sequence (0xffff for 0, which the raw socket would replace).  UDP: source port = ident, destination port =
  * port + k (classic) or port (Paris, the checksum then carries k).  TCP:
  * source port = ident, destination port = port, sequence number carries k;
  * its flow never changes, so TCP probes are always Paris-style.
@@ -16,28 +25,77 @@
 #endif
 
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <libnet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "probe.h"
 
 struct ht_prober {
 	libnet_t *l;
 	struct ht_probe_cfg cfg;
-	int link;		/* Ethernet frames, not raw IP */
-	libnet_ptag_t t_l4, t_ip, t_eth;
+	int fd;			/* raw IP socket, -1 when dry */
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	libnet_ptag_t t_l4, t_ip;
 	uint8_t payload[HT_PROBE_MAX];
 };
+
+/* The raw socket that sends our IP packets as built (privileged). */
+static int
+raw_open(struct ht_prober *pr, char *err, size_t errlen)
+{
+	const struct ht_probe_cfg *c = &pr->cfg;
+	int af = c->dst.af == 6 ? AF_INET6 : AF_INET;
+
+	memset(&pr->to, 0, sizeof(pr->to));
+	if (af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&pr->to;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, c->dst.a, 16);
+		/* a link-local destination needs its interface */
+		s6->sin6_scope_id = (uint32_t)c->ifindex;
+		pr->tolen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&pr->to;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, c->dst.a, 4);
+		pr->tolen = sizeof(*s4);
+	}
+	/*
+	 * IPPROTO_RAW implies IP_HDRINCL (IPv4) and IPV6_HDRINCL (IPv6,
+	 * Linux 4.5 and later): the kernel sends our header, filling in only
+	 * the IPv4 total length and checksum (equal to ours) and an IPv4 ID
+	 * of 0 (build() never writes one).
+	 */
+	if ((pr->fd = socket(af, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) < 0) {
+		snprintf(err, errlen, "cannot open raw socket: %s%s",
+		    strerror(errno), errno == EPERM || errno == EACCES ?
+		    " (run as root or with cap_net_raw)" : "");
+		return -1;
+	}
+	if (c->dev != NULL && setsockopt(pr->fd, SOL_SOCKET, SO_BINDTODEVICE,
+	    c->dev, (socklen_t)strlen(c->dev) + 1) < 0) {
+		snprintf(err, errlen, "cannot send on %s: %s", c->dev,
+		    strerror(errno));
+		close(pr->fd);
+		pr->fd = -1;
+		return -1;
+	}
+	return 0;
+}
 
 struct ht_prober *
 ht_prober_open(const struct ht_probe_cfg *cfg, char *err, size_t errlen)
 {
 	char ebuf[LIBNET_ERRBUF_SIZE];
 	struct ht_prober *pr;
-	int inj;
 	size_t i;
 
 	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
@@ -45,41 +103,23 @@ ht_prober_open(const struct ht_probe_cfg *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	pr->cfg = *cfg;
+	pr->fd = -1;
 	if (cfg->payload > sizeof(pr->payload) - 60)
 		pr->cfg.payload = sizeof(pr->payload) - 60;
 	for (i = 0; i < pr->cfg.payload; i++)
 		pr->payload[i] = (uint8_t)(0x40 + i % 32);
-	/*
-	 * Ethernet frames to the next hop's MAC (from the neighbour table)
-	 * start in about a millisecond; libnet 1.1.6's raw IP sockets spend
-	 * ~9 ms growing their send buffer.  Raw IP is the fallback.
-	 */
-	pr->link = !cfg->dry && cfg->link_dev != NULL;
-	if (cfg->dry)
-		inj = LIBNET_NONE;
-	else if (pr->link)
-		inj = LIBNET_LINK;
-	else
-		inj = cfg->dst.af == 6 ? LIBNET_RAW6 : LIBNET_RAW4;
-	ebuf[0] = '\0';
-	if ((pr->l = libnet_init(inj, pr->link ? cfg->link_dev : cfg->dev,
-	    ebuf)) == NULL) {
-		snprintf(err, errlen, "cannot open raw socket: %s",
-		    ebuf[0] ? ebuf : "unknown libnet error");
+	if (!cfg->dry && raw_open(pr, err, errlen) < 0) {
 		free(pr);
 		return NULL;
 	}
-	if (!cfg->dry && !pr->link && cfg->dev != NULL && cfg->dst.af == 4) {
-		/* libnet 1.1.6 RAW4 ignores the device: bind it ourselves. */
-		if (setsockopt(libnet_getfd(pr->l), SOL_SOCKET,
-		    SO_BINDTODEVICE, cfg->dev, (socklen_t)strlen(cfg->dev) + 1)
-		    < 0) {
-			snprintf(err, errlen, "cannot send on %s: %s", cfg->dev,
-			    strerror(errno));
-			libnet_destroy(pr->l);
-			free(pr);
-			return NULL;
-		}
+	ebuf[0] = '\0';
+	if ((pr->l = libnet_init(LIBNET_NONE, NULL, ebuf)) == NULL) {
+		snprintf(err, errlen, "cannot start libnet: %s",
+		    ebuf[0] ? ebuf : "unknown libnet error");
+		if (pr->fd >= 0)
+			close(pr->fd);
+		free(pr);
+		return NULL;
 	}
 	return pr;
 }
@@ -151,17 +191,11 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 		memcpy(&s4, c->src.a, 4);
 		memcpy(&d4, c->dst.a, 4);
 		pr->t_ip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + l4len),
-		    0, seq, 0, ttl, proto, 0, s4, d4, NULL, 0, l, pr->t_ip);
+		    0, seq != 0 ? seq : 0xffff, 0, ttl, proto, 0, s4, d4, NULL,
+		    0, l, pr->t_ip);
 	}
 	if (pr->t_ip == -1)
 		return -1;
-	if (pr->link) {
-		pr->t_eth = libnet_build_ethernet(c->link_dst, c->link_src,
-		    c->dst.af == 6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP, NULL, 0, l,
-		    pr->t_eth);
-		if (pr->t_eth == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -178,15 +212,14 @@ ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *frame,
 		    libnet_geterror(pr->l));
 		return -1;
 	}
-	if (len > framelen || (pr->link && len <= LIBNET_ETH_H)) {
+	if (len > framelen) {
 		libnet_adv_free_packet(pr->l, pkt);
 		snprintf(err, errlen, "probe too large");
 		return -1;
 	}
 	memcpy(frame, pkt, len);
 	libnet_adv_free_packet(pr->l, pkt);
-	/* the caller records the IP packet, without the Ethernet header */
-	*ipoff = pr->link ? LIBNET_ETH_H : 0;
+	*ipoff = 0;		/* an IP packet, no link header */
 	return (int)len;
 }
 
@@ -194,19 +227,17 @@ int
 ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
     char *err, size_t errlen)
 {
-	int n;
+	ssize_t n;
 
 	if (pr->cfg.dry)
 		return 0;
-	if (pr->link)
-		n = libnet_write_link(pr->l, frame, (uint32_t)len);
-	else if (pr->cfg.dst.af == 6)
-		n = libnet_write_raw_ipv6(pr->l, frame, (uint32_t)len);
-	else
-		n = libnet_write_raw_ipv4(pr->l, frame, (uint32_t)len);
-	if (n != (int)len) {
+	do
+		n = sendto(pr->fd, frame, len, 0,
+		    (const struct sockaddr *)&pr->to, pr->tolen);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)len) {
 		snprintf(err, errlen, "cannot send probe: %s",
-		    libnet_geterror(pr->l));
+		    n < 0 ? strerror(errno) : "short write");
 		return -1;
 	}
 	return 0;
@@ -217,6 +248,8 @@ ht_prober_close(struct ht_prober *pr)
 {
 	if (pr == NULL)
 		return;
+	if (pr->fd >= 0)
+		close(pr->fd);
 	libnet_destroy(pr->l);
 	free(pr);
 }

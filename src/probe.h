@@ -21,20 +21,21 @@ struct ht_probe_cfg {
 	uint16_t port;		/* UDP base port / TCP destination port */
 	int paris;
 	uint16_t payload;	/* bytes after the transport header */
-	int dry;		/* LIBNET_NONE: build only, never send */
-	/* Ethernet injection (LIBNET_LINK) when all three are set: */
-	const char *link_dev;
-	uint8_t link_src[6], link_dst[6];
+	int dry;		/* build only, never send (no privileges) */
+	int ifindex;		/* outgoing interface (IPv6 scope), 0 unknown */
 };
 
-/* Open the injection handle (privileged).  NULL and err on failure. */
+/*
+ * Open the injection handle: a raw IP socket (privileged) and a libnet
+ * context that builds.  NULL and err on failure.
+ */
 struct ht_prober *ht_prober_open(const struct ht_probe_cfg *cfg, char *err,
     size_t errlen);
 
 /*
  * Build the probe number k at the given TTL: its wire bytes, checksums
- * filled (an Ethernet frame with LIBNET_LINK, else the IP packet), into
- * frame.  *ipoff is where the IP header starts.  Returns the length, or -1
+ * filled (the IP packet), into frame.  *ipoff is where the IP header
+ * starts (0).  Returns the length, or -1
  * with err filled.  Nothing is sent.
  */
 int ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl,

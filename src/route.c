@@ -1,10 +1,9 @@
 /* \summary: route and neighbour lookup over rtnetlink (RFC 3549) */
 /*
  * One RTM_GETROUTE gives the output interface, the preferred source and
- * the gateway; one RTM_GETNEIGH gives the next hop's link-layer address if
- * the kernel already knows it.  With both, probes can go out as Ethernet
- * frames (libnet LIBNET_LINK), which starts far faster than a raw IP
- * socket in libnet 1.1.6.
+ * the route's type: a local destination (one of this host's addresses)
+ * goes over the loopback device, where a capture sees every packet twice,
+ * leaving and arriving, and its ring must be sized for that.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -14,8 +13,6 @@
 
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <net/if_arp.h>
-#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <errno.h>
@@ -29,7 +26,6 @@ struct nlreq {
 	struct nlmsghdr h;
 	union {
 		struct rtmsg r;
-		struct ndmsg n;
 	} u;
 	char attrs[64];
 };
@@ -85,7 +81,6 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 	struct nlreq q;
 	struct nlmsghdr *h;
 	struct rtmsg *rm;
-	struct ndmsg *nm;
 	struct rtattr *a;
 	struct ifreq ifr;
 	int fd, n, alen, oif = 0;
@@ -119,7 +114,7 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 	}
 	h = (struct nlmsghdr *)(void *)buf;
 	rm = NLMSG_DATA(h);
-	r->nexthop = *dst;
+	r->local = rm->rtm_type == RTN_LOCAL;
 	alen = (int)RTM_PAYLOAD(h);
 	for (a = RTM_RTA(rm); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
 		if (a->rta_type == RTA_OIF && RTA_PAYLOAD(a) == sizeof(int))
@@ -127,52 +122,14 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 		else if (a->rta_type == RTA_PREFSRC && RTA_PAYLOAD(a) == asz) {
 			r->src.af = dst->af;
 			memcpy(r->src.a, RTA_DATA(a), asz);
-		} else if (a->rta_type == RTA_GATEWAY &&
-		    RTA_PAYLOAD(a) == asz)
-			memcpy(r->nexthop.a, RTA_DATA(a), asz);
+		}
 	}
-	/*
-	 * The interface's name and address by ioctls on this socket
-	 * (if_indextoname() would open one more).
-	 */
+	/* The interface's name by an ioctl on this socket. */
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_ifindex = r->ifindex;
-	if (rm->rtm_type != RTN_UNICAST || r->ifindex == 0 ||
-	    ioctl(fd, SIOCGIFNAME, &ifr) < 0) {
-		/* local, unreachable, blackhole ...: leave it to raw IP */
-		close(fd);
-		return 0;
-	}
-	snprintf(r->ifname, sizeof(r->ifname), "%.*s", IFNAMSIZ - 1,
-	    ifr.ifr_name);
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0 &&
-	    ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER) {
-		r->ethernet = 1;
-		memcpy(r->own_mac, ifr.ifr_hwaddr.sa_data, 6);
-	}
-	/* The neighbour entry of the next hop, if the kernel has one. */
-	memset(&q, 0, sizeof(q));
-	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct ndmsg));
-	q.h.nlmsg_type = RTM_GETNEIGH;
-	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.u.n.ndm_family = (unsigned char)family;
-	q.u.n.ndm_ifindex = r->ifindex;
-	add_attr(&q, NDA_DST, r->nexthop.a, asz);
-	if (r->ethernet && (n = talk(fd, &q.h, buf, sizeof(buf))) > 0) {
-		h = (struct nlmsghdr *)(void *)buf;
-		nm = NLMSG_DATA(h);
-		alen = (int)(h->nlmsg_len - NLMSG_LENGTH(sizeof(*nm)));
-		if (nm->ndm_state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY |
-		    NUD_PROBE | NUD_PERMANENT | NUD_NOARP))
-			for (a = (struct rtattr *)((char *)nm +
-			    NLMSG_ALIGN(sizeof(*nm))); RTA_OK(a, alen);
-			    a = RTA_NEXT(a, alen))
-				if (a->rta_type == NDA_LLADDR &&
-				    RTA_PAYLOAD(a) == 6) {
-					memcpy(r->mac, RTA_DATA(a), 6);
-					r->have_mac = 1;
-				}
-	}
+	if (r->ifindex != 0 && ioctl(fd, SIOCGIFNAME, &ifr) == 0)
+		snprintf(r->ifname, sizeof(r->ifname), "%.*s", IFNAMSIZ - 1,
+		    ifr.ifr_name);
 	close(fd);
 	return 0;
 }

@@ -106,7 +106,8 @@ struct progs {
  * The program as libpcap runs a DLT_LINUX_SLL one: the kernel's view of the
  * "any" device starts at the network header and reads the link protocol as
  * SKF_AD_PROTOCOL; libpcap's cooked frames put a 16-byte header in front,
- * the protocol at offset 14.  Only these loads may occur.
+ * the protocol at offset 14.  Every other load moves by 16: absolute ones,
+ * and indirect ones, whose X comes from a moved load or a constant.
  */
 static void
 to_pcap_view(struct ht_filter *f)
@@ -118,15 +119,17 @@ to_pcap_view(struct ht_filter *f)
 		i = &f->insn[k];
 		if (BPF_CLASS(i->code) != BPF_LD && BPF_CLASS(i->code) != BPF_LDX)
 			continue;
-		if (BPF_MODE(i->code) != BPF_ABS) {
-			ck_assert_msg(BPF_MODE(i->code) != BPF_IND &&
-			    BPF_MODE(i->code) != BPF_MSH, "insn %u", k);
+		if (BPF_MODE(i->code) == BPF_IMM)
 			continue;
-		}
-		if (i->k == (bpf_u_int32)(SKF_AD_OFF + SKF_AD_PROTOCOL))
+		/* absolute, indirect (X + k) and IPv4 header length loads */
+		ck_assert_msg(BPF_MODE(i->code) == BPF_ABS ||
+		    BPF_MODE(i->code) == BPF_IND ||
+		    BPF_MODE(i->code) == BPF_MSH, "insn %u", k);
+		if (BPF_MODE(i->code) == BPF_ABS &&
+		    i->k == (bpf_u_int32)(SKF_AD_OFF + SKF_AD_PROTOCOL))
 			i->k = 14;
 		else {
-			ck_assert_msg(i->k < 64, "insn %u loads %u", k, i->k);
+			ck_assert_msg(i->k < 128, "insn %u loads %u", k, i->k);
 			i->k += 16;
 		}
 	}
@@ -208,6 +211,60 @@ probe(const struct ht_probe_cfg *c, uint32_t k)
 	return out;
 }
 
+/*
+ * An ICMP error (type, code 0) from a router to us quoting the packet q,
+ * as a router answers a probe: IPv4 quotes the header and 8 bytes, IPv6 as
+ * much as fits.  Checksums are left 0 (no filter reads them).
+ */
+static struct pkt
+error_of(const struct ht_probe_cfg *c, const struct pkt *q, uint8_t type)
+{
+	struct ht_addr r = hex_addr(c->dst.af == 6 ? "2001:db8:1::5" :
+	    "203.0.113.3");
+	struct pkt k;
+	size_t h = c->dst.af == 6 ? 40 : 20, n;
+
+	n = c->dst.af == 6 ? q->n : (size_t)(q->b[0] & 15) * 4 + 8;
+	if (n > q->n)
+		n = q->n;
+	ck_assert(h + 8 + n <= sizeof(k.b));
+	memset(k.b, 0, h + 8);
+	if (c->dst.af == 6) {
+		k.b[0] = 0x60;
+		k.b[4] = (uint8_t)((8 + n) >> 8);
+		k.b[5] = (uint8_t)(8 + n);
+		k.b[6] = 58;
+		k.b[7] = 64;
+		memcpy(k.b + 8, r.a, 16);
+		memcpy(k.b + 24, c->src.a, 16);
+	} else {
+		k.b[0] = 0x45;
+		k.b[2] = (uint8_t)((h + 8 + n) >> 8);
+		k.b[3] = (uint8_t)(h + 8 + n);
+		k.b[8] = 64;
+		k.b[9] = 1;
+		memcpy(k.b + 12, r.a, 4);
+		memcpy(k.b + 16, c->src.a, 4);
+	}
+	k.b[h] = type;
+	memcpy(k.b + h + 8, q->b, n);
+	k.n = h + 8 + n;
+	return k;
+}
+
+/* The ICMP error types: time exceeded and unreachable. */
+static uint8_t
+timex(const struct ht_probe_cfg *c)
+{
+	return c->dst.af == 6 ? 3 : 11;
+}
+
+static uint8_t
+unreach(const struct ht_probe_cfg *c)
+{
+	return c->dst.af == 6 ? 1 : 3;
+}
+
 /* ------------------------------------------------------------------ */
 
 static const int DLTS[] = { DLT_LINUX_SLL, DLT_EN10MB };
@@ -219,21 +276,21 @@ static const enum ht_method METHODS[] = {
 START_TEST(test_admits_ours)
 {
 	static const char *const v4[3][4] = {
-		{ ECHO4, ER4, TE4_TCP, NULL },		/* ICMP */
-		{ UDP4, TE4_TCP, NULL, NULL },		/* UDP */
+		{ ECHO4, ER4, NULL, NULL },		/* ICMP */
+		{ UDP4, NULL, NULL, NULL },		/* UDP */
 		{ SYN4, SYNACK4, RST4, TE4_TCP },	/* TCP */
 	};
-	static const char *const v6[3][3] = {
-		{ ECHO6, ER6, TE6_ECHO },
-		{ UDP6, TE6_ECHO, NULL },
-		{ TE6_ECHO, NULL, NULL },
+	static const char *const v6[3][4] = {
+		{ ECHO6, ER6, TE6_ECHO, NULL },
+		{ UDP6, NULL, NULL, NULL },
+		{ NULL, NULL, NULL, NULL },
 	};
 	struct ht_probe_cfg c;
 	struct progs p;
 	struct verdict v;
-	struct pkt k;
+	struct pkt k, e;
 	size_t d, m, i;
-	int af;
+	int af, t;
 	uint32_t q;
 
 	for (d = 0; d < 2; d++)
@@ -242,8 +299,8 @@ START_TEST(test_admits_ours)
 				c = config(af, METHODS[m]);
 				progs_make(&p, &c, DLTS[d]);
 				for (i = 0; i < 4; i++) {
-					const char *s = af == 6 ?
-					    (i < 3 ? v6[m][i] : NULL) : v4[m][i];
+					const char *s = af == 6 ? v6[m][i] :
+					    v4[m][i];
 
 					if (s == NULL)
 						continue;
@@ -254,6 +311,7 @@ START_TEST(test_admits_ours)
 					    "lib %u hand %u", DLTS[d], m, af, i,
 					    v.lib, v.hand);
 				}
+				/* the probes, and routers' errors quoting them */
 				for (q = 0; q < 3; q++) {
 					k = probe(&c, q);
 					v = run(&p, etype_of(k.b, k.n), k.b, k.n);
@@ -261,7 +319,65 @@ START_TEST(test_admits_ours)
 					    "dlt %d method %zu v%d probe %u: "
 					    "lib %u hand %u", DLTS[d], m, af, q,
 					    v.lib, v.hand);
+					for (t = 0; t < 2; t++) {
+						e = error_of(&c, &k, t ?
+						    unreach(&c) : timex(&c));
+						v = run(&p, etype_of(e.b, e.n),
+						    e.b, e.n);
+						ck_assert_msg(v.lib != 0 &&
+						    v.hand == v.lib, "dlt %d "
+						    "method %zu v%d error %d of "
+						    "probe %u: lib %u hand %u",
+						    DLTS[d], m, af, t, q, v.lib,
+						    v.hand);
+					}
 				}
+				progs_free(&p);
+			}
+}
+END_TEST
+
+/*
+ * A trace of this host (127.0.0.1, ::1): source and destination are one
+ * address, so the answers (echo reply, port unreachable, RST) look like
+ * probes but for their type or ports.
+ */
+START_TEST(test_admits_to_self)
+{
+	struct ht_probe_cfg c;
+	struct progs p;
+	struct verdict v;
+	struct pkt k, e;
+	size_t d, m, h;
+	int af;
+
+	for (d = 0; d < 2; d++)
+		for (m = 0; m < 3; m++)
+			for (af = 4; af <= 6; af += 2) {
+				c = config(af, METHODS[m]);
+				c.src = c.dst = hex_addr(af == 6 ? "::1" :
+				    "127.0.0.1");
+				progs_make(&p, &c, DLTS[d]);
+				k = probe(&c, 0);
+				h = af == 6 ? 40 : 20;
+				e = k;
+				if (METHODS[m] == HT_METHOD_ICMP)
+					e.b[h] = af == 6 ? 129 : 0;
+				else if (METHODS[m] == HT_METHOD_TCP) {
+					/* RST|ACK from the port to ours */
+					memcpy(e.b + h, k.b + h + 2, 2);
+					memcpy(e.b + h + 2, k.b + h, 2);
+					e.b[h + 13] = 0x14;
+				} else
+					e = error_of(&c, &k, af == 6 ? 1 : 3);
+				v = run(&p, etype_of(k.b, k.n), k.b, k.n);
+				ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+				    "probe to self, method %zu v%d", m, af);
+				v = run(&p, etype_of(e.b, e.n), e.b, e.n);
+				ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+				    "answer from self, method %zu v%d dlt %d: "
+				    "lib %u hand %u", m, af, DLTS[d], v.lib,
+				    v.hand);
 				progs_free(&p);
 			}
 }
@@ -318,6 +434,55 @@ assert_rejects(const struct progs *p, const struct foreign *f)
 	ck_assert_msg(v.hand == 0, "admits %s (dlt %d)", f->what, p->dlt);
 }
 
+/*
+ * Tools beside us on the same host and path: their echo replies, and
+ * routers' errors quoting their probes, reach our address too.  They
+ * differ from ours in the identifier (another ping's or hoptrace's echo
+ * id, another traceroute's source port) or in the quoted protocol.
+ */
+static void
+rejects_strangers(struct ht_probe_cfg c, int dlt)
+{
+	struct ht_probe_cfg other = c;
+	struct progs p;
+	struct pkt k, e;
+	int t;
+
+	progs_make(&p, &c, dlt);
+	other.ident = (uint16_t)(c.ident + 1);
+	k = probe(&other, 1);
+	ck_assert_uint_eq(run(&p, etype_of(k.b, k.n), k.b, k.n).hand, 0);
+	for (t = 0; t < 2; t++) {
+		e = error_of(&c, &k, t ? unreach(&c) : timex(&c));
+		ck_assert_msg(run(&p, etype_of(e.b, e.n), e.b, e.n).hand == 0,
+		    "admits an error quoting another identifier (method %d "
+		    "v%d)", (int)c.method, c.dst.af);
+	}
+	/* a probe of another protocol with our identifier, and its error */
+	other = c;
+	other.method = c.method == HT_METHOD_ICMP ? HT_METHOD_UDP :
+	    HT_METHOD_ICMP;
+	k = probe(&other, 1);
+	e = error_of(&c, &k, timex(&c));
+	ck_assert_msg(run(&p, etype_of(e.b, e.n), e.b, e.n).hand == 0,
+	    "admits an error quoting another protocol (method %d v%d)",
+	    (int)c.method, c.dst.af);
+	if (c.method == HT_METHOD_ICMP) {
+		/* another ping's echo reply from the destination */
+		k = from_hex(c.dst.af == 6 ? ER6 : ER4);
+		k.b[(c.dst.af == 6 ? 40 : 20) + 5] ^= 0x10;
+		ck_assert_uint_eq(run(&p, etype_of(k.b, k.n), k.b, k.n).hand,
+		    0);
+	}
+	if (c.method == HT_METHOD_TCP && c.dst.af == 4) {
+		/* the destination's answer to another port of ours */
+		k = from_hex(SYNACK4);
+		k.b[20 + 3] ^= 0x10;
+		ck_assert_uint_eq(run(&p, 0x0800, k.b, k.n).hand, 0);
+	}
+	progs_free(&p);
+}
+
 START_TEST(test_rejects_foreign)
 {
 	static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
@@ -325,6 +490,7 @@ START_TEST(test_rejects_foreign)
 	struct progs p;
 	struct pkt k;
 	size_t d, m, i;
+	int af;
 
 	for (d = 0; d < 2; d++)
 		for (m = 0; m < 3; m++) {
@@ -351,6 +517,10 @@ START_TEST(test_rejects_foreign)
 			k.b[39] = 0x99;
 			ck_assert_uint_eq(run(&p, 0x86dd, k.b, k.n).hand, 0);
 			progs_free(&p);
+
+			for (af = 4; af <= 6; af += 2)
+				rejects_strangers(config(af, METHODS[m]),
+				    DLTS[d]);
 		}
 }
 END_TEST
@@ -380,7 +550,8 @@ rnd(uint32_t *s)
 /*
  * Change one thing a filter looks at, to a value that matters: protocol,
  * addresses (ours, the destination's, a stranger's), ICMP type, echo
- * identifier or port, fragment fields, header length, any byte, the length.
+ * identifier or port, fragment fields, header length, any byte, the length,
+ * and in an ICMP error the quoted protocol, identifier, ports and length.
  */
 static void
 mutate(struct pkt *k, uint32_t *s, const struct ht_probe_cfg *c)
@@ -389,7 +560,7 @@ mutate(struct pkt *k, uint32_t *s, const struct ht_probe_cfg *c)
 	static const uint8_t types[] = { 0, 3, 8, 11, 1, 128, 129, 5 };
 	const uint8_t *addrs[3];
 	uint8_t stranger[16] = { 0xcb, 0, 0x71, 9, 0x20, 1, 0xd, 0xb8, 9 };
-	size_t hl, off;
+	size_t hl, off, qhl;
 	int v6 = k->n > 0 && k->b[0] >> 4 == 6;
 
 	addrs[0] = c->src.a;
@@ -398,7 +569,7 @@ mutate(struct pkt *k, uint32_t *s, const struct ht_probe_cfg *c)
 	if (k->n < 20)
 		return;
 	hl = v6 ? 40 : (size_t)(k->b[0] & 15) * 4;
-	switch (rnd(s) % 11) {
+	switch (rnd(s) % 13) {
 	case 0:	/* protocol / next header */
 		k->b[v6 ? 6 : 9] = protos[rnd(s) % sizeof(protos)];
 		break;
@@ -439,6 +610,22 @@ mutate(struct pkt *k, uint32_t *s, const struct ht_probe_cfg *c)
 	case 9:	/* cut */
 		k->n = rnd(s) % (k->n + 1);
 		break;
+	case 10:	/* the quoted protocol */
+		off = hl + 8 + (v6 ? 6 : 9);
+		if (off < k->n)
+			k->b[off] = protos[rnd(s) % sizeof(protos)];
+		break;
+	case 11:	/* the quoted identifier or ports, the quoted length */
+		qhl = v6 ? 40 : hl + 8 < k->n ? (size_t)(k->b[hl + 8] & 15) * 4 :
+		    20;
+		off = hl + 8 + qhl + (rnd(s) % 3) * 2;
+		if (rnd(s) % 4 == 0 && !v6 && hl + 8 < k->n)
+			k->b[hl + 8] = (uint8_t)(0x40 | (5 + rnd(s) % 3));
+		else if (off + 2 <= k->n) {
+			k->b[off] = (uint8_t)(c->ident >> 8);
+			k->b[off + 1] = (uint8_t)c->ident;
+		}
+		break;
 	default:	/* version nibble */
 		k->b[0] = (uint8_t)((k->b[0] & 15) | (v6 ? 0x40 : 0x60));
 	}
@@ -450,7 +637,7 @@ START_TEST(test_admits_what_libpcap_admits)
 		ECHO4, ER4, UDP4, SYN4, SYNACK4, RST4, TE4_TCP,
 		ECHO6, TE6_ECHO, ER6, UDP6,
 	};
-	struct pkt pool[16], k;
+	struct pkt pool[24], k;
 	struct ht_probe_cfg c;
 	struct progs p;
 	struct verdict v;
@@ -463,8 +650,12 @@ START_TEST(test_admits_what_libpcap_admits)
 	progs_make(&p, &c, DLTS[d]);
 	for (np = 0; np < sizeof(base) / sizeof(base[0]); np++)
 		pool[np] = from_hex(base[np]);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		pool[np++] = probe(&c, (uint32_t)i);
+		pool[np] = error_of(&c, &pool[np - 1], i == 2 ? unreach(&c) :
+		    timex(&c));
+		np++;
+	}
 	for (i = 0; i < ROUNDS; i++) {
 		k = pool[rnd(&seed) % np];
 		nmut = (int)(rnd(&seed) % 4);
@@ -503,6 +694,7 @@ filter_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_admits_ours);
+	tcase_add_test(tc, test_admits_to_self);
 	tcase_add_test(tc, test_rejects_foreign);
 	tcase_add_test(tc, test_unknown_link);
 	/* 2 link types x 2 families x 3 methods */

@@ -89,15 +89,20 @@ for af in 4 6; do
 	check_json "IPv$af -n -j -m 10 -W 1: hops $HOPS..10 all {\"x\":\"*\"}" "$af" "$S" "$T" "$t0" "$t1" "${hops[@]}"
 done
 
-# packet_sockets PID : how many of PID's descriptors are packet sockets of
-# the source namespace (socket inodes in /proc/PID/fd and /proc/net/packet)
-packet_sockets() {
-	local pid=$1 n=0 i
+# sockets_of PID FILE... : how many of PID's descriptors are sockets listed
+# in the source namespace's /proc/net FILEs (by inode: column 9 of packet,
+# column 10 of raw and raw6)
+sockets_of() {
+	local pid=$1 n=0 i f
 	local -A pk=()
-	# shellcheck disable=SC2016 # awk's $9, not the shell's
-	while read -r i; do
-		pk[$i]=1
-	done < <(ht_net_exec "$N" s awk 'NR > 1 { print $9 }' /proc/net/packet)
+	shift
+	for f in "$@"; do
+		# shellcheck disable=SC2016 # awk's $9, not the shell's
+		while read -r i; do
+			pk[$i]=1
+		done < <(ht_net_exec "$N" s awk -v c="$([ "$f" = packet ] && echo 9 || echo 10)" \
+			'NR > 1 { print $c }' "/proc/net/$f")
+	done
 	for i in "/proc/$pid/fd"/*; do
 		i=$(readlink "$i" 2>/dev/null) || continue
 		[[ $i =~ ^socket:\[([0-9]+)\]$ ]] || continue
@@ -106,11 +111,14 @@ packet_sockets() {
 	echo "$n"
 }
 
-# expect_sockets DESC WANT ARGS... : start hoptrace ARGS, count its packet
-# sockets half a second in (it waits 1 s for hops 8.. then), expect WANT
+# expect_sockets DESC PACKET RAW ARGS... : start hoptrace ARGS, count its
+# packet sockets and raw IP sockets half a second in (it waits 1 s for hops
+# 8.. then), expect PACKET and RAW; once it has exited, the namespace must
+# have no packet socket left within a second (the capture's socket, left to
+# a child so that the exit does not wait for the kernel, goes with it)
 expect_sockets() {
-	local desc=$1 nwant=$2 pid got
-	shift 2
+	local desc=$1 pwant=$2 rwant=$3 pid pgot rgot left i
+	shift 3
 	checks=$((checks + 1))
 	last_cmd="ip netns exec ${N}s hoptrace $*"
 	# ip netns exec execs hoptrace: $! is hoptrace itself (which ends by
@@ -118,20 +126,29 @@ expect_sockets() {
 	ip netns exec "${N}s" "$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!
 	sleep 0.5
-	got=$(packet_sockets "$pid")
+	pgot=$(sockets_of "$pid" packet)
+	rgot=$(sockets_of "$pid" raw raw6)
 	wait "$pid"
 	rc=$?
 	t_ms=0
-	if [ "$got" != "$nwant" ] || [ "$rc" != 0 ]; then
-		report "$desc" "$got packet sockets open while it waited, expected $nwant"
+	for ((i = 0; i < 20; i++)); do
+		left=$(ht_net_exec "$N" s awk 'NR > 1' /proc/net/packet | wc -l)
+		[ "$left" = 0 ] && break
+		sleep 0.05
+	done
+	if [ "$pgot" != "$pwant" ] || [ "$rgot" != "$rwant" ] || [ "$rc" != 0 ]; then
+		report "$desc" "$pgot packet and $rgot raw IP sockets open while it waited, expected $pwant and $rwant"
+	elif [ "$left" != 0 ]; then
+		report "$desc" "$left packet sockets still open in the namespace 1 s after the exit"
 	else
-		echo "  $desc: $got"
+		echo "  $desc: $pgot packet, $rgot raw; none left after the exit"
 	fi
 }
 
-echo "injector: closed once every probe is out"
-expect_sockets "-n -m 10 -W 1: the capture's socket alone" 1 -n -m 10 -W 1 "$HT_TARGET4"
-expect_sockets "-n -W 1: the capture's and the injector's" 2 -n -W 1 "$HT_TARGET4"
+echo "injector: a raw IP socket, closed once every probe is out"
+expect_sockets "-n -m 10 -W 1: the capture's socket alone" 1 0 -n -m 10 -W 1 "$HT_TARGET4"
+expect_sockets "-n -W 1: the capture's and the injector's" 1 1 -n -W 1 "$HT_TARGET4"
+expect_sockets "-6 -n -W 1: the capture's and the injector's" 1 1 -n -W 1 "$HT_TARGET6"
 
 if [ "$failures" != 0 ]; then
 	printf '%s of %s checks failed\n' "$failures" "$checks"
