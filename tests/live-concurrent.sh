@@ -1,15 +1,21 @@
 #!/bin/bash
-# tests/live-concurrent.sh - issue 7 item 5, concurrency and noise: on an
-# 8-hop chain, 4 hoptrace processes start at once in the source namespace
-# (two ICMP to the target, one UDP to the target, one ICMP to hop 5) beside
-# traceroute -I to the target and a 100-per-second ping to the target.
-# Every hoptrace result must be exact: the header, each hop's address from
-# the topology with 3 RTTs, nothing else.  Several rounds, the ping running
-# through all of them.
-# Exit 0 pass, 1 fail, 77 skip (not root, no netns).  traceroute and ping
-# are optional noise (each skipped with a note when missing; without ping,
-# a python3 raw-socket pinger stands in).  All traffic stays inside the
-# namespaces built here.
+# tests/live-concurrent.sh - issue 13 item 4 (and issue 7's concurrency):
+# nothing lost under load.  On an 8-hop chain, every round starts 8
+# hoptrace processes at once in the source namespace:
+#   ICMP, UDP and TCP to the target over IPv4 and over IPv6 (6 runs),
+#   ICMP to hop 5 with -w, UDP over IPv6 to the target with -w,
+# beside traceroute -I to the target (a new one every round) and two
+# pings, ping -i 0.002 to the target over IPv4 and over IPv6, running
+# through all rounds (their echo replies come to the same address as ours,
+# and the routers' errors for traceroute's probes too).  CONCURRENT_ROUNDS
+# rounds [20].  Every hoptrace run must be exact: exit 0, stderr empty (so
+# no drop was reported), the header and each hop's address from the
+# topology with 3 RTTs (TCP's last hop: each [closed]), nothing else; and
+# each -w file, replayed, must give the same hops, so it holds every probe
+# and every reply.
+# Exit 0 pass, 1 fail, 77 skip (not root, no netns), 99 no ping or
+# traceroute (both in .ci/run).  All traffic stays inside the namespaces
+# built here.
 set -u
 
 srcdir=${srcdir:-$(dirname "$0")}
@@ -20,10 +26,19 @@ HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
 . "$srcdir/netns.sh"
 
 ht_net_need_root timeout
+for t in ping traceroute; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		echo "ERROR: $t is needed (iputils-ping, traceroute: see .ci/run)" >&2
+		exit 99
+	fi
+done
 
-ROUNDS=3
+ROUNDS=${CONCURRENT_ROUNDS:-20}
+if ! [[ $ROUNDS =~ ^[0-9]+$ ]] || [ "$ROUNDS" -lt 1 ] || [ "$ROUNDS" -gt 500 ]; then
+	echo "ERROR: CONCURRENT_ROUNDS must be 1..500 (got $ROUNDS)" >&2
+	exit 99
+fi
 N=htcc$$
-tmp=""
 bgpids=()
 failed=0
 
@@ -37,205 +52,151 @@ cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	ht_net_down "$N"
-	[ -n "$tmp" ] && rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 ht_need_hoptrace
-tmp=$(mktemp -d) || die "mktemp failed"
+ht_tmpdir hoptrace-cc cleanup
 
 # check_trace WHAT FILE PROTO TARGET ADDR... : FILE holds exactly the header
-# and hops 1..n, hop k answering from the k-th ADDR with 3 RTTs.
+# and hops 1..n, hop k answering from the k-th ADDR with 3 RTTs (TCP: the
+# destination's marked [closed]).
 check_trace() {
-	local what=$1 file=$2 proto=$3 target=$4 a re i=0 out
+	local what=$1 file=$2 proto=$3 target=$4 a re i=0 out n rtt
 	shift 4
 	local -a lines want=()
+	n=$#
 	out=$(cat "$file")
 	want+=("^hoptrace to ${target//./\\.} \(${target//./\\.}\), 30 hops max, 3 probes per hop, $proto\$")
 	for a in "$@"; do
 		i=$((i + 1))
-		re=$(printf '^%2d  %s(  [0-9]+\\.[0-9]{3} ms){3}$' "$i" "${a//./\\.}")
+		rtt='  [0-9]+\.[0-9]{3} ms'
+		[ "$proto" = TCP ] && [ "$i" = "$n" ] && rtt+=' \[closed\]'
+		re=$(printf '^%2d  %s(%s){3}$' "$i" "${a//./\\.}" "$rtt")
 		want+=("$re")
 	done
 	mapfile -t lines <<<"$out"
 	if [ "${#lines[@]}" != "${#want[@]}" ]; then
 		fail "$what: ${#lines[@]} lines, want ${#want[@]}" "$out"
-		return
+		return 1
 	fi
 	for ((i = 0; i < ${#want[@]}; i++)); do
 		if [[ ! ${lines[i]} =~ ${want[i]} ]]; then
 			fail "$what: line $((i + 1)) is wrong (want /${want[i]}/)" "$out"
-			return
+			return 1
 		fi
 	done
+	return 0
 }
 
-# A stand-in for ping -i 0.01: python3, raw ICMP socket, 100 echo requests
-# a second to argv[1], at most argv[2] of them, until SIGINT or SIGTERM;
-# counts the replies with its identifier and prints a ping-like summary.
-# shellcheck disable=SC2016
-PYPING='
-import os, select, signal, socket, struct, sys, time
-dst, count = sys.argv[1], int(sys.argv[2])
-ident = os.getpid() & 0x7fff
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-def csum(b):
-    if len(b) % 2:
-        b += b"\0"
-    t = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    t = (t >> 16) + (t & 0xffff)
-    t += t >> 16
-    return ~t & 0xffff
-got = set()
-stop = []
-def on_signal(sig, frame):
-    stop.append(sig)
-signal.signal(signal.SIGINT, on_signal)
-signal.signal(signal.SIGTERM, on_signal)
-def drain(until):
-    while not stop:
-        left = until - time.monotonic()
-        if left <= 0:
-            return
-        r, _, _ = select.select([s], [], [], left)
-        if not r:
-            return
-        pkt = s.recv(2048)
-        ihl = (pkt[0] & 15) * 4
-        t, _, _, i, q = struct.unpack("!BBHHH", pkt[ihl:ihl + 8])
-        if t == 0 and i == ident:
-            got.add(q)
-print("PING %s: %d echo requests a second" % (dst, 100), flush=True)
-start = time.monotonic()
-sent = 0
-for seq in range(1, count + 1):
-    if stop:
-        break
-    body = b"hoptrace-noise".ljust(56, b".")
-    hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-    hdr = struct.pack("!BBHHH", 8, 0, csum(hdr + body), ident, seq)
-    s.sendto(hdr + body, (dst, 0))
-    sent += 1
-    drain(start + seq * 0.01)
-stop.clear()
-drain(time.monotonic() + 0.2)
-print("%d packets transmitted, %d received" % (sent, len(got)))
-sys.exit(0 if got else 1)
-'
+# check_replay WHAT LIVE PCAP : the capture replays to LIVE's hop lines
+check_replay() {
+	local what=$1 live=$2 pcap=$3
+	if ! "$HOPTRACE" -n -r "$pcap" >"$pcap.out" 2>"$pcap.err"; then
+		fail "$what: -r of its -w file failed" "$(cat "$pcap.err")"
+	elif [ -s "$pcap.err" ]; then
+		fail "$what: -r of its -w file warns" "$(cat "$pcap.err")"
+	elif ! diff <(tail -n +2 "$live") <(tail -n +2 "$pcap.out") >"$pcap.diff"; then
+		fail "$what: its -w file replays otherwise (live < > replay)" "$(cat "$pcap.diff")"
+	fi
+}
 
 ht_net_up "$N" --hops 8 || die "ht_net_up $N --hops 8"
-T=$HT_TARGET4
+T4=$HT_TARGET4
+T6=$HT_TARGET6
 H5=$(ht_hop_addr4 5)
-all8=()
+v4=() v6=()
 for ((k = 1; k <= 8; k++)); do
-	all8+=("$(ht_hop_addr4 "$k")")
+	v4+=("$(ht_hop_addr4 "$k")")
+	v6+=("$(ht_hop_addr6 "$k")")
 done
-first5=("${all8[@]:0:5}")
 
-# The 100-per-second ping, through all rounds: started before the first,
-# stopped (SIGINT, which prints its summary) after the last; at most 6000
-# echo requests (60 s).
-# Started through sh so that its PID is known whatever ip netns exec does.
-pingpid=""
-pinger=()
-py=""
-if [ -x /usr/bin/python3 ]; then
-	py=/usr/bin/python3 # not a wrapper (pyenv shims start slowly, and fork)
-elif command -v python3 >/dev/null 2>&1; then
-	py=python3
-fi
-if command -v ping >/dev/null 2>&1; then
-	# no -w: with a deadline, ping stopped early exits 1
-	pinger=(ping -n -q -i 0.01 -c 6000 "$T")
-	echo "noise: ping -i 0.01 $T"
-elif [ -n "$py" ]; then
-	pinger=("$py" -c "$PYPING" "$T" 6000)
-	echo "noise: no ping (iputils-ping): python3 sends 100 echo requests/s to $T"
-else
-	echo "NOTE: neither ping (iputils-ping) nor python3: no 100-per-second ping"
-fi
-if [ "${#pinger[@]}" -gt 0 ]; then
-	# timeout: a bound, and a process group that a signal to it reaches
-	# whole (SIGINT: the pinger prints its summary and exits 0).  Started
-	# through sh so that timeout's PID is known whatever ip netns exec does.
+# The pings, through all rounds, bounded by timeout (a process group that a
+# signal reaches whole); started through sh so that timeout's PID is known
+# whatever ip netns exec does.
+start_ping() { # NAME ADDR
 	# shellcheck disable=SC2016  # $$ and $1 belong to the inner shell
-	ht_net_exec "$N" s sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/ping.pid" \
-		timeout 70 "${pinger[@]}" >"$tmp/ping.out" 2>&1 &
-	pingjob=$!
-	bgpids+=("$pingjob")
-	# wait (at most 10 s) until it has started: its first line
-	for ((i = 0; i < 200; i++)); do
-		pingpid=$(cat "$tmp/ping.pid" 2>/dev/null)
-		[ -n "$pingpid" ] && [ -s "$tmp/ping.out" ] && break
-		kill -0 "$pingjob" 2>/dev/null || break
-		sleep 0.05
-	done
-	if [ -z "$pingpid" ] || [ ! -s "$tmp/ping.out" ]; then
-		die "the pinger did not start within 10 s" "$(cat "$tmp/ping.out")"
+	ht_net_exec "$N" s sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/$1.pid" \
+		timeout 300 ping -n -q -i 0.002 "$2" >"$tmp/$1.out" 2>&1 &
+	bgpids+=($!)
+	eval "${1}job=\$!"
+}
+start_ping ping4 "$T4"
+start_ping ping6 "$T6"
+sleep 0.3
+for p in ping4 ping6; do
+	pid=$(cat "$tmp/$p.pid" 2>/dev/null)
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+		die "$p did not start" "$(cat "$tmp/$p.out")"
 	fi
-	bgpids+=("$pingpid")
-fi
-if command -v traceroute >/dev/null 2>&1; then
-	have_tr=1
-	echo "noise: traceroute -I -n $T started with every round"
-else
-	have_tr=0
-	echo "NOTE: traceroute not installed: rounds without it"
-fi
-sleep 0.3 # let the ping get going
+	bgpids+=("$pid")
+	eval "${p}pid=$pid"
+done
+echo "noise: ping -i 0.002 to $T4 and to $T6; traceroute -I -n $T4 every round"
 
 t0=$SECONDS
 trpids=()
-names=(icmp1 icmp2 udp hop5)
+names=(icmp4 icmp6 udp4 udp6 tcp4 tcp6 hop5w udp6w)
 for ((r = 1; r <= ROUNDS; r++)); do
 	pids=()
-	# -z 5: 5 ms between probes, so that the four traces overlap in time
-	# (a trace of this chain takes a few ms otherwise)
-	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$T" >"$tmp/$r.icmp1" 2>&1 &
-	pids+=($!)
-	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$T" >"$tmp/$r.icmp2" 2>&1 &
-	pids+=($!)
-	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 -U "$T" >"$tmp/$r.udp" 2>&1 &
-	pids+=($!)
-	ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n -z 5 "$H5" >"$tmp/$r.hop5" 2>&1 &
-	pids+=($!)
+	# no -z: each run sends its whole window at once, and the 8 windows'
+	# answers arrive in the same few milliseconds, at every run's address
+	for n in "${names[@]}"; do
+		case $n in
+		icmp4) args=("$T4") ;;
+		icmp6) args=("$T6") ;;
+		udp4) args=(-U "$T4") ;;
+		udp6) args=(-U "$T6") ;;
+		tcp4) args=(-T "$T4") ;;
+		tcp6) args=(-T "$T6") ;;
+		hop5w) args=(-w "$tmp/$r.hop5w.pcap" "$H5") ;;
+		udp6w) args=(-U -w "$tmp/$r.udp6w.pcap" "$T6") ;;
+		esac
+		ht_net_exec "$N" s timeout 20 "$HOPTRACE" -n "${args[@]}" \
+			>"$tmp/$r.$n" 2>"$tmp/$r.$n.err" &
+		pids+=($!)
+	done
 	bgpids+=("${pids[@]}")
-	if [ "$have_tr" = 1 ]; then
-		# not waited for here: it may wait for its own lost answers
-		ht_net_exec "$N" s timeout 20 traceroute -I -n "$T" >"$tmp/$r.tr" 2>&1 &
-		bgpids+=($!)
-		trpids+=($!)
-	fi
-	for i in 0 1 2 3; do
+	# not waited for here: it may wait for its own lost answers
+	ht_net_exec "$N" s timeout 20 traceroute -I -n "$T4" >"$tmp/$r.tr" 2>&1 &
+	bgpids+=($!)
+	trpids+=($!)
+	for i in "${!names[@]}"; do
+		n=${names[i]}
 		wait "${pids[i]}"
 		rc=$?
-		[ "$rc" = 0 ] || fail "round $r, ${names[i]}: exit $rc" "$(cat "$tmp/$r.${names[i]}")"
+		[ "$rc" = 0 ] || fail "round $r, $n: exit $rc" "$(cat "$tmp/$r.$n" "$tmp/$r.$n.err")"
+		[ -s "$tmp/$r.$n.err" ] && fail "round $r, $n: stderr" "$(cat "$tmp/$r.$n.err")"
 	done
-	check_trace "round $r, ICMP to target (1)" "$tmp/$r.icmp1" ICMP "$T" "${all8[@]}"
-	check_trace "round $r, ICMP to target (2)" "$tmp/$r.icmp2" ICMP "$T" "${all8[@]}"
-	check_trace "round $r, UDP to target" "$tmp/$r.udp" UDP "$T" "${all8[@]}"
-	check_trace "round $r, ICMP to hop 5" "$tmp/$r.hop5" ICMP "$H5" "${first5[@]}"
+	check_trace "round $r, ICMP IPv4" "$tmp/$r.icmp4" ICMP "$T4" "${v4[@]}"
+	check_trace "round $r, ICMP IPv6" "$tmp/$r.icmp6" ICMP "$T6" "${v6[@]}"
+	check_trace "round $r, UDP IPv4" "$tmp/$r.udp4" UDP "$T4" "${v4[@]}"
+	check_trace "round $r, UDP IPv6" "$tmp/$r.udp6" UDP "$T6" "${v6[@]}"
+	check_trace "round $r, TCP IPv4" "$tmp/$r.tcp4" TCP "$T4" "${v4[@]}"
+	check_trace "round $r, TCP IPv6" "$tmp/$r.tcp6" TCP "$T6" "${v6[@]}"
+	check_trace "round $r, ICMP IPv4 to hop 5 -w" "$tmp/$r.hop5w" ICMP "$H5" "${v4[@]:0:5}" &&
+		check_replay "round $r, ICMP IPv4 to hop 5 -w" "$tmp/$r.hop5w" "$tmp/$r.hop5w.pcap"
+	check_trace "round $r, UDP IPv6 -w" "$tmp/$r.udp6w" UDP "$T6" "${v6[@]}" &&
+		check_replay "round $r, UDP IPv6 -w" "$tmp/$r.udp6w" "$tmp/$r.udp6w.pcap"
 done
-echo "$ROUNDS rounds of 4 hoptrace processes in $((SECONDS - t0)) s"
+echo "$ROUNDS rounds of 8 hoptrace processes in $((SECONDS - t0)) s"
 
-if [ -n "$pingpid" ]; then
-	if ! kill -INT "$pingpid" 2>/dev/null; then
-		fail "the pinger ended before the last round" "$(cat "$tmp/ping.out")"
+for p in ping4 ping6; do
+	eval "pid=\$${p}pid job=\$${p}job"
+	# shellcheck disable=SC2154  # set by the eval
+	if ! kill -INT "$pid" 2>/dev/null; then
+		fail "$p ended before the last round" "$(cat "$tmp/$p.out")"
+		continue
 	fi
-	wait "$pingjob"
-	rc=$?
-	summary=$(grep 'transmitted' "$tmp/ping.out")
-	if [ "$rc" != 0 ] || [[ ! $summary =~ ^[1-9][0-9]*\ packets\ transmitted,\ [1-9][0-9]*\ received ]]; then
-		fail "the 100-per-second ping failed (exit $rc)" "$(cat "$tmp/ping.out")"
+	wait "$job"
+	summary=$(grep 'transmitted' "$tmp/$p.out")
+	if [[ ! $summary =~ ^([1-9][0-9]*)\ packets\ transmitted,\ ([1-9][0-9]*)\ received ]]; then
+		fail "$p failed" "$(cat "$tmp/$p.out")"
 	else
-		echo "noise: $summary"
+		echo "noise: $p: $summary"
 	fi
-fi
+done
 for p in "${trpids[@]}"; do
 	wait "$p" || echo "NOTE: a traceroute exited $? (not hoptrace's business)"
 done
 
-[ "$failed" = 0 ] && echo "ok: every hoptrace output exact"
+[ "$failed" = 0 ] && echo "ok: every hoptrace output exact, no drop, every -w file complete"
 exit "$failed"
