@@ -26,9 +26,15 @@ void ht_text_header(const struct ht_outctx *o, const struct ht_trace *t);
 void ht_text_hop(const struct ht_outctx *o, const struct ht_trace *t,
     uint8_t ttl);
 
-/* Annotations of ICMP unreachable codes: traceroute's and RIPE Atlas's. */
+/* traceroute's annotation of an ICMP unreachable code ("" for none). */
 const char *ht_unreach_tag(int af, uint8_t code, char *buf, size_t len);
-const char *ht_unreach_err(int af, uint8_t code, char *buf, size_t len);
+
+/*
+ * RIPE Atlas's "err" for an ICMP unreachable code answering a probe of
+ * protocol proto (HT_PROTO_*), or NULL where Atlas writes none.
+ */
+const char *ht_unreach_err(int af, uint8_t proto, uint8_t code, char *buf,
+    size_t len);
 
 /* JSON Lines, RIPE Atlas traceroute result format: one line per trace. */
 int ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,

@@ -16,6 +16,58 @@
 
 #define ATLAS_FW	5080
 
+/*
+ * The "err" of a destination unreachable, where and as RIPE Atlas probes
+ * write one (ripe-atlas-software-probe, probe-busybox/eperd/traceroute.c:
+ * ready_callback4 switches on the ICMP code in each of its branches for a
+ * quoted TCP, UDP or ICMP probe; ready_callback6 has one switch on the
+ * ICMPv6 code for every probe protocol).  NULL: Atlas writes no err.
+ *
+ * ICMP, RFC 792 and RFC 1812 s. 5.2.7.1: 0 "N" network, 1 "H" host, 2 "P"
+ * protocol, 3 port: "p" for an ICMP probe, none for UDP and TCP (the
+ * normal end of their trace), 4 fragmentation needed: none (Atlas writes
+ * its "mtu" instead), 13 "A" administratively prohibited.
+ * ICMPv6, RFC 4443 s. 3.1: 0 "N" no route, 1 "A" administratively
+ * prohibited, 2 "h" beyond the scope of the source address, 3 "H" address
+ * unreachable, 4 port: none, whatever the probe.
+ * Any other code: the code in decimal.
+ */
+const char *
+ht_unreach_err(int af, uint8_t proto, uint8_t code, char *buf, size_t len)
+{
+	if (af == 4) {
+		switch (code) {
+		case 0:
+			return "N";
+		case 1:
+			return "H";
+		case 2:
+			return "P";
+		case 3:
+			return proto == HT_PROTO_ICMP ? "p" : NULL;
+		case 4:
+			return NULL;
+		case 13:
+			return "A";
+		}
+	} else {
+		switch (code) {
+		case 0:
+			return "N";
+		case 1:
+			return "A";
+		case 2:
+			return "h";
+		case 3:
+			return "H";
+		case 4:
+			return NULL;
+		}
+	}
+	snprintf(buf, len, "%u", code);
+	return buf;
+}
+
 /* Set a key, dropping the value if jansson could not make it. */
 static void
 put(json_t *o, const char *key, json_t *v)
@@ -74,10 +126,11 @@ ext_json(const struct ht_ext *e)
 }
 
 static json_t *
-reply_json(const struct ht_outctx *o, const struct ht_probe *p)
+reply_json(const struct ht_outctx *o, const struct ht_trace *t,
+    const struct ht_probe *p)
 {
 	char s[HT_ADDRSTRLEN], code[8];
-	const char *name;
+	const char *name, *err;
 	json_t *r = json_object();
 	double rtt;
 
@@ -89,15 +142,18 @@ reply_json(const struct ht_outctx *o, const struct ht_probe *p)
 	if (o->res != NULL &&
 	    (name = ht_resolver_name(o->res, &p->from, 250)) != NULL)
 		put(r, "name", json_string(name));
-	/* milliseconds, rounded to the microsecond (a reply never precedes
-	 * its probe: the matcher checks) */
-	rtt = (double)((p->t_reply - p->t_sent + 500) / 1000) / 1e3;
+	/* milliseconds at the resolution of the timestamps, the very value
+	 * the text output prints to 3 decimals, so a reader rounding it
+	 * (ripe.atlas.sagan does) gets the text's figure; 12 significant
+	 * digits hold it exactly below 1000 s.  A reply never precedes its
+	 * probe: the matcher checks. */
+	rtt = (double)(p->t_reply - p->t_sent) / 1e6;
 	put(r, "rtt", json_real(rtt));
 	put(r, "size", json_integer(p->rsize));
 	put(r, "ttl", json_integer(p->rttl));
-	if (p->rkind == HT_R_UNREACH)
-		put(r, "err", json_string(ht_unreach_err(p->from.af, p->rcode,
-		    code, sizeof(code))));
+	if (p->rkind == HT_R_UNREACH && (err = ht_unreach_err(p->from.af,
+	    t->proto, p->rcode, code, sizeof(code))) != NULL)
+		put(r, "err", json_string(err));
 	if ((p->rkind == HT_R_TIMEX || p->rkind == HT_R_UNREACH) &&
 	    p->qttl != 1)
 		put(r, "ittl", json_integer(p->qttl));
@@ -152,7 +208,7 @@ ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,
 		for (i = 0; i < t->n; i++) {
 			p = &t->p[i];
 			if (p->ttl == ttl)
-				json_array_append_new(res, reply_json(o, p));
+				json_array_append_new(res, reply_json(o, t, p));
 		}
 		if (json_array_size(res) == 0) {
 			json_decref(res);

@@ -52,30 +52,6 @@ ht_unreach_tag(int af, uint8_t code, char *buf, size_t len)
 	return buf;
 }
 
-/* RIPE Atlas "err": H, N, P, A (administratively prohibited), p (port). */
-const char *
-ht_unreach_err(int af, uint8_t code, char *buf, size_t len)
-{
-	if (af == 4) {
-		switch (code) {
-		case 0: return "N";
-		case 1: return "H";
-		case 2: return "P";
-		case 3: return "p";
-		case 13: return "A";
-		}
-	} else {
-		switch (code) {
-		case 0: return "N";
-		case 1: return "A";
-		case 3: return "H";
-		case 4: return "p";
-		}
-	}
-	snprintf(buf, len, "%u", code);
-	return buf;
-}
-
 static void
 print_addr(const struct ht_outctx *o, const struct ht_addr *a)
 {

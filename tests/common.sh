@@ -10,6 +10,9 @@
 #   fail MESSAGE [DETAIL]         report a failure on stderr (DETAIL
 #                                 indented), set failed=1, go on
 #   die MESSAGE [DETAIL]          fail, then exit 1
+#   ht_captures TOP               captures=(...): every capture of the
+#                                 corpus under TOP/pcaps (pcap and pcapng,
+#                                 pcaps/public and its folders too)
 #   ht_report DESC PROBLEM...     a failed check of the last hoptrace run,
 #                                 in full, on stdout: $last_cmd, each
 #                                 problem, the exit status $rc (and $t_ms
@@ -51,6 +54,16 @@ fail() {
 die() {
 	fail "$@"
 	exit 1
+}
+
+ht_captures() {
+	local had
+	had=$(shopt -p nullglob)
+	shopt -s nullglob
+	# shellcheck disable=SC2034 # read by the calling script
+	captures=("$1"/pcaps/*.pcap "$1"/pcaps/*.pcapng "$1"/pcaps/public/*.pcap \
+		"$1"/pcaps/public/*/*.pcap*)
+	eval "$had"
 }
 
 ht_report() {

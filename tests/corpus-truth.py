@@ -156,8 +156,21 @@ def probe_key(v4, src, dst, proto, ipid, l4raw):
     return (src, dst, proto, ipid if v4 else None, bytes(ident))
 
 
-V4_ERR = {0: "N", 1: "H", 2: "P", 3: "p", 13: "A"}
-V6_ERR = {0: "N", 1: "A", 3: "H", 4: "p"}
+def atlas_err(af, proto, code):
+    """The "err" RIPE Atlas probes write for a destination unreachable of
+    this code answering a probe of this protocol, None where they write
+    none (ripe-atlas-software-probe, eperd/traceroute.c: ready_callback4,
+    ready_callback6).  Port unreachable is the normal end of a UDP or TCP
+    trace; fragmentation needed gets Atlas's "mtu" instead."""
+    if af == 4:
+        if code == 3:
+            return "p" if proto == "ICMP" else None
+        if code == 4:
+            return None
+        return {0: "N", 1: "H", 2: "P", 13: "A"}.get(code, str(code))
+    if code == 4:
+        return None
+    return {0: "N", 1: "A", 2: "h", 3: "H"}.get(code, str(code))
 
 
 def json_check(path, jtraces):
@@ -209,11 +222,10 @@ def json_check(path, jtraces):
                     pb.append("%s hop %d: rtt %r, truth %.6f"
                               % (w, ttl, r.get("rtt"), (rt - p.ts) / 1e6))
                 if kind == "unreach":
-                    tab = V4_ERR if t["af"] == 4 else V6_ERR
-                    if r.get("err") != tab.get(code, code):
+                    err = atlas_err(t["af"], t["proto"], code)
+                    if r.get("err") != err:
                         pb.append("%s hop %d: err %r, truth %r"
-                                  % (w, ttl, r.get("err"),
-                                     tab.get(code, code)))
+                                  % (w, ttl, r.get("err"), err))
                 elif "err" in r:
                     pb.append("%s hop %d: err on a %s reply" % (w, ttl, kind))
     return pb

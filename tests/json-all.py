@@ -2,50 +2,23 @@
 """tests/json-all.py HOPTRACE CAPTURE... - for every capture: the -j output
 is strict JSON Lines (no NaN/Infinity, one object per line) holding every
 field the contract requires with the right types, one object per trace of
-the text output, and the same hops as the text: the same hop numbers, and
-for each probe the same answer ("*" or the responder's address)."""
+the text output, and the same hops as the text (read by ht_text.py): the same
+hop numbers, and for each probe the same answer ("*" or the responder's
+address)."""
 import json
-import re
 import subprocess
 import sys
+
+import ht_text
 
 REQUIRED = {"type": str, "fw": int, "msm_id": int, "prb_id": int, "af": int,
             "proto": str, "src_addr": str, "dst_addr": str, "dst_name": str,
             "from": str, "paris_id": int, "size": int, "timestamp": int,
             "endtime": int, "result": list}
-HDR = re.compile(r"^hoptrace from (\S+) to \S+ \((\S+)\), (ICMP|UDP|TCP), ")
-HOP = re.compile(r"^ ?(\d+) ")
-ADDR = r"[0-9a-fA-F:.]*[0-9a-fA-F]"
 
 
 def bad_constant(name):
     raise ValueError("non-JSON constant " + name)
-
-
-def text_traces(out):
-    """[(src, dst, proto, [(hop, [answer, ...]), ...]), ...] from text."""
-    traces = []
-    for line in out.splitlines():
-        m = HDR.match(line)
-        if m:
-            traces.append((m.group(1), m.group(2), m.group(3), []))
-            continue
-        m = HOP.match(line)
-        if not m or not traces:
-            raise ValueError("unexpected text line: " + line)
-        rest = line[m.end():]
-        answers, addr = [], None
-        # tokens: "*", an address, or an RTT "N.NNN ms" (+ annotations)
-        for tok in re.finditer(r"\*|(" + ADDR + r")  \d+\.\d{3} ms|\d+\.\d{3} ms", rest):
-            if tok.group(0) == "*":
-                answers.append("*")
-            elif tok.group(1):
-                addr = tok.group(1)
-                answers.append(addr)
-            else:
-                answers.append(addr)
-        traces[-1][3].append((int(m.group(1)), answers))
-    return traces
 
 
 def main():
@@ -60,13 +33,15 @@ def main():
             if txt.returncode != js.returncode:
                 raise ValueError("exit %d with -j, %d without"
                                  % (js.returncode, txt.returncode))
-            want = text_traces(txt.stdout)
+            want = ht_text.traces(txt.stdout)
             got = [json.loads(l, parse_constant=bad_constant)
                    for l in js.stdout.splitlines()]
             if len(got) != len(want):
                 raise ValueError("%d JSON objects, %d text traces"
                                  % (len(got), len(want)))
-            for obj, (src, dst, proto, hops) in zip(got, want):
+            for obj, (src, dst, proto, thops) in zip(got, want):
+                hops = [(hop, ["*" if a is None else a[0] for a in answers])
+                        for hop, answers in thops]
                 for k, t in REQUIRED.items():
                     if not isinstance(obj.get(k), t) or isinstance(obj.get(k), bool):
                         raise ValueError("field %s missing or not %s" % (k, t.__name__))

@@ -9,5 +9,5 @@ srcdir=${srcdir:-$(dirname "$0")}
 top=${top_srcdir:-$srcdir/..}
 command -v python3 >/dev/null || { echo "SKIP: needs python3"; exit 77; }
 ht_need_hoptrace
-shopt -s nullglob
-exec python3 "$srcdir/json-all.py" "$HOPTRACE" "$top"/pcaps/*.pcap "$top"/pcaps/*.pcapng "$top"/pcaps/public/*.pcap "$top"/pcaps/public/*/*.pcap*
+ht_captures "$top"
+exec python3 "$srcdir/json-all.py" "$HOPTRACE" "${captures[@]}"
