@@ -48,6 +48,11 @@
 #   BENCH_REUSE   set: run nothing, report again on BENCH_KEEP's outputs
 #   BENCH_NICE    nice value of the timed commands, -20..19 [-10]: on a shared
 #                 machine, batch jobs (fuzzers, builds) then disturb less
+#   BENCH_RCU_EXPEDITED  set to 1: run with /sys/kernel/rcu_expedited = 1
+#                 (every RCU grace period a few microseconds; the old value
+#                 is put back at exit), to show what the machine's grace
+#                 period costs each tool; the table goes between the markers
+#                 <!-- live-bench-expedited:begin/end --> instead
 #   NFQ_DELAY     nfq-delay binary [compiled into BUILD_DIR:
 #                 cc -O2 -o BUILD_DIR/nfq-delay bench/nfq-delay.c -lnetfilter_queue]
 # Takes about 15 minutes with 5 runs (tcptraceroute on the deaf target
@@ -145,6 +150,21 @@ for t in traceroute:traceroute tcptraceroute:tcptraceroute scamper:scamper mtr:m
 	fi
 done
 
+MARK=live-bench
+TITLE="Live traces on the namespace network (bench/live.sh)"
+RCU_OLD=""
+if [ "${BENCH_RCU_EXPEDITED-}" = 1 ]; then
+	MARK=live-bench-expedited
+	TITLE="Live traces with /sys/kernel/rcu_expedited = 1 (bench/live.sh, BENCH_RCU_EXPEDITED=1)"
+	if [ -z "${BENCH_REUSE-}" ]; then
+		RCU_OLD=$(cat /sys/kernel/rcu_expedited 2>/dev/null) &&
+			echo 1 >/sys/kernel/rcu_expedited || {
+			echo "live.sh: cannot set /sys/kernel/rcu_expedited" >&2
+			exit 1
+		}
+	fi
+fi
+
 # ---- state and cleanup ---------------------------------------------------
 NET=""
 RUNNER_PID=""
@@ -164,6 +184,7 @@ cleanup() {
 		ht_delay_stop "$NET"
 		ht_net_down "$NET"
 	fi
+	[ -n "$RCU_OLD" ] && echo "$RCU_OLD" >/sys/kernel/rcu_expedited
 	[ -z "${BENCH_KEEP-}" ] && rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -548,8 +569,8 @@ fi
 # ---- the markdown section ---------------------------------------------------
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 {
-	echo '<!-- live-bench:begin -->'
-	echo '## Live traces on the namespace network (bench/live.sh)'
+	echo "<!-- $MARK:begin -->"
+	echo "## $TITLE"
 	echo
 	echo "Run $START by \`bench/live.sh\` on a machine with $(nproc) CPUs${CPU:+ ($CPU)}, Linux $(uname -r);"
 	echo "${VERSION:-hoptrace}, binary of $BIN (the source tree was at $REV when the run began)."
@@ -621,7 +642,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 			"$WORK/$c/commands"
 	done
 	echo '```'
-	echo '<!-- live-bench:end -->'
+	echo "<!-- $MARK:end -->"
 } >"$WORK/section.md"
 
 cat "$WORK/section.md"
@@ -629,11 +650,11 @@ for t in "${!MISSING[@]}"; do echo "live.sh: $t was not installed: left out" >&2
 
 if [ -n "$OUT" ] && [ "$OUT" != - ]; then
 	tmp=$OUT.live.$$
-	if [ -f "$OUT" ] && grep -q '^<!-- live-bench:begin -->$' "$OUT" &&
-		grep -q '^<!-- live-bench:end -->$' "$OUT"; then
-		awk -v sec="$WORK/section.md" '
-			/^<!-- live-bench:begin -->$/ { while ((getline l < sec) > 0) print l; skip = 1; next }
-			/^<!-- live-bench:end -->$/ { skip = 0; next }
+	if [ -f "$OUT" ] && grep -q "^<!-- $MARK:begin -->\$" "$OUT" &&
+		grep -q "^<!-- $MARK:end -->\$" "$OUT"; then
+		awk -v sec="$WORK/section.md" -v b="<!-- $MARK:begin -->" -v e="<!-- $MARK:end -->" '
+			$0 == b { while ((getline l < sec) > 0) print l; skip = 1; next }
+			$0 == e { skip = 0; next }
 			!skip { print }' "$OUT" >"$tmp"
 	else
 		{
