@@ -346,17 +346,10 @@ _run_case() {
 }
 
 # ---- figures ----------------------------------------------------------------
-# _median LABEL DIR: median wall time in ms of the timed runs
+# _median LABEL DIR [COLUMN]: median time in ms of the timed runs, from the
+# start to the exit (column 5 of times, the default) or to the last line (6)
 _median() {
-	awk -v l="$1" '$1 == l && $2 ~ /^r/ { printf "%.3f\n", ($5 - $4) * 1000 }' "$2/times" |
-		sort -n | awk '{ v[NR] = $1 } END {
-			if (NR == 0) { print "nan"; exit }
-			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# _median_last LABEL DIR: median time to the last line of output, in ms
-_median_last() {
-	awk -v l="$1" '$1 == l && $2 ~ /^r/ { printf "%.3f\n", ($6 - $4) * 1000 }' "$2/times" |
+	awk -v l="$1" -v c="${3:-5}" '$1 == l && $2 ~ /^r/ { printf "%.3f\n", ($c - $4) * 1000 }' "$2/times" |
 		sort -n | awk '{ v[NR] = $1 } END {
 			if (NR == 0) { print "nan"; exit }
 			if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -491,7 +484,7 @@ for c in $CASES; do
 	declare -A med=() last=()
 	for t in "${TOOLS[@]}"; do
 		med[$t]=$(_median "$t" "$dir")
-		last[$t]=$(_median_last "$t" "$dir")
+		last[$t]=$(_median "$t" "$dir" 6)
 	done
 	lrow="| $(_case_title "$c") |"
 	for t in "${TOOLS[@]}"; do
