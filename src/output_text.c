@@ -98,7 +98,7 @@ line_flush(struct line *l)
 }
 
 static void
-line_put(struct line *l, const char *s, size_t len)
+line_put_slow(struct line *l, const char *s, size_t len)
 {
 	size_t k;
 
@@ -113,6 +113,16 @@ line_put(struct line *l, const char *s, size_t len)
 		s += k;
 		len -= k;
 	}
+}
+
+static inline void
+line_put(struct line *l, const char *s, size_t len)
+{
+	if (len <= sizeof(l->b) - l->n) {
+		memcpy(l->b + l->n, s, len);
+		l->n += len;
+	} else
+		line_put_slow(l, s, len);
 }
 
 static void
@@ -306,9 +316,13 @@ ht_text_hop(const struct ht_outctx *o, const struct ht_trace *t, uint8_t ttl)
 			print_ext(&l, p->ext);
 	}
 	/* a run of several rounds (mtr): what each hop got, as mtr counts */
-	if (t->rounds > 1)
-		line_printf(&l, "  (%" PRIu32 " sent, %" PRIu32 " received)",
-		    sent, rcvd);
+	if (t->rounds > 1) {
+		line_put(&l, "  (", 3);
+		line_uint(&l, sent, 1);
+		line_put(&l, " sent, ", 7);
+		line_uint(&l, rcvd, 1);
+		line_put(&l, " received)", 10);
+	}
 	line_put(&l, "\n", 1);
 	line_flush(&l);
 }

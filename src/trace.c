@@ -24,17 +24,31 @@ is_icmp(uint8_t proto)
 	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
 }
 
+/* An address folded into 32 bits, a word at a time. */
+static uint32_t
+addr_word(const struct ht_addr *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a->a, sizeof(w));
+	if (a->af != 6)
+		return w[0];
+	return w[0] ^ (w[1] * 0x9e3779b1U) ^ (w[2] * 0x85ebca77U) ^
+	    (w[3] * 0xc2b2ae3dU);
+}
+
+/* Every packet hashes its flow, so a multiply-xorshift mix, not FNV. */
 static uint32_t
 trace_hash(const struct ht_addr *src, const struct ht_addr *dst,
     uint8_t proto, uint32_t ident)
 {
-	uint32_t h = ht_addr_hash(src, proto);
+	uint64_t h = ((uint64_t)addr_word(src) << 32 | addr_word(dst)) ^
+	    ((uint64_t)ident << 8 | proto) * 0x9e3779b97f4a7c15ULL;
 
-	h = ht_addr_hash(dst, h ^ ident);
-	h ^= h >> 15;
-	h *= 0x2c1b3c6dU;
-	h ^= h >> 12;
-	return h;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static struct ht_trace *
