@@ -244,6 +244,7 @@ ht_text_header(const struct ht_outctx *o, const struct ht_trace *t)
 {
 	char d[HT_ADDRSTRLEN], s[HT_ADDRSTRLEN], when[64];
 	const char *name;
+	struct line l;
 	struct tm tm;
 	time_t sec;
 
@@ -259,13 +260,28 @@ ht_text_header(const struct ht_outctx *o, const struct ht_trace *t)
 	sec = (time_t)(t->t_first / HT_NS_PER_SEC);
 	gmtime_r(&sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-	fprintf(o->fp, "hoptrace from %s to %s (%s), %s, first probe "
-	    "%s.%06u UTC", ht_addr_str(&t->src, s), name ? name : d, d,
-	    ht_proto_name(t->proto), when,
-	    (unsigned)(t->t_first % HT_NS_PER_SEC / 1000));
-	if (t->rounds > 1)
-		fprintf(o->fp, ", %" PRIu32 " rounds", t->rounds);
-	fputc('\n', o->fp);
+	l.fp = o->fp;
+	l.n = 0;
+	line_str(&l, "hoptrace from ");
+	line_str(&l, ht_addr_str(&t->src, s));
+	line_str(&l, " to ");
+	line_str(&l, name ? name : d);
+	line_str(&l, " (");
+	line_str(&l, d);
+	line_str(&l, "), ");
+	line_str(&l, ht_proto_name(t->proto));
+	line_str(&l, ", first probe ");
+	line_str(&l, when);
+	line_put(&l, ".", 1);
+	line_uint(&l, t->t_first % HT_NS_PER_SEC / 1000, 6);
+	line_str(&l, " UTC");
+	if (t->rounds > 1) {
+		line_str(&l, ", ");
+		line_uint(&l, t->rounds, 1);
+		line_str(&l, " rounds");
+	}
+	line_put(&l, "\n", 1);
+	line_flush(&l);
 }
 
 void
