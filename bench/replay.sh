@@ -1,8 +1,8 @@
 #!/bin/bash
 # bench/replay.sh [BUILD_DIR] - the replay benchmarks: how fast hoptrace -r
 # reads a large capture, against the cost of reading alone (tcpdump -r FILE
-# -w /dev/null) and against tshark, in the same run.  Two cases
-# (BENCH_CASES, default "mix scale"):
+# -w /dev/null) and against tshark, in the same run.  Three cases
+# (BENCH_CASES, default "mix scale flows"):
 #
 # mix (issue 3): every Ethernet capture of pcaps/ concatenated (mergecap
 #   -a), then doubled with time-shifted copies of itself (editcap -t) until
@@ -21,9 +21,12 @@
 #   one per copy) and the growth of time from the first size to the last;
 #   into BENCHMARKS.md between <!-- replay-scale:begin --> and
 #   <!-- replay-scale:end -->.
+# flows (issue 14): many identities at once: BENCH_FLOWS (2000 and 20000)
+#   Linux traceroute -U runs open together, each to its own destination
+#   (bench/many-flows.py), the same figures, in the same section.
 #
 # Needs: tcpdump, tshark, editcap, mergecap, capinfos (Debian: tcpdump,
-# tshark), GNU time, cc.  Not a test: no pass/fail.
+# tshark), GNU time, cc, python3.  Not a test: no pass/fail.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$TOP}
@@ -31,8 +34,9 @@ HOPTRACE=$BUILD/hoptrace
 WANT=${BENCH_PACKETS:-1700000}
 RUNS=${BENCH_RUNS:-5}
 OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
-CASES=${BENCH_CASES:-mix scale}
+CASES=${BENCH_CASES:-mix scale flows}
 SCALE=${BENCH_SCALE:-10000 100000}
+FLOWS=${BENCH_FLOWS:-2000 20000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/htrb.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 for t in tcpdump tshark editcap mergecap capinfos /usr/bin/time cc; do
@@ -126,47 +130,92 @@ case_mix() {
 	rm -f "$tmp/big.pcap" "$tmp/shifted.pcap"
 }
 
+# measure LABEL FILE PACKETS: one table row (hoptrace and tcpdump
+# alternating, medians; hoptrace's peak RSS and traces) into rows[]; the
+# median of hoptrace into $h
+measure() {
+	local label=$1 f=$2 n=$3 d rss traces
+	: >"$tmp/h"; : >"$tmp/d"
+	cat "$f" >/dev/null	# warm the page cache
+	for _ in $(seq "$RUNS"); do
+		ms tcpdump -r "$f" -w /dev/null >>"$tmp/d"
+		ms "$HOPTRACE" -n -r "$f" >>"$tmp/h"
+	done
+	h=$(median <"$tmp/h"); d=$(median <"$tmp/d")
+	rss=$(/usr/bin/time -f %M "$HOPTRACE" -n -r "$f" 2>&1 >/dev/null | tail -1)
+	traces=$("$HOPTRACE" -n -r "$f" | grep -c '^hoptrace from')
+	rows+=("| $label | $n | $(du -m "$f" | cut -f1) MB | $h ms | $d ms | $(mpps "$n" "$h") M | **$(ratio "$h" "$d")x** | $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}') MiB | $traces |")
+}
+
+scale_rows=() flows_rows=() scale_growth="" flows_growth=""
+
 case_scale() {
-	local unit=$TOP/pcaps/mtr-icmp4-r10.pcap upk k n f h d rss traces
-	local first_h="" first_n="" last_h="" last_n="" rows=()
+	local unit=$TOP/pcaps/mtr-icmp4-r10.pcap upk k f h
+	local first_h="" first_n="" n rows=()
 	cc -O2 -Wall -o "$tmp/repeat-pcap" "$TOP/bench/repeat-pcap.c"
 	upk=$(capinfos -T -r -c "$unit" | cut -f2)
 	for k in $SCALE; do
 		f=$tmp/repeat-$k.pcap
 		"$tmp/repeat-pcap" "$unit" "$k" 60 "$f"
 		n=$((upk * k))
-		: >"$tmp/h.$k"; : >"$tmp/d.$k"
-		cat "$f" >/dev/null	# warm the page cache
-		for _ in $(seq "$RUNS"); do
-			ms tcpdump -r "$f" -w /dev/null >>"$tmp/d.$k"
-			ms "$HOPTRACE" -n -r "$f" >>"$tmp/h.$k"
-		done
-		h=$(median <"$tmp/h.$k"); d=$(median <"$tmp/d.$k")
-		rss=$(/usr/bin/time -f %M "$HOPTRACE" -n -r "$f" 2>&1 >/dev/null | tail -1)
-		traces=$("$HOPTRACE" -n -r "$f" | grep -c '^hoptrace from')
-		rows+=("| $k | $n | $(du -m "$f" | cut -f1) MB | $h ms | $d ms | $(mpps "$n" "$h") M | **$(ratio "$h" "$d")x** | $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}') MiB | $traces |")
+		measure "$k copies" "$f" "$n"
 		[ -z "$first_h" ] && { first_h=$h; first_n=$n; }
-		last_h=$h; last_n=$n
 		rm -f "$f"
 	done
+	scale_rows=("${rows[@]}")
+	scale_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time"
+	scale_unit=$upk
+}
+
+case_flows() {
+	local k f h first_h="" first_n="" n rows=()
+	for k in $FLOWS; do
+		f=$tmp/flows-$k.pcap
+		python3 "$TOP/bench/many-flows.py" "$k" "$f"
+		n=$((9 * k))
+		measure "$k flows" "$f" "$n"
+		[ -z "$first_h" ] && { first_h=$h; first_n=$n; }
+		rm -f "$f"
+	done
+	flows_rows=("${rows[@]}")
+	flows_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time"
+}
+
+write_scale() {
 	{
 		echo "<!-- replay-scale:begin -->"
-		echo "## Replay at scale: one identity repeated (bench/replay.sh, case scale)"
+		echo "## Replay at scale: one identity repeated, many identities at once (bench/replay.sh)"
 		echo
 		echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on a machine with $(nproc) CPUs, Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)."
-		echo "Capture: pcaps/mtr-icmp4-r10.pcap (one \`mtr -r -c 10\` run: $upk packets) written N times by"
-		echo "bench/repeat-pcap, each copy 60 s after the last: the same source, destination, ICMP identifier and"
-		echo "sequence numbers every time, as a cron job tracing one host every minute leaves them."
 		echo "Median wall time of $RUNS runs each, hoptrace and tcpdump alternating, page cache warm; peak RSS by"
-		echo "GNU time (%M); traces: \`hoptrace from\` headers printed (one per copy is right)."
+		echo "GNU time (%M); traces: \`hoptrace from\` headers printed."
 		echo
-		echo "| copies | packets | file | hoptrace \`-n -r FILE >/dev/null\` | tcpdump \`-r FILE -w /dev/null\` | hoptrace packets/s | ratio to tcpdump | hoptrace peak RSS | traces |"
-		echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-		printf '%s\n' "${rows[@]}"
-		echo
-		echo "Growth: $(ratio "$last_n" "$first_n")x the packets took $(ratio "$last_h" "$first_h")x the time."
-		echo "Targets (issue 14): at least 2 M packets/s, at most 2.5x tcpdump, peak RSS at most 64 MiB and"
-		echo "within 10% for both sizes, 10x the packets in at most 11x the time."
+		if [ "${#scale_rows[@]}" -gt 0 ]; then
+			echo "Case scale: pcaps/mtr-icmp4-r10.pcap (one \`mtr -r -c 10\` run, $scale_unit packets, one trace of"
+			echo "10 rounds) written N times by bench/repeat-pcap, each copy 60 s after the last: the same source,"
+			echo "destination, ICMP identifier and sequence numbers every time, as a cron job tracing one host every"
+			echo "minute leaves them.  Right: one trace per copy."
+			echo
+			echo "| capture | packets | file | hoptrace \`-n -r FILE >/dev/null\` | tcpdump \`-r FILE -w /dev/null\` | hoptrace packets/s | ratio to tcpdump | hoptrace peak RSS | traces |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+			printf '%s\n' "${scale_rows[@]}"
+			echo
+			echo "Growth: $scale_growth."
+			echo "Targets (issue 14): at least 2 M packets/s, at most 2.5x tcpdump, peak RSS at most 64 MiB and"
+			echo "within 10% for both sizes, 10x the packets in at most 11x the time."
+			echo
+		fi
+		if [ "${#flows_rows[@]}" -gt 0 ]; then
+			echo "Case flows: N Linux \`traceroute -U\` runs open at once, each to its own destination, 9 probes"
+			echo "each with a new source port (bench/many-flows.py; no replies).  Right: N traces.  Memory here"
+			echo "holds N traces at once by design."
+			echo
+			echo "| capture | packets | file | hoptrace \`-n -r FILE >/dev/null\` | tcpdump \`-r FILE -w /dev/null\` | hoptrace packets/s | ratio to tcpdump | hoptrace peak RSS | traces |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+			printf '%s\n' "${flows_rows[@]}"
+			echo
+			echo "Growth: $flows_growth."
+		fi
 		echo "<!-- replay-scale:end -->"
 	} >"$tmp/scale"
 	put_section '<!-- replay-scale:begin -->' '<!-- replay-scale:end -->' "$tmp/scale"
@@ -176,6 +225,10 @@ for c in $CASES; do
 	case $c in
 	mix) case_mix ;;
 	scale) case_scale ;;
-	*) echo "$0: unknown case $c (mix, scale)" >&2; exit 2 ;;
+	flows) case_flows ;;
+	*) echo "$0: unknown case $c (mix, scale, flows)" >&2; exit 2 ;;
 	esac
 done
+if [ "${#scale_rows[@]}" -gt 0 ] || [ "${#flows_rows[@]}" -gt 0 ]; then
+	write_scale
+fi
