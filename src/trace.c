@@ -616,8 +616,8 @@ match_reply(struct ht_matcher *m, struct ht_trace *t, const struct clue *c,
  * The counter a tool advances probe by probe through a whole run, rounds
  * included: the ICMP sequence (mtr, Windows tracert, traceroute -I), the
  * UDP destination port (mtr -u, traceroute).  A new run starts it again
- * (traceroute) or has a new identity anyway (a new process).  TCP tools have none that
- * tells a run from the next, so -1.
+ * (traceroute) or has a new identity anyway (a new process).  TCP tools
+ * have none that tells a run from the next, so -1.
  */
 static long
 run_counter(uint8_t proto, const struct ht_l4 *l4)
