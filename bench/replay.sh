@@ -16,7 +16,7 @@
 #   rounds, 164 packets) written BENCH_SCALE (10000 and 100000) times, each
 #   copy 60 s after the last, by bench/repeat-pcap (compiled here; the
 #   files, up to 1.7 GB, are made in $TMPDIR and removed).  Per size:
-#   hoptrace and tcpdump BENCH_RUNS times each, alternating; medians,
+#   hoptrace and tcpdump BENCH_SCALE_RUNS (7) times each, alternating; medians,
 #   packets/s, the ratio, hoptrace's peak RSS, the traces found (must be
 #   one per copy) and the growth of time from the first size to the last;
 #   into BENCHMARKS.md between <!-- replay-scale:begin --> and
@@ -37,6 +37,7 @@ OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
 CASES=${BENCH_CASES:-mix scale flows}
 SCALE=${BENCH_SCALE:-10000 100000}
 FLOWS=${BENCH_FLOWS:-2000 20000}
+SRUNS=${BENCH_SCALE_RUNS:-7}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/htrb.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 for t in tcpdump tshark editcap mergecap capinfos /usr/bin/time cc; do
@@ -131,17 +132,18 @@ case_mix() {
 }
 
 # measure LABEL FILE PACKETS: one table row (hoptrace and tcpdump
-# alternating, medians; hoptrace's peak RSS and traces) into rows[]; the
-# median of hoptrace into $h
+# alternating, SRUNS runs each, medians; hoptrace's peak RSS and traces)
+# into rows[]; hoptrace's median into $h, its fastest run into $hmin
 measure() {
 	local label=$1 f=$2 n=$3 d rss traces
 	: >"$tmp/h"; : >"$tmp/d"
 	cat "$f" >/dev/null	# warm the page cache
-	for _ in $(seq "$RUNS"); do
+	for _ in $(seq "$SRUNS"); do
 		ms tcpdump -r "$f" -w /dev/null >>"$tmp/d"
 		ms "$HOPTRACE" -n -r "$f" >>"$tmp/h"
 	done
 	h=$(median <"$tmp/h"); d=$(median <"$tmp/d")
+	hmin=$(sort -n "$tmp/h" | head -1)
 	rss=$(/usr/bin/time -f %M "$HOPTRACE" -n -r "$f" 2>&1 >/dev/null | tail -1)
 	traces=$("$HOPTRACE" -n -r "$f" | grep -c '^hoptrace from')
 	rows+=("| $label | $n | $(du -m "$f" | cut -f1) MB | $h ms | $d ms | $(mpps "$n" "$h") M | **$(ratio "$h" "$d")x** | $(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}') MiB | $traces |")
@@ -150,8 +152,8 @@ measure() {
 scale_rows=() flows_rows=() scale_growth="" flows_growth=""
 
 case_scale() {
-	local unit=$TOP/pcaps/mtr-icmp4-r10.pcap upk k f h
-	local first_h="" first_n="" n rows=()
+	local unit=$TOP/pcaps/mtr-icmp4-r10.pcap upk k f h hmin
+	local first_h="" first_min="" first_n="" n rows=()
 	cc -O2 -Wall -o "$tmp/repeat-pcap" "$TOP/bench/repeat-pcap.c"
 	upk=$(capinfos -T -r -c "$unit" | cut -f2)
 	for k in $SCALE; do
@@ -159,26 +161,26 @@ case_scale() {
 		"$tmp/repeat-pcap" "$unit" "$k" 60 "$f"
 		n=$((upk * k))
 		measure "$k copies" "$f" "$n"
-		[ -z "$first_h" ] && { first_h=$h; first_n=$n; }
+		[ -z "$first_h" ] && { first_h=$h; first_min=$hmin; first_n=$n; }
 		rm -f "$f"
 	done
 	scale_rows=("${rows[@]}")
-	scale_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time"
+	scale_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time (medians; fastest runs: $(ratio "$hmin" "$first_min")x)"
 	scale_unit=$upk
 }
 
 case_flows() {
-	local k f h first_h="" first_n="" n rows=()
+	local k f h hmin first_h="" first_min="" first_n="" n rows=()
 	for k in $FLOWS; do
 		f=$tmp/flows-$k.pcap
 		python3 "$TOP/bench/many-flows.py" "$k" "$f"
 		n=$((9 * k))
 		measure "$k flows" "$f" "$n"
-		[ -z "$first_h" ] && { first_h=$h; first_n=$n; }
+		[ -z "$first_h" ] && { first_h=$h; first_min=$hmin; first_n=$n; }
 		rm -f "$f"
 	done
 	flows_rows=("${rows[@]}")
-	flows_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time"
+	flows_growth="$(ratio "$n" "$first_n")x the packets took $(ratio "$h" "$first_h")x the time (medians; fastest runs: $(ratio "$hmin" "$first_min")x)"
 }
 
 write_scale() {
@@ -187,7 +189,7 @@ write_scale() {
 		echo "## Replay at scale: one identity repeated, many identities at once (bench/replay.sh)"
 		echo
 		echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on a machine with $(nproc) CPUs, Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)."
-		echo "Median wall time of $RUNS runs each, hoptrace and tcpdump alternating, page cache warm; peak RSS by"
+		echo "Median wall time of $SRUNS runs each, hoptrace and tcpdump alternating, page cache warm; peak RSS by"
 		echo "GNU time (%M); traces: \`hoptrace from\` headers printed."
 		echo
 		if [ "${#scale_rows[@]}" -gt 0 ]; then
