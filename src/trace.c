@@ -405,7 +405,7 @@ ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
 	uint32_t k, cap;
 
 	if (t->n == t->cap) {
-		cap = t->cap ? t->cap * 2 : 32;
+		cap = t->cap ? t->cap * 2 : 8;
 		if ((np = realloc(t->p, cap * sizeof(*np))) == NULL)
 			return -1;
 		t->p = np;
