@@ -8,11 +8,33 @@
 
 #include "addr.h"
 
+/*
+ * Dotted quad by hand: glibc's inet_ntop() formats IPv4 with sprintf(),
+ * and a replay formats an address for every hop line.
+ */
+static void
+str4(const uint8_t *a, char *buf)
+{
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			*p++ = '.';
+		if (a[i] >= 100)
+			*p++ = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			*p++ = (char)('0' + a[i] / 10 % 10);
+		*p++ = (char)('0' + a[i] % 10);
+	}
+	*p = '\0';
+}
+
 const char *
 ht_addr_str(const struct ht_addr *a, char *buf)
 {
 	if (a->af == 4)
-		inet_ntop(AF_INET, a->a, buf, HT_ADDRSTRLEN);
+		str4(a->a, buf);
 	else if (a->af == 6)
 		inet_ntop(AF_INET6, a->a, buf, HT_ADDRSTRLEN);
 	else

@@ -14,6 +14,7 @@ struct ht_capture {
 	int dlt;
 	int fd;			/* selectable fd (live) */
 	int nano;		/* timestamps in nanoseconds */
+	char *rbuf;		/* a saved capture's stdio buffer, or NULL */
 };
 
 /* Live: immediate mode, non-blocking, nanosecond stamps if offered. */

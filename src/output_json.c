@@ -176,7 +176,7 @@ ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,
 	const struct ht_probe *p;
 	char *text;
 	unsigned ttl;
-	uint32_t i;
+	uint32_t i, sent, rcvd;
 	int rc;
 
 	ht_addr_str(&t->src, s);
@@ -202,13 +202,22 @@ ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,
 		put(root, "probe_id", json_integer(t->ident));
 	put(root, "dest_reached", json_boolean(t->dest_reached &&
 	    t->end_ttl <= last_ttl));
+	/* a run of several rounds (mtr): their count; per hop, below, how
+	 * many probes went out and how many were answered */
+	if (t->rounds > 1)
+		put(root, "rounds", json_integer(t->rounds));
 	hops = json_array();
 	for (ttl = t->min_ttl; ttl <= last_ttl && t->n; ttl++) {
 		res = json_array();
+		sent = rcvd = 0;
 		for (i = 0; i < t->n; i++) {
 			p = &t->p[i];
-			if (p->ttl == ttl)
-				json_array_append_new(res, reply_json(o, t, p));
+			if (p->ttl != ttl)
+				continue;
+			json_array_append_new(res, reply_json(o, t, p));
+			sent++;
+			if (p->rkind != HT_R_NONE)
+				rcvd++;
 		}
 		if (json_array_size(res) == 0) {
 			json_decref(res);
@@ -217,6 +226,10 @@ ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,
 		hop = json_object();
 		put(hop, "hop", json_integer(ttl));
 		put(hop, "result", res);
+		if (t->rounds > 1) {
+			put(hop, "sent", json_integer(sent));
+			put(hop, "rcvd", json_integer(rcvd));
+		}
 		json_array_append_new(hops, hop);
 	}
 	put(root, "result", hops);

@@ -1,9 +1,11 @@
 /* \summary: replay: stream a capture through decode and the matcher */
 /*
  * The file is read once, front to back.  A trace is printed, and its memory
- * freed, once it has been silent for longer than the wait plus a margin
- * (capture time) and every trace that began before it has been printed;
- * so memory holds only the traces in progress, not the file.
+ * freed, once its run is over (trace.c: the TTL restarts, or the flow has
+ * been silent for HT_RUN_GAP of capture time, checked every EXPIRE_EVERY
+ * packets) and every trace that began before it has been printed; so
+ * memory holds only the traces in progress, not the file, and each packet
+ * costs the same whatever came before it.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -18,22 +20,12 @@
 
 #define EXPIRE_EVERY	4096	/* packets between expiry sweeps */
 
-static int
-ttl_has_probe(const struct ht_trace *t, uint8_t ttl)
-{
-	uint32_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->p[i].ttl == ttl)
-			return 1;
-	return 0;
-}
-
 static void
 flush_ready(struct ht_matcher *m, const struct ht_outctx *o, int json,
     int eof, struct ht_replay_stats *st)
 {
 	struct ht_trace *t;
+	uint32_t probed[8], i;
 	uint8_t ttl, last;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
@@ -41,10 +33,15 @@ flush_ready(struct ht_matcher *m, const struct ht_outctx *o, int json,
 		if (json)
 			ht_json_trace(o, t, last, t->t_last);
 		else {
+			/* the TTLs probed, in one pass over the probes */
+			memset(probed, 0, sizeof(probed));
+			for (i = 0; i < t->n; i++)
+				probed[t->p[i].ttl >> 5] |=
+				    1u << (t->p[i].ttl & 31);
 			ht_text_header(o, t);
 			for (ttl = t->min_ttl; ttl >= t->min_ttl && ttl <= last;
 			    ttl++) {
-				if (ttl_has_probe(t, ttl))
+				if (probed[ttl >> 5] & (1u << (ttl & 31)))
 					ht_text_hop(o, t, ttl);
 				if (ttl == 255)
 					break;

@@ -18,17 +18,37 @@
 #define TAB_MIN		64
 #define BUCKETS_MIN	16
 
+static int
+is_icmp(uint8_t proto)
+{
+	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
+}
+
+/* An address folded into 32 bits, a word at a time. */
+static uint32_t
+addr_word(const struct ht_addr *a)
+{
+	uint32_t w[4];
+
+	memcpy(w, a->a, sizeof(w));
+	if (a->af != 6)
+		return w[0];
+	return w[0] ^ (w[1] * 0x9e3779b1U) ^ (w[2] * 0x85ebca77U) ^
+	    (w[3] * 0xc2b2ae3dU);
+}
+
+/* Every packet hashes its flow, so a multiply-xorshift mix, not FNV. */
 static uint32_t
 trace_hash(const struct ht_addr *src, const struct ht_addr *dst,
     uint8_t proto, uint32_t ident)
 {
-	uint32_t h = ht_addr_hash(src, proto);
+	uint64_t h = ((uint64_t)addr_word(src) << 32 | addr_word(dst)) ^
+	    ((uint64_t)ident << 8 | proto) * 0x9e3779b97f4a7c15ULL;
 
-	h = ht_addr_hash(dst, h ^ ident);
-	h ^= h >> 15;
-	h *= 0x2c1b3c6dU;
-	h ^= h >> 12;
-	return h;
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static struct ht_trace *
@@ -94,6 +114,90 @@ tab_remove(struct ht_matcher *m, struct ht_trace *t)
 		}
 }
 
+/*
+ * The src/dst/proto index (replay, UDP and TCP): each bucket lists its
+ * traces most recently active first, so the newest trace of one source,
+ * destination and protocol is found without a walk over every trace
+ * (join_varying).
+ */
+static uint32_t
+flow_hash(const struct ht_addr *src, const struct ht_addr *dst, uint8_t proto)
+{
+	return trace_hash(src, dst, proto, 0);
+}
+
+static int
+vtab_grow(struct ht_matcher *m)
+{
+	struct ht_trace **nt, *t, *next, *tail[2];
+	size_t i, j, n = m->nvtab ? m->nvtab * 2 : TAB_MIN;
+	int b;
+
+	if ((nt = calloc(n, sizeof(*nt))) == NULL)
+		return -1;
+	/* bucket i splits into i and i + nvtab; each keeps its order */
+	for (i = 0; i < m->nvtab; i++) {
+		tail[0] = tail[1] = NULL;
+		for (t = m->vtab[i]; t != NULL; t = next) {
+			next = t->vnext;
+			j = flow_hash(&t->src, &t->dst, t->proto) & (n - 1);
+			b = j != i;
+			t->vnext = NULL;
+			t->vprev = tail[b];
+			if (tail[b] != NULL)
+				tail[b]->vnext = t;
+			else
+				nt[j] = t;
+			tail[b] = t;
+		}
+	}
+	free(m->vtab);
+	m->vtab = nt;
+	m->nvtab = n;
+	return 0;
+}
+
+static void
+vtab_unlink(struct ht_matcher *m, struct ht_trace *t)
+{
+	size_t i;
+
+	if (!t->vlinked)
+		return;
+	if (t->vprev != NULL)
+		t->vprev->vnext = t->vnext;
+	else {
+		i = flow_hash(&t->src, &t->dst, t->proto) & (m->nvtab - 1);
+		m->vtab[i] = t->vnext;
+	}
+	if (t->vnext != NULL)
+		t->vnext->vprev = t->vprev;
+	t->vnext = t->vprev = NULL;
+	t->vlinked = 0;
+	m->vcount--;
+}
+
+/* Put t first in its bucket (without memory it is simply not indexed). */
+static void
+vtab_front(struct ht_matcher *m, struct ht_trace *t)
+{
+	size_t i;
+
+	if (t->vlinked && t->vprev == NULL)
+		return;
+	vtab_unlink(m, t);
+	if (m->vcount >= m->nvtab && vtab_grow(m) < 0)
+		return;
+	i = flow_hash(&t->src, &t->dst, t->proto) & (m->nvtab - 1);
+	t->vprev = NULL;
+	t->vnext = m->vtab[i];
+	if (t->vnext != NULL)
+		t->vnext->vprev = t;
+	m->vtab[i] = t;
+	t->vlinked = 1;
+	m->vcount++;
+}
+
 /* Activity list: least recently active first. */
 static void
 lru_unlink(struct ht_matcher *m, struct ht_trace *t)
@@ -114,7 +218,11 @@ lru_touch(struct ht_matcher *m, struct ht_trace *t, ht_ns ts)
 {
 	if (ts > t->t_last)
 		t->t_last = ts;
-	if (t->closed || m->ltail == t)
+	if (t->closed)
+		return;
+	if (m->learn && !is_icmp(t->proto))
+		vtab_front(m, t);
+	if (m->ltail == t)
 		return;
 	lru_unlink(m, t);
 	t->lprev = m->ltail;
@@ -154,6 +262,8 @@ ht_matcher_init(struct ht_matcher *m, int learn, ht_ns wait)
 	m->learn = learn;
 	m->wait = wait;
 	m->stale = wait + 5 * HT_NS_PER_SEC;
+	if (m->stale < HT_RUN_GAP)
+		m->stale = HT_RUN_GAP;
 }
 
 void
@@ -174,6 +284,7 @@ ht_matcher_free(struct ht_matcher *m)
 		while (m->tab[i] != NULL)
 			ht_trace_free(m, m->tab[i]);
 	free(m->tab);
+	free(m->vtab);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -192,6 +303,7 @@ ht_trace_new(struct ht_matcher *m, const struct ht_addr *src,
 	t->proto = proto;
 	t->ident = ident;
 	t->serial = m->serial++;
+	t->rounds = 1;
 	tab_insert(m, t);
 	lru_touch(m, t, 0);
 	return t;
@@ -205,6 +317,7 @@ ht_trace_free(struct ht_matcher *m, struct ht_trace *t)
 	if (!t->closed)
 		tab_remove(m, t);
 	lru_unlink(m, t);
+	vtab_unlink(m, t);
 	if (t->ordered) {
 		if (t->oprev)
 			t->oprev->onext = t->onext;
@@ -234,15 +347,10 @@ trace_close(struct ht_matcher *m, struct ht_trace *t)
 		return;
 	tab_remove(m, t);
 	lru_unlink(m, t);
+	vtab_unlink(m, t);
 	t->closed = 1;
 	if (!t->ordered)
 		ht_trace_free(m, t);
-}
-
-static int
-is_icmp(uint8_t proto)
-{
-	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
 }
 
 static uint32_t
@@ -297,7 +405,7 @@ ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
 	uint32_t k, cap;
 
 	if (t->n == t->cap) {
-		cap = t->cap ? t->cap * 2 : 32;
+		cap = t->cap ? t->cap * 2 : 8;
 		if ((np = realloc(t->p, cap * sizeof(*np))) == NULL)
 			return -1;
 		t->p = np;
@@ -322,6 +430,9 @@ ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
 		p->hnext = t->bucket[k];
 		t->bucket[k] = t->n;
 	}
+	if (t->round_ttl[ttl >> 5] & (1u << (ttl & 31)))
+		t->round_multi = 1;
+	t->round_ttl[ttl >> 5] |= 1u << (ttl & 31);
 	if (t->n == 1 || ttl < t->min_ttl)
 		t->min_ttl = ttl;
 	if (ttl > t->max_ttl)
@@ -342,6 +453,18 @@ struct clue {
 	uint32_t tseq;		/* TCP sequence the probe carried */
 };
 
+/*
+ * A bucket's chain runs from the latest probe to the earliest, so once a
+ * probe is far older than any reply can be late (twice the wait and a
+ * second, for captures whose clock steps back a little), so is the rest:
+ * probes that share a key (Paris, rounds of one run) cost no walk.
+ */
+static int
+chain_past(const struct ht_matcher *m, const struct ht_probe *p, ht_ns ts)
+{
+	return ts > p->t_sent && ts - p->t_sent > 2 * m->wait + HT_NS_PER_SEC;
+}
+
 /* Find the probe of t a clue points at; -1 if none. */
 static long
 find_probe(const struct ht_matcher *m, const struct ht_trace *t,
@@ -357,6 +480,8 @@ find_probe(const struct ht_matcher *m, const struct ht_trace *t,
 	k = probe_key(t->proto, c->a, c->b) & (t->nbucket - 1);
 	for (i = t->bucket[k]; i != 0; i = p->hnext) {
 		p = &t->p[i - 1];
+		if (chain_past(m, p, ts))
+			break;
 		if (is_icmp(t->proto)) {
 			if (p->l4.id != c->a || p->l4.seq != c->b)
 				continue;
@@ -487,14 +612,65 @@ match_reply(struct ht_matcher *m, struct ht_trace *t, const struct clue *c,
 	return HT_M_NONE;
 }
 
-/* Should this probe start a new trace rather than join t? */
-static int
-restarts(const struct ht_matcher *m, const struct ht_trace *t, uint8_t ttl,
-    ht_ns ts)
+/*
+ * The counter a tool advances probe by probe through a whole run, rounds
+ * included: the ICMP sequence (mtr, Windows tracert, traceroute -I), the
+ * UDP destination port (mtr -u, traceroute).  A new run starts it again
+ * (traceroute) or has a new identity anyway (a new process).  TCP tools
+ * have none that tells a run from the next, so -1.
+ */
+static long
+run_counter(uint8_t proto, const struct ht_l4 *l4)
 {
+	if (is_icmp(proto))
+		return l4->seq;
+	if (proto == HT_PROTO_UDP)
+		return l4->dport;
+	return -1;
+}
+
+/* Does b come after a, counting modulo 2^16 (RFC 1982)? */
+static int
+counts_on(uint16_t a, uint16_t b)
+{
+	uint16_t d = (uint16_t)(b - a);
+
+	return d != 0 && d < 0x8000;
+}
+
+enum run_step { RUN_SAME, RUN_ROUND, RUN_NEW };
+
+/*
+ * Does this probe continue trace t, begin its next round, or begin a new
+ * trace of the same identity?  A new trace when the flow was silent longer
+ * than a run pauses (m->stale), or when the TTL goes back to where the
+ * trace began: a new run.  But mtr goes back to its first TTL every round
+ * of one run, one probe per TTL, its sequence counting on: that is a new
+ * round of the same trace.  A flow that never left its first TTL (a ping)
+ * is no trace; it starts afresh every HT_FLOW_MAX probes.
+ */
+static enum run_step
+run_step(const struct ht_matcher *m, const struct ht_trace *t,
+    const struct ht_pkt *pkt, ht_ns ts)
+{
+	const struct ht_probe *last;
+	long a, b;
+
+	if (t->n == 0)
+		return RUN_SAME;
 	if (ts > t->t_last + m->stale)
-		return 1;
-	return t->n > 0 && ttl <= t->min_ttl && t->max_ttl > t->min_ttl;
+		return RUN_NEW;
+	if (t->max_ttl == t->min_ttl)
+		return t->n >= HT_FLOW_MAX ? RUN_NEW : RUN_SAME;
+	if (pkt->ip.ttl > t->min_ttl)
+		return RUN_SAME;
+	last = &t->p[t->n - 1];
+	a = run_counter(t->proto, &last->l4);
+	b = run_counter(t->proto, &pkt->l4);
+	if (!t->round_multi && a >= 0 && b >= 0 &&
+	    counts_on((uint16_t)a, (uint16_t)b))
+		return RUN_ROUND;
+	return RUN_NEW;
 }
 
 /*
@@ -512,14 +688,19 @@ join_varying(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
 	const struct ht_probe *last;
 	struct ht_trace *t;
 	uint16_t want;
+	uint32_t h;
 
-	for (t = m->ltail; t != NULL; t = t->lprev) {
-		if (ts > t->t_last + HT_NS_PER_SEC)
-			return NULL;
+	if (m->nvtab == 0)
+		return NULL;
+	h = flow_hash(&pkt->ip.src, &pkt->ip.dst, pkt->ip.proto);
+	for (t = m->vtab[h & (m->nvtab - 1)]; t != NULL; t = t->vnext) {
 		if (t->proto != pkt->ip.proto || t->n == 0 ||
 		    !ht_addr_eq(&t->src, &pkt->ip.src) ||
 		    !ht_addr_eq(&t->dst, &pkt->ip.dst))
 			continue;
+		/* the latest trace of this flow decides */
+		if (ts > t->t_last + HT_NS_PER_SEC)
+			return NULL;
 		last = &t->p[t->n - 1];
 		want = pkt->ip.proto == HT_PROTO_UDP ?
 		    (uint16_t)(last->l4.dport + 1) : last->l4.dport;
@@ -544,6 +725,7 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 	uint32_t ident = is_icmp(pkt->ip.proto) ? l4->id : l4->sport;
 	struct ht_trace *t, *old;
 	struct ht_probe *p;
+	enum run_step step;
 	uint32_t k, i;
 	long idx;
 
@@ -556,6 +738,8 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 		k = l4_key(t->proto, l4) & (t->nbucket - 1);
 		for (i = t->bucket[k]; i != 0; i = p->hnext) {
 			p = &t->p[i - 1];
+			if (chain_past(m, p, ts))
+				break;
 			if (p->ipid != pkt->ip.id || p->ttl != pkt->ip.ttl ||
 			    memcmp(&p->l4, l4, sizeof(*l4)) != 0)
 				continue;
@@ -577,7 +761,12 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 	}
 	if (!m->learn)
 		return HT_M_NONE;
-	if (t != NULL && restarts(m, t, pkt->ip.ttl, ts)) {
+	step = t != NULL ? run_step(m, t, pkt, ts) : RUN_SAME;
+	if (step == RUN_ROUND) {
+		t->rounds++;
+		memset(t->round_ttl, 0, sizeof(t->round_ttl));
+		t->round_multi = 0;
+	} else if (step == RUN_NEW) {
 		old = t;
 		t = NULL;
 		if (!old->ordered) {

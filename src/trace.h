@@ -13,6 +13,20 @@ typedef uint64_t ht_ns;		/* nanoseconds since the Unix epoch */
 #define HT_NS_PER_SEC	1000000000ull
 #define HT_IDENT_ANY	0xffffffffu	/* UDP/TCP trace whose source port varies */
 
+/*
+ * Where one run of a tool ends (replay).  A flow silent for longer than
+ * HT_RUN_GAP has ended: the longest pause within one run of the tools we
+ * know is Windows tracert's, a reply wait (4 s) and a reverse lookup of
+ * the hop that times out (Windows' DNS client gives up after 1+1+2+4+4 =
+ * 12 s), 16 s; mtr pauses 1 s (-i) between rounds, traceroute and
+ * scamper at most their wait (5 s).  30 s is above all of them and below
+ * the minute between runs of a cron job.  A replay wait (-W) above 25 s
+ * raises it to wait + 5 s.
+ */
+#define HT_RUN_GAP	(30 * HT_NS_PER_SEC)
+/* A flow that sent this many probes without a second TTL is no trace. */
+#define HT_FLOW_MAX	1024
+
 enum ht_rkind {
 	HT_R_NONE = 0,
 	HT_R_TIMEX,		/* time exceeded */
@@ -51,6 +65,7 @@ struct ht_trace {
 	struct ht_trace *onext, *oprev;	/* output order (by first probe) */
 	struct ht_trace *lnext, *lprev;	/* activity order (for expiry) */
 	struct ht_trace *pred, *succ;	/* same identity before/after a restart */
+	struct ht_trace *vnext, *vprev;	/* by src, dst, proto: latest first */
 	struct ht_addr src, dst;
 	uint8_t proto;
 	uint8_t closed;		/* no new probes; still takes late replies */
@@ -66,11 +81,17 @@ struct ht_trace {
 	uint32_t *bucket;	/* probe index + 1, by probe key */
 	uint32_t nbucket;
 	uint32_t nreplies;
+	uint32_t rounds;	/* passes through the TTLs in one run (mtr), 1+ */
+	uint32_t round_ttl[8];	/* bitmap: TTLs probed in the current round */
+	uint8_t round_multi;	/* some TTL had two probes in this round */
+	uint8_t vlinked;	/* on the src/dst/proto index */
 };
 
 struct ht_matcher {
 	struct ht_trace **tab;
 	size_t ntab, count;
+	struct ht_trace **vtab;		/* UDP/TCP traces by src, dst, proto */
+	size_t nvtab, vcount;
 	int learn;		/* replay: make traces from probes seen */
 	ht_ns wait;		/* longest probe-to-reply time accepted */
 	ht_ns stale;		/* a trace silent this long is over */

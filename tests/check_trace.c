@@ -1034,8 +1034,8 @@ START_TEST(test_replay_restart)
 	struct ht_pkt e;
 
 	ht_matcher_init(&m, 1, WAIT);
-	a = replay_echo(&m, ttl, 3, 1, T0);
-	/* back to TTL 1: a second trace with the same identity */
+	a = replay_echo(&m, ttl, 3, 101, T0);
+	/* back to TTL 1, the sequence too: a second trace, same identity */
 	b = replay_echo(&m, ttl + 3, 3, 4, T0 + 100 * MS);
 	ck_assert_ptr_ne(a, b);
 	ck_assert_uint_eq(a->closed, 1);
@@ -1047,7 +1047,7 @@ START_TEST(test_replay_restart)
 	ck_assert_uint_eq(b->ident, 0x04d2);
 
 	/* a late answer to the first trace still finds it */
-	e = echo4(2, 2, 2);
+	e = echo4(2, 102, 102);
 	e = quoting(TE4_ECHO, &e, "203.0.113.2");
 	ck_assert_int_eq(feed(&m, &e, T0 + 150 * MS, &r), HT_M_REPLY);
 	ck_assert_ptr_eq(r.t, a);
@@ -1274,8 +1274,7 @@ START_TEST(test_replay_restart_after_silence)
 	p = echo4_ident(0x0777, 64, 1, 1);
 	ck_assert_int_eq(feed(&m, &p, T0, &r), HT_M_PROBE);
 	p = echo4_ident(0x0777, 64, 2, 2);
-	ck_assert_int_eq(feed(&m, &p, T0 + 30 * HT_NS_PER_SEC, &r),
-	    HT_M_PROBE);
+	ck_assert_int_eq(feed(&m, &p, T0 + m.stale + 1, &r), HT_M_PROBE);
 	ck_assert_uint_eq(r.t->n, 1);
 	ck_assert_uint_eq(r.probe, 0);
 	ck_assert_ptr_null(r.t->pred);
@@ -1291,7 +1290,7 @@ START_TEST(test_replay_expire)
 	struct ht_trace *t;
 
 	ht_matcher_init(&m, 1, WAIT);
-	ck_assert_uint_eq(m.stale, WAIT + 5 * HT_NS_PER_SEC);
+	ck_assert_uint_eq(m.stale, HT_RUN_GAP);	/* WAIT + 5 s is less */
 	t = replay_echo(&m, ttl, 2, 1, T0);
 	ck_assert_uint_eq(t->t_last, T0 + MS);
 	ht_matcher_expire(&m, T0 + MS + m.stale);	/* not yet */
@@ -1301,6 +1300,316 @@ START_TEST(test_replay_expire)
 	ck_assert_uint_eq(t->closed, 1);
 	ck_assert_ptr_eq(ht_matcher_ready(&m, 0), t);
 	ht_trace_free(&m, t);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Where a run ends (issue 14)                                         */
+
+/*
+ * One round of an mtr-shaped run: TTL 1..hops, one echo probe each, the
+ * sequence going on from *seq, 10 ms apart from ts; every probe answered
+ * 2 ms later (time exceeded, the last one by the destination) when
+ * `answer`.  Returns the trace of the last probe.
+ */
+static struct ht_trace *
+mtr_round(struct ht_matcher *m, int hops, uint16_t *seq, ht_ns ts,
+    int answer)
+{
+	struct ht_match r;
+	struct ht_trace *t = NULL;
+	struct ht_pkt p, e;
+	int k;
+
+	for (k = 1; k <= hops; k++) {
+		p = echo4((uint8_t)k, *seq, *seq);
+		ck_assert_int_eq(feed(m, &p, ts + (ht_ns)k * 10 * MS, &r),
+		    HT_M_PROBE);
+		ck_assert(t == NULL || r.t == t);
+		t = r.t;
+		if (answer) {
+			if (k < hops)
+				e = quoting(TE4_ECHO, &p, "203.0.113.2");
+			else
+				e = echo_reply(ER4, *seq);
+			ck_assert_int_eq(feed(m, &e, ts + (ht_ns)k * 10 * MS +
+			    2 * MS, &r), HT_M_REPLY);
+			ck_assert_ptr_eq(r.t, t);
+		}
+		(*seq)++;
+	}
+	return t;
+}
+
+/* mtr: back to TTL 1 every round, the sequence counting on: one trace. */
+START_TEST(test_replay_mtr_rounds)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t;
+	struct ht_pkt p, e;
+	uint16_t seq = 33000;
+	uint8_t ttl;
+	int i;
+
+	ht_matcher_init(&m, 1, WAIT);
+	t = mtr_round(&m, 4, &seq, T0, 1);
+	for (i = 1; i < 3; i++)
+		ck_assert_ptr_eq(mtr_round(&m, 4, &seq,
+		    T0 + (ht_ns)i * HT_NS_PER_SEC, 1), t);
+	ck_assert_uint_eq(t->rounds, 3);
+	ck_assert_uint_eq(t->n, 12);
+	ck_assert_uint_eq(t->nreplies, 12);
+	ck_assert_uint_eq(t->end_ttl, 4);
+	ck_assert_uint_eq(m.count, 1);
+	for (i = 0; i < 12; i++)
+		ck_assert_uint_eq(t->p[i].ttl, i % 4 + 1);
+	for (ttl = 1; ttl <= 4; ttl++)
+		ck_assert(ht_trace_hop_answered(t, ttl));
+
+	/* a fourth round, unanswered; its TTL 2 answer comes late, after
+	 * the fifth round began: it still lands on the fourth's probe */
+	mtr_round(&m, 4, &seq, T0 + 3 * HT_NS_PER_SEC, 0);
+	p = echo4(1, seq, seq);
+	ck_assert_int_eq(feed(&m, &p, T0 + 4 * HT_NS_PER_SEC, &r),
+	    HT_M_PROBE);
+	ck_assert_ptr_eq(r.t, t);
+	ck_assert_uint_eq(t->rounds, 5);
+	p = echo4(2, 33013, 33013);
+	e = quoting(TE4_ECHO, &p, "203.0.113.2");
+	ck_assert_int_eq(feed(&m, &e, T0 + 4 * HT_NS_PER_SEC + MS, &r),
+	    HT_M_REPLY);
+	ck_assert_ptr_eq(r.t, t);
+	ck_assert_uint_eq(r.probe, 13);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/* mtr -u: one source port, the destination port counting on. */
+START_TEST(test_replay_mtr_udp_rounds)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t = NULL;
+	struct ht_pkt p;
+	uint16_t port = 33000;
+	int i, k;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (i = 0; i < 3; i++)
+		for (k = 1; k <= 5; k++, port++) {
+			p = udp4(41000, port, (uint8_t)k, port);
+			ck_assert_int_eq(feed(&m, &p, T0 + (ht_ns)i *
+			    HT_NS_PER_SEC + (ht_ns)k * MS, &r), HT_M_PROBE);
+			ck_assert(t == NULL || r.t == t);
+			t = r.t;
+		}
+	ck_assert_uint_eq(t->rounds, 3);
+	ck_assert_uint_eq(t->n, 15);
+	ck_assert_uint_eq(t->ident, 41000);
+	/* the same run again from its first port: a new trace */
+	p = udp4(41000, 33000, 1, 1);
+	ck_assert_int_eq(feed(&m, &p, T0 + 5 * HT_NS_PER_SEC, &r),
+	    HT_M_PROBE);
+	ck_assert_ptr_ne(r.t, t);
+	ck_assert_uint_eq(t->closed, 1);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
+ * Windows tracert: identifier constant, sequence rising over the whole
+ * run, 3 probes per TTL, pauses of seconds between TTLs: one trace.  The
+ * next run counts on too, but a round of 3 probes per TTL is no mtr
+ * round: back at TTL 1 it is a new trace.
+ */
+START_TEST(test_replay_tracert)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *a = NULL, *b = NULL;
+	struct ht_pkt p;
+	uint16_t seq = 67;
+	ht_ns ts = T0;
+	int run, k, q;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (run = 0; run < 2; run++)
+		for (k = 1; k <= 6; k++) {
+			for (q = 0; q < 3; q++, seq++) {
+				p = echo4_ident(1, (uint8_t)k, seq, seq);
+				ck_assert_int_eq(feed(&m, &p, ts, &r),
+				    HT_M_PROBE);
+				ts += 5 * MS;
+			}
+			if (run == 0)
+				ck_assert(a == NULL || r.t == a);
+			else
+				ck_assert(b == NULL || r.t == b);
+			if (run == 0)
+				a = r.t;
+			else
+				b = r.t;
+			/* tracert's name lookup, up to ~16 s (HT_RUN_GAP) */
+			ts += (k == 3 ? 16 : 3) * HT_NS_PER_SEC;
+		}
+	ck_assert_ptr_ne(a, b);
+	ck_assert_uint_eq(a->n, 18);
+	ck_assert_uint_eq(a->rounds, 1);
+	ck_assert_uint_eq(a->closed, 1);
+	ck_assert_uint_eq(b->n, 18);
+	ck_assert_ptr_eq(b->pred, a);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
+ * Feed what replay.c feeds (expiry and printing as the capture streams)
+ * and count the traces that come out; *most is the largest number of
+ * traces held at once.  Check records every ck_assert that passes (a
+ * write each), so the loops of the scale tests test with plain ifs.
+ */
+static unsigned
+stream_ready(struct ht_matcher *m, ht_ns now, int eof, unsigned *most,
+    uint32_t want_n, uint32_t want_rounds)
+{
+	struct ht_trace *t;
+	unsigned n = 0, held = 0;
+
+	for (t = m->ohead; t != NULL && held < 1000; t = t->onext)
+		held++;
+	if (held > *most)
+		*most = held;
+	ht_matcher_expire(m, now);
+	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		if (t->n != want_n || t->rounds != want_rounds ||
+		    t->nreplies != want_n)
+			ck_abort_msg("trace %u: %u probes, %u rounds, %u "
+			    "replies", n, t->n, t->rounds, t->nreplies);
+		ht_trace_free(m, t);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A cron job tracing one host again and again with one identity (same
+ * source, destination, ICMP identifier, the sequence starting again each
+ * run): one trace per run exactly, printed as the capture streams, never
+ * more than two held.  Runs a minute apart (past HT_RUN_GAP) and 2 s apart
+ * (only the restart of TTL and sequence tells them apart).  One run: 3
+ * mtr rounds of TTL 1..4 200 ms apart, every probe answered.
+ */
+START_TEST(test_replay_many_repeats)
+{
+	static const ht_ns every[2] = { 60 * HT_NS_PER_SEC,
+	    2 * HT_NS_PER_SEC };
+	struct ht_pkt pk[24];
+	ht_ns at[24];
+	struct ht_matcher m;
+	struct ht_match r;
+	unsigned got, most, i, n = 10000;
+	uint16_t seq = 33000;
+	ht_ns ts;
+	int j, k, c;
+
+	for (j = 0; j < 3; j++)
+		for (k = 1; k <= 4; k++, seq++) {
+			i = (unsigned)(j * 8 + (k - 1) * 2);
+			pk[i] = echo4((uint8_t)k, seq, seq);
+			pk[i + 1] = k < 4 ?
+			    quoting(TE4_ECHO, &pk[i], "203.0.113.2") :
+			    echo_reply(ER4, seq);
+			at[i] = (ht_ns)j * 200 * MS + (ht_ns)k * 10 * MS;
+			at[i + 1] = at[i] + 2 * MS;
+		}
+	for (c = 0; c < 2; c++) {
+		ht_matcher_init(&m, 1, WAIT);
+		got = most = 0;
+		ts = T0;
+		for (i = 0; i < n; i++) {
+			for (j = 0; j < 24; j++)
+				if (feed(&m, &pk[j], ts + at[j], &r) !=
+				    (j % 2 ? HT_M_REPLY : HT_M_PROBE))
+					ck_abort_msg("run %u packet %d", i, j);
+			got += stream_ready(&m, ts, 0, &most, 12, 3);
+			ts += every[c];
+		}
+		got += stream_ready(&m, ts, 1, &most, 12, 3);
+		ck_assert_uint_eq(got, n);
+		ck_assert_uint_le(most, 2);
+		ck_assert_uint_eq(m.count, 0);
+		ck_assert_uint_eq(m.n_probes, 12 * n);
+		ck_assert_uint_eq(m.n_replies, 12 * n);
+		ht_matcher_free(&m);
+	}
+}
+END_TEST
+
+/* A ping that never ends is no trace: held HT_FLOW_MAX probes at most. */
+START_TEST(test_replay_endless_ping)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_pkt p;
+	uint32_t i, most = 0;
+
+	ht_matcher_init(&m, 1, WAIT);
+	p = echo4_ident(0x0777, 64, 0, 0);
+	for (i = 0; i < 3 * HT_FLOW_MAX; i++) {
+		p.l4.seq = (uint16_t)i;		/* the checksum is not read */
+		if (feed(&m, &p, T0 + (ht_ns)i * HT_NS_PER_SEC, &r) !=
+		    HT_M_PROBE)
+			ck_abort_msg("probe %u", i);
+		if (r.t->n > most)
+			most = r.t->n;
+	}
+	ck_assert_uint_eq(most, HT_FLOW_MAX);
+	ck_assert_uint_eq(m.count, 1);
+	ck_assert_ptr_null(m.ohead);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
+ * Many Linux traceroute -U runs at once, to as many destinations: each
+ * probe's new source port finds its own run's trace (the src/dst/proto
+ * index, through its growth), never another's.
+ */
+START_TEST(test_replay_many_varying_flows)
+{
+	enum { FLOWS = 600, PROBES = 9 };
+	static struct ht_trace *tr[FLOWS];
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_pkt p;
+	int f, k;
+
+	memset(tr, 0, sizeof(tr));
+	ht_matcher_init(&m, 1, WAIT);
+	for (k = 0; k < PROBES; k++)
+		for (f = 0; f < FLOWS; f++) {
+			p = udp4((uint16_t)(20000 + f * PROBES + k),
+			    (uint16_t)(33434 + k), (uint8_t)(1 + k / 3),
+			    (uint16_t)(f * PROBES + k));
+			p.ip.dst.a[2] = (uint8_t)(f >> 8);
+			p.ip.dst.a[3] = (uint8_t)f;
+			if (feed(&m, &p, T0 + (ht_ns)(k * FLOWS + f) * US,
+			    &r) != HT_M_PROBE)
+				ck_abort_msg("flow %d probe %d", f, k);
+			if (k == 0)
+				tr[f] = r.t;
+			if (r.t != tr[f])
+				ck_abort_msg("flow %d probe %d: another "
+				    "trace", f, k);
+		}
+	for (f = 0; f < FLOWS; f++) {
+		ck_assert_uint_eq(tr[f]->n, PROBES);
+		ck_assert_uint_eq(tr[f]->ident, HT_IDENT_ANY);
+	}
+	ck_assert_uint_eq(m.count, FLOWS);
+	ck_assert_uint_eq(m.vcount, FLOWS);
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1455,6 +1764,12 @@ trace_suite(void)
 	tcase_add_test(tc, test_replay_linux_tcp);
 	tcase_add_test(tc, test_replay_copies);
 	tcase_add_test(tc, test_replay_expire);
+	tcase_add_test(tc, test_replay_mtr_rounds);
+	tcase_add_test(tc, test_replay_mtr_udp_rounds);
+	tcase_add_test(tc, test_replay_tracert);
+	tcase_add_test(tc, test_replay_many_repeats);
+	tcase_add_test(tc, test_replay_endless_ping);
+	tcase_add_test(tc, test_replay_many_varying_flows);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("paris_regressions");

@@ -14,12 +14,23 @@
 #                                traceroute, TCP SYN to port 80, a random
 #                                source port, sequence and IPv4 ID per probe
 #   corpus-scapy.py ping4 ADDR   one ICMP echo, TTL 64 (not a trace)
+#   corpus-scapy.py tracert4 ADDR
+#                                shaped like Windows tracert: ICMP echo
+#                                with 64 zero bytes, identifier 1, the
+#                                sequence rising by one over the whole run,
+#                                3 probes per TTL one after another (each
+#                                waits up to 4 s for its answer), then a
+#                                3 s pause (tracert's name lookup) before
+#                                the next TTL; stops at the TTL where the
+#                                destination answered (30 at most)
 #
 # Prints one line per answered probe: TTL, responder.
 import sys
 
+import time
+
 from scapy.all import (ICMP, IP, UDP, ICMPv6EchoRequest, IPv6, Raw, conf,
-                       sr, traceroute)
+                       sr, sr1, traceroute)
 
 conf.verb = 0
 
@@ -30,6 +41,22 @@ def main():
         ans, _ = traceroute(dst, maxttl=10, timeout=2, verbose=0)
         for snd, rcv in sorted(ans, key=lambda sr_: sr_[0].ttl):
             print(snd.ttl, rcv.src)
+        return 0
+    if mode == "tracert4":
+        seq = 1
+        for ttl in range(1, 31):
+            done = False
+            for _ in range(3):
+                rcv = sr1(IP(dst=dst, ttl=ttl) / ICMP(id=1, seq=seq) /
+                          Raw(b"\0" * 64), timeout=4)
+                seq += 1
+                if rcv is not None:
+                    print(ttl, rcv.src)
+                    done = done or (rcv.haslayer(ICMP) and
+                                    rcv[ICMP].type == 0)
+            if done:
+                return 0
+            time.sleep(3)
         return 0
     if mode == "icmp4":
         pk = [IP(dst=dst, ttl=t, id=0x7700 + t) /

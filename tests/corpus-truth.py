@@ -15,7 +15,10 @@
 #     --any-sport, UDP/TCP regardless of ports, for tools that use a new
 #     source port per probe: Linux traceroute -U and -T, Scapy's
 #     traceroute()), at two or more TTLs; the same identity starting again from its
-#     first TTL, or after more than --gap seconds, is a new trace;
+#     first TTL, or after more than --gap seconds, is a new trace -- except
+#     mtr's rounds: back at the first TTL after a round of one probe per
+#     TTL, with the run's counter going on (ICMP sequence; UDP destination
+#     port) is the next round of the same trace;
 #   - a reply is matched by what it quotes: the quoted addresses and
 #     protocol, then ICMP identifier+sequence, UDP ports (+ IPv4 ID), TCP
 #     ports+sequence (+ IPv4 ID); an echo reply by identifier+sequence; a TCP
@@ -27,7 +30,9 @@
 #   - RTT = reply timestamp - probe timestamp, printed as %.3f ms.
 #
 # The output is hoptrace's -n text layout (header line, then " N  addr  rtt
-# ms ..." with the address printed again when it changes).
+# ms ..." with the address printed again when it changes; a trace of 2+
+# rounds says ", R rounds" in its header and ends each hop line with
+# "  (S sent, A received)").
 #
 # --chain N [--silent K]... [--ratelimit K]... [--balance K] [--deaf]:
 # also check the topology of
@@ -173,6 +178,14 @@ def atlas_err(af, proto, code):
     return {0: "N", 1: "A", 2: "h", 3: "H"}.get(code, str(code))
 
 
+def counts_on(a, b):
+    """b follows a, counting modulo 2**16."""
+    if a is None or b is None:
+        return False
+    return 0 < (b - a) & 0xffff < 0x8000
+
+
+
 def json_check(path, jtraces):
     """hoptrace -j output against the truth: the contract's fields."""
     import json
@@ -197,6 +210,18 @@ def json_check(path, jtraces):
                 pb.append("%s: %s %r, truth %r" % (w, k, o[k], t[k]))
         if o["endtime"] < o["timestamp"]:
             pb.append("%s: endtime before timestamp" % w)
+        if t["rounds"] > 1:
+            if o.get("rounds") != t["rounds"]:
+                pb.append("%s: rounds %r, truth %d" % (w, o.get("rounds"),
+                                                       t["rounds"]))
+            for h, (_, ps) in zip(o["result"], t["hops"]):
+                want = (len(ps), len([p for p in ps if p.reply is not None]))
+                if (h.get("sent"), h.get("rcvd")) != want:
+                    pb.append("%s hop %d: sent/rcvd %r/%r, truth %d/%d"
+                              % ((w, h["hop"], h.get("sent"), h.get("rcvd"))
+                                 + want))
+        elif "rounds" in o:
+            pb.append("%s: rounds in a trace of one round" % w)
         hops = [(h["hop"], h["result"]) for h in o["result"]]
         if [h[0] for h in hops] != [h[0] for h in t["hops"]]:
             pb.append("%s: hops %r, truth %r" % (
@@ -303,19 +328,35 @@ def main():
         if proto in ("TCP", "UDP") and a.any_sport:
             ident = "any"
         pr = Probe(idx, t, ip, proto, ttl_of(ip), key, ident, dport)
+        if proto == "ICMP":
+            counter = int.from_bytes(raw[6:8], "big")
+        elif proto == "UDP":
+            counter = dport
+        else:
+            counter = None
         tid = (ip.src, ip.dst, proto, ident)
         tr = live.get(tid)
         if tr is not None:
             restart = (pr.ttl == tr["min"] and tr["max"] > tr["min"])
             silent = (t - tr["last"]) > a.gap * 1e9
+            if restart and not silent and tr["one_per_ttl"] and \
+                    counts_on(tr["counter"], counter):
+                tr["rounds"] += 1
+                tr["round_ttls"] = set()
+                restart = False
             if restart or silent:
                 tr = None
         if tr is None:
             tr = {"src": ip.src, "dst": ip.dst, "proto": proto,
                   "probes": [], "min": pr.ttl, "max": pr.ttl, "last": t,
-                  "first": t}
+                  "first": t, "rounds": 1, "round_ttls": set(),
+                  "one_per_ttl": True}
             traces.append(tr)
             live[tid] = tr
+        if pr.ttl in tr["round_ttls"]:
+            tr["one_per_ttl"] = False
+        tr["round_ttls"].add(pr.ttl)
+        tr["counter"] = counter
         tr["probes"].append(pr)
         tr["min"] = min(tr["min"], pr.ttl)
         tr["max"] = max(tr["max"], pr.ttl)
@@ -422,12 +463,13 @@ def main():
         usec = tr["first"] % 1000000000 // 1000
         when = datetime.datetime.fromtimestamp(
             sec, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
-        out.append("hoptrace from %s to %s (%s), %s, first probe %s.%06u UTC"
+        rounds = tr["rounds"]
+        out.append("hoptrace from %s to %s (%s), %s, first probe %s.%06u UTC%s"
                    % (tr["src"], tr["dst"], tr["dst"], tr["proto"], when,
-                      usec))
+                      usec, ", %d rounds" % rounds if rounds > 1 else ""))
         jt = {"af": 4 if v4 else 6, "proto": tr["proto"],
               "src_addr": tr["src"], "dst_addr": tr["dst"],
-              "timestamp": sec, "hops": []}
+              "timestamp": sec, "hops": [], "rounds": rounds}
         jtraces.append(jt)
         for ttl in range(tr["min"], last + 1):
             ps = [p for p in tr["probes"] if p.ttl == ttl]
@@ -455,6 +497,9 @@ def main():
                         line += " " + tag
                 elif kind == "tcp":
                     line += " [closed]" if tflags & 0x04 else " [open]"
+            if rounds > 1:
+                line += "  (%d sent, %d received)" % (
+                    len(ps), len([p for p in ps if p.reply is not None]))
             out.append(line)
             # topology
             if a.chain:

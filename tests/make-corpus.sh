@@ -289,6 +289,15 @@ fi
 one mtr-icmp4 "$N" pcap "$E" S4 mtr -r -c 2 -n $T4
 one mtr-icmp6 "$N" pcap "$E" S6 mtr -6 -r -c 2 -n $T6
 one mtr-udp4 "$N" pcap "$E" S4 mtr -u -r -c 2 -n $T4
+# one run of N rounds is one trace (issue 14): rounds 0.2 s apart
+one mtr-icmp4-r1 "$N" pcap "$E" S4 mtr -r -c 1 -i 0.2 -n $T4
+one mtr-icmp4-r3 "$N" pcap "$E" S4 mtr -r -c 3 -i 0.2 -n $T4
+one mtr-icmp4-r10 "$N" pcap "$E" S4 mtr -r -c 10 -i 0.2 -n $T4
+one mtr-udp4-r3 "$N" pcap "$E" S4 mtr -u -r -c 3 -i 0.2 -n $T4
+# two runs back to back are two traces: UDP (the TTL and the port start
+# again) and ICMP (a new identifier)
+one traceroute-udp4-twice "$N" pcap "$E" A4 bash -c "traceroute -n $T4; traceroute -n $T4"
+one traceroute-icmp4-twice "$N" pcap "$E" S4 bash -c "traceroute -I -n $T4; traceroute -I -n $T4"
 one scamper-icmp-paris4 "$N" pcap "$E" S4 scamper -O text -c 'trace -P icmp-paris' -i $T4
 one scamper-icmp-paris6 "$N" pcap "$E" S6 scamper -O text -c 'trace -P icmp-paris' -i $T6
 one scamper-udp-paris4 "$N" pcap "$E" S4 scamper -O text -c 'trace -P udp-paris' -i $T4
@@ -297,6 +306,8 @@ one scapy-icmp4 "$N" pcap "$E" S4 $SC icmp4 $T4
 one scapy-udp4 "$N" pcap "$E" S4 $SC udp4 $T4
 one scapy-icmp6 "$N" pcap "$E" S6 $SC icmp6 $T6
 one scapy-tcp4 "$N" pcap "$E" A4 $SC tcp4 $T4
+# Windows tracert's shape: 3 s pauses between TTLs, one trace
+one scapy-tracert4 "$N" pcap "$E" S4 $SC tracert4 $T4
 
 # ---- hoptrace itself: -w ---------------------------------------------------
 # hoptrace_w NAME NET TRUTH-ARRAY-NAME HOPTRACE-OPTIONS... ADDR
@@ -435,6 +446,7 @@ json_test traceroute-icmp4-silent3 Q4
 json_test tcptraceroute4-open S4
 json_test scamper-icmp-paris6 S6
 json_test mtr-icmp4 S4
+json_test mtr-icmp4-r3 S4
 json_test traceroute-udp6 A6
 
 # ---- a capture cut short in the middle of a record ------------------------------
