@@ -2,8 +2,9 @@
 # tests/live-loopback.sh - issue 19: traces of this host's own addresses are
 # exact and quiet.  On the host's loopback (127.0.0.1 and ::1; loopback is
 # the only traffic outside the test's own namespaces that tests may make),
-# each method - ICMP, UDP, TCP - classic and Paris, LOOPBACK_RUNS runs each
-# [20], first alone, then with a fast ping (ping -i 0.002, whose echo
+# each method - ICMP, UDP, TCP - classic, Paris, and classic with -i lo
+# (libpcap's Ethernet view of lo instead of the "any" device), LOOPBACK_RUNS
+# runs each [20], first alone, then with a fast ping (ping -i 0.002, whose echo
 # replies come to the same address) beside it:
 #   - stderr is empty (no drop warning: the capture sees every packet twice
 #     on loopback, leaving and arriving, and the ring must hold a window of
@@ -90,7 +91,7 @@ rounds() {
 	local a m p r bad
 	for a in "${addrs[@]}"; do
 		for m in -I -U -T; do
-			for p in "" --paris; do
+			for p in "" --paris "-i lo"; do
 				bad=0
 				for ((r = 1; r <= RUNS; r++)); do
 					# shellcheck disable=SC2086 # $p: one word or none
