@@ -494,6 +494,8 @@ restarts(const struct ht_matcher *m, const struct ht_trace *t, uint8_t ttl,
 {
 	if (ts > t->t_last + m->stale)
 		return 1;
+	if (m->multiflow)
+		return 0;	/* MDA probes earlier hops again, by design */
 	return t->n > 0 && ttl <= t->min_ttl && t->max_ttl > t->min_ttl;
 }
 
