@@ -125,12 +125,16 @@ ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
 	fflush(o->fp);
 }
 
-/* A DOT string: quotes and backslashes escaped. */
+/* A DOT string: quotes and backslashes escaped, a newline as \n. */
 static void
 dot_str(FILE *fp, const char *s)
 {
 	fputc('"', fp);
 	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			fputs("\\n", fp);
+			continue;
+		}
 		if (*s == '"' || *s == '\\')
 			fputc('\\', fp);
 		fputc(*s, fp);
