@@ -147,8 +147,8 @@ mda_check(struct opts *o)
 			    "--mda");
 		return;
 	}
-	if (o->json)
-		usage_error("-j with --mda is not there yet (text or --dot)");
+	if (o->json && o->dot)
+		usage_error("-j and --dot cannot be used together");
 	if (o->method_set && o->method == HT_METHOD_ICMP)
 		usage_error("--mda needs UDP (-U) or TCP (-T): ICMP multipath "
 		    "discovery is not there yet");
@@ -396,6 +396,7 @@ mda_cfg(const struct opts *o, struct ht_mda_cfg *mc)
 	mc->confidence = o->confidence / 100;
 	mc->max_probes = (uint32_t)o->max_probes;
 	mc->dot = o->dot;
+	mc->json = o->json;
 }
 
 static int

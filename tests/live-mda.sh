@@ -10,7 +10,15 @@
 #   - at the default 95% every node and link found is a true one;
 #   - TCP (-T) finds the width-2 diamond too;
 #   - --dot output is accepted by graphviz's dot -Tsvg (skipped, and
-#     said, when dot is not installed), one edge per link.
+#     said, when dot is not installed), one edge per link;
+#   - a silent hop inside the diamond (both branch routers send no ICMP)
+#     is one anonymous node "*" between hops 2 and 4, and the run goes on;
+#   - --max-probes bounds the run (a warning says so, exit 0);
+#   - usage errors (before any network): --dot, --confidence or
+#     --max-probes without --mda, --mda with -I, -j with --dot, values out
+#     of range;
+#   - -j: one JSON object whose nodes and links are the topology's, live
+#     and replayed.
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
@@ -20,6 +28,24 @@ srcdir=${srcdir:-$(dirname "$0")}
 # shellcheck source=netns.sh disable=SC1091
 . "$srcdir/netns.sh"
 ht_need_hoptrace
+
+# usage errors: exit 2, one line on stderr, nothing on stdout
+usage_fail=0
+for args in "--dot 192.0.2.1" "--confidence=99 192.0.2.1" \
+	"--max-probes=10 192.0.2.1" "--mda -I 192.0.2.1" "--mda -j --dot 192.0.2.1" \
+	"--mda --confidence=49 192.0.2.1" "--mda --confidence=100 192.0.2.1" \
+	"--mda --max-probes=0 192.0.2.1" "--mda --max-probes=65536 192.0.2.1" \
+	"--mda=medium 192.0.2.1"; do
+	# shellcheck disable=SC2086 # words on purpose
+	out=$("$HOPTRACE" $args 2>&1 >/dev/null)
+	st=$?
+	if [ "$st" != 2 ] || [ "$(printf '%s\n' "$out" | wc -l)" != 1 ]; then
+		echo "FAIL: hoptrace $args: exit $st (want 2), stderr: $out"
+		usage_fail=1
+	fi
+done
+[ "$usage_fail" = 0 ] || exit 1
+
 ht_net_need_root timeout
 
 N=htmda$$
@@ -116,6 +142,32 @@ for w in 2 4; do
 					"$(diff <(tail -n +2 "$tmp/live") <(tail -n +2 "$tmp/out") | tr '\n' ';')"
 			fi
 		fi
+		desc="width $w IPv$af UDP -j"
+		if [ -s "$tmp/cap" ]; then
+			checks=$((checks + 1))
+			"$HOPTRACE" -n -r "$tmp/cap" --mda -j >"$tmp/rj" 2>"$tmp/err"
+			run -n --mda -j --confidence=99.99 "$tgt"
+			for j in "$tmp/out" "$tmp/rj"; do
+				if ! python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, "%d lines" % len(lines)
+o = json.loads(lines[0])
+for k in ("type", "af", "proto", "src_addr", "dst_addr", "timestamp",
+          "endtime", "probes", "confidence", "hops", "nodes", "links"):
+    assert k in o, "no " + k
+assert o["type"] == "mda" and o["af"] == int(sys.argv[2])
+addr = {n["id"]: n["addr"] for n in o["nodes"]}
+got = sorted(set(["N " + a for a in addr.values()] +
+    ["L %s %s" % (addr[l["from"]], addr[l["to"]]) for l in o["links"]]))
+want = open(sys.argv[3]).read().splitlines()
+assert got == want, "graph %r, want %r" % (got, want)
+assert sum(h["probes"] for h in o["hops"]) == o["probes"]
+' "$j" "$af" "$tmp/truth" >"$tmp/jerr" 2>&1; then
+					ht_report "$desc ($j)" "$(tail -n 1 "$tmp/jerr")"
+				fi
+			done
+		fi
 		desc="width $w IPv$af UDP 95%"
 		run -n --mda "$tgt"
 		ok_run "$desc" && sound "$desc" "$af" "$w"
@@ -149,8 +201,44 @@ for w in 2 4; do
 	fi
 	ht_net_down "$N"
 done
+
+# A silent hop in the diamond: hop 3 (both branch routers) answers nothing.
+ht_net_up "$N" --hops 5 --balance "$K" --width 2 --silent 3 || exit 99
+for af in 4 6; do
+	if [ "$af" = 4 ]; then tgt=$HT_TARGET4; else tgt=$HT_TARGET6; fi
+	desc="silent hop 3, IPv$af"
+	run -n --mda -W 2 "$tgt"
+	if ok_run "$desc"; then
+		checks=$((checks + 1))
+		graph "$tmp/out" >"$tmp/found"
+		{
+			for h in 1 2 4 5; do echo "N $(ht_hop_addr"$af" "$h")"; done
+			echo "N *"
+			echo "L $(ht_hop_addr"$af" 1) $(ht_hop_addr"$af" 2)"
+			echo "L $(ht_hop_addr"$af" 2) *"
+			echo "L * $(ht_hop_addr"$af" 4)"
+			echo "L $(ht_hop_addr"$af" 4) $(ht_hop_addr"$af" 5)"
+		} | sort -u >"$tmp/truth"
+		cmp -s "$tmp/found" "$tmp/truth" ||
+			ht_report "$desc" "graph differs (< found, > truth):" \
+				"$(diff "$tmp/found" "$tmp/truth" | grep '^[<>]' | tr '\n' ';')"
+	fi
+done
+
+# The probe budget: 30 probes cannot enumerate the diamond.
+desc="--max-probes 30"
+run -n --mda --max-probes=30 "$HT_TARGET4"
+checks=$((checks + 1))
+probes=$(tail -n 1 "$tmp/out" | sed -n 's/.*probes \([0-9]*\),.*/\1/p')
+if [ "$rc" != 0 ] || [ "${probes:-x}" != 30 ] ||
+	! grep -q 'warning: --max-probes 30 spent' "$tmp/err" ||
+	[ "$(wc -l <"$tmp/err")" != 1 ]; then
+	ht_report "$desc" "want exit 0, 30 probes and one warning"
+fi
+ht_net_down "$N"
+
 if [ "$failures" = 0 ]; then
-	echo "PASS: $checks checks: MDA on width-2 and width-4 diamonds, IPv4 and IPv6, live and replayed"
+	echo "PASS: $checks checks: MDA on width-2 and width-4 diamonds and a silent hop, IPv4 and IPv6, live and replayed; budget; usage"
 	exit 0
 fi
 echo "FAIL: $failures of $checks checks"

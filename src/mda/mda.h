@@ -13,6 +13,7 @@ struct ht_mda_cfg {
 	double confidence;	/* per stopping decision, 0.5 .. 0.999999 */
 	uint32_t max_probes;
 	int dot;		/* Graphviz DOT instead of text */
+	int json;		/* one JSON object (mda_json.c) instead */
 };
 
 /* What the caller may want to know of a finished run. */
@@ -45,6 +46,8 @@ int ht_mda_replay_run(struct ht_capture *cap, const struct ht_mda_cfg *mc,
 void ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
     const struct ht_mda_graph *g);
 void ht_mda_dot(const struct ht_outctx *o, const struct ht_mda_graph *g);
+/* One JSON object on one line (schema in mda_json.c); 0, or -1. */
+int ht_mda_json(const struct ht_outctx *o, const struct ht_mda_graph *g);
 
 /* "33434-33436,33440": flows as ranges into buf; returns buf. */
 const char *ht_mda_flows_str(const uint16_t *f, uint32_t n, char *buf,

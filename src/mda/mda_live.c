@@ -298,7 +298,9 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 		rc = -1;
 		goto out;
 	}
-	if (mc->dot)
+	if (mc->json)
+		ht_mda_json(o, &g);
+	else if (mc->dot)
 		ht_mda_dot(o, &g);
 	else
 		ht_mda_text(o, mc, &g);

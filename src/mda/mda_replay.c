@@ -31,7 +31,9 @@ flush_ready(struct ht_matcher *m, const struct ht_mda_cfg *mc,
 			snprintf(err, HT_ERRBUF, "out of memory");
 			return -1;
 		}
-		if (mc->dot)
+		if (mc->json)
+			ht_mda_json(o, &g);
+		else if (mc->dot)
 			ht_mda_dot(o, &g);
 		else
 			ht_mda_text(o, mc, &g);
