@@ -13,6 +13,9 @@
 #     said, when dot is not installed), one edge per link;
 #   - a silent hop inside the diamond (both branch routers send no ICMP)
 #     is one anonymous node "*" between hops 2 and 4, and the run goes on;
+#   - a capture of scamper's tracelb (tcpdump in the source namespace)
+#     replays to the links scamper itself printed (width 2, IPv4; skipped,
+#     and said, without scamper or tcpdump);
 #   - --max-probes bounds the run (a warning says so, exit 0);
 #   - usage errors (before any network): --dot, --confidence or
 #     --max-probes without --mda, --mda with -I, -j with --dot, values out
@@ -177,6 +180,36 @@ assert sum(h["probes"] for h in o["hops"]) == o["probes"]
 			ok_run "$desc" && exact "$desc" "$af" "$w"
 		fi
 	done
+	if [ "$w" = 2 ] && command -v scamper >/dev/null 2>&1 &&
+		command -v tcpdump >/dev/null 2>&1; then
+		desc="replay of scamper tracelb"
+		checks=$((checks + 1))
+		# ip execs timeout, which passes SIGTERM on to tcpdump
+		ip netns exec "${N}s" timeout 30 tcpdump -i any -U --immediate-mode \
+			-w "$tmp/sc.pcap" udp or icmp 2>"$tmp/tcpdump.err" &
+		tpid=$!
+		# tcpdump is ready when it says it listens
+		for ((i = 0; i < 50; i++)); do
+			grep -q listening "$tmp/tcpdump.err" && break
+			sleep 0.1
+		done
+		ht_net_exec "$N" s timeout 60 scamper -O text -I \
+			"tracelb -P udp-dport $HT_TARGET4" >"$tmp/sc.txt" 2>&1
+		sleep 0.5
+		kill -TERM "$tpid" 2>/dev/null
+		wait "$tpid" 2>/dev/null
+		last_cmd="hoptrace -n -r $tmp/sc.pcap --mda (scamper's output: $(head -1 "$tmp/sc.txt"))"
+		"$HOPTRACE" -n -r "$tmp/sc.pcap" --mda >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		graph "$tmp/out" | sed -n 's/^L //p' >"$tmp/found"
+		sed -n 's/^\([0-9.]*\) -> \([0-9.]*\)$/\1 \2/p' "$tmp/sc.txt" | sort -u >"$tmp/truth"
+		if [ "$rc" != 0 ] || [ ! -s "$tmp/truth" ] || ! cmp -s "$tmp/found" "$tmp/truth"; then
+			ht_report "$desc" "links differ from scamper's (< ours, > scamper's):" \
+				"$(diff "$tmp/found" "$tmp/truth" | grep '^[<>]' | tr '\n' ';')"
+		fi
+	elif [ "$w" = 2 ]; then
+		echo "NOTE: scamper or tcpdump not installed: no tracelb replay"
+	fi
 	if [ "$w" = 4 ]; then
 		desc="width 4 --dot"
 		run -n --mda --confidence=99.99 --dot "$HT_TARGET4"

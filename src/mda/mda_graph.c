@@ -219,7 +219,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	struct ht_addr none;
 	struct ent *e = NULL;
 	uint32_t *keys = NULL, key, i, j, ne = 0, ncap = 0, lcap = 0;
-	long ni;
+	long ni, one[256];
 
 	memset(g, 0, sizeof(*g));
 	memset(&none, 0, sizeof(none));
@@ -264,6 +264,21 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	if (sort_nodes(g, e, ne) < 0)
 		goto fail;
 	qsort(e, ne, sizeof(*e), ent_cmp);
+	for (i = 0; i < g->nnode; i++)
+		for (j = 0; j < 256; j++)
+			if (ht_mda_node_at(g, i, (uint8_t)j)) {
+				g->hop[j].nnodes++;
+				one[j] = g->hop[j].nnodes == 1 &&
+				    g->node[i].addr.af != 0 &&
+				    !g->node[i].final ? (long)i : -1;
+			}
+	/* every (flow, TTL) probed, answered or not */
+	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
+		goto fail;
+	for (i = 0; i < t->n; i++)
+		keys[i] = (uint32_t)ht_mda_flow(t->proto, &t->p[i].l4) << 8 |
+		    t->p[i].ttl;
+	qsort(keys, t->n, sizeof(*keys), key_qcmp);
 	/* first answer per (flow, TTL); consecutive TTLs of a flow link */
 	for (i = 0, j = 0; i < ne; i++) {
 		if (i > 0 && e[i].flow == e[j].flow && e[i].ttl == e[j].ttl)
@@ -273,15 +288,24 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		    link_add(g, &lcap, e[j].node, e[i].node, e[j].ttl,
 		    e[i].flow) < 0)
 			goto fail;
+		/*
+		 * A flow first probed past a hop of one interface, and never
+		 * at that hop, passed that interface: tools that probe such a
+		 * hop once (scamper's tracelb) prove their links so.  hoptrace
+		 * itself always probes the hop before (node control).
+		 */
+		key = (uint32_t)e[i].flow << 8 | (uint32_t)(e[i].ttl - 1);
+		if ((i == 0 || e[i].flow != e[j].flow) &&
+		    e[i].ttl > g->first_ttl && one[e[i].ttl - 1] >= 0 &&
+		    bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) == NULL) {
+			if (link_add(g, &lcap, (uint32_t)one[e[i].ttl - 1],
+			    e[i].node, (uint8_t)(e[i].ttl - 1), e[i].flow) < 0)
+				goto fail;
+			g->node[one[e[i].ttl - 1]].behind++;
+		}
 		j = i;
 	}
 	/* flows of each node probed one hop further (answered or not) */
-	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
-		goto fail;
-	for (i = 0; i < t->n; i++)
-		keys[i] = (uint32_t)ht_mda_flow(t->proto, &t->p[i].l4) << 8 |
-		    t->p[i].ttl;
-	qsort(keys, t->n, sizeof(*keys), key_qcmp);
 	for (i = 0, j = 0; i < ne; i++) {
 		if (i > 0 && e[i].flow == e[j].flow && e[i].ttl == e[j].ttl)
 			continue;
@@ -299,10 +323,6 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	qsort(g->link, g->nlink, sizeof(*g->link), link_qcmp);
 	for (i = 0; i < g->nlink; i++)
 		g->node[g->link[i].from].nout++;
-	for (i = 0; i < g->nnode; i++)
-		for (j = 0; j < 256; j++)
-			if (ht_mda_node_at(g, i, (uint8_t)j))
-				g->hop[j].nnodes++;
 	confidence(g);
 	return 0;
 fail:
