@@ -20,6 +20,7 @@
 #include "capture.h"
 #include "filter.h"
 #include "live.h"
+#include "mda/mda.h"
 #include "output.h"
 #include "priv.h"
 #include "probe.h"
@@ -40,6 +41,12 @@ struct opts {
 	double wait, send_ms;
 	const char *dev, *src, *wfile, *rfile, *user, *host;
 	int numeric, json;
+	int method_set;		/* -I, -U or -T given */
+	int mda;		/* 0 none, 1 full, 2 lite */
+	int dot;
+	int mda_opts;		/* --confidence, --max-probes or --dot given */
+	double confidence;	/* percent */
+	long max_probes;
 };
 
 static void
@@ -81,6 +88,12 @@ help(void)
 "  -i, --interface=IF       interface to send and capture on\n"
 "  -s, --source=ADDR        source address\n"
 "      --user=NAME          user to switch to after opening sockets [nobody]\n"
+"Multipath (MDA):\n"
+"      --mda[=lite|full]    find every path through per-flow load balancers\n"
+"                           (UDP unless -T; lite runs full MDA for now) [full]\n"
+"      --confidence=P       chance of seeing every next hop, 50..99.9999 % [95]\n"
+"      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
+"      --dot                the graph in Graphviz DOT instead of text\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
@@ -124,7 +137,27 @@ real(const char *what, const char *s, double lo, double hi,
 	return v;
 }
 
-enum { OPT_PARIS = 256, OPT_GAP, OPT_USER };
+/* The MDA options belong together; ICMP MDA is not there yet. */
+static void
+mda_check(struct opts *o)
+{
+	if (!o->mda) {
+		if (o->mda_opts)
+			usage_error("--confidence, --max-probes and --dot need "
+			    "--mda");
+		return;
+	}
+	if (o->json && o->dot)
+		usage_error("-j and --dot cannot be used together");
+	if (o->method_set && o->method == HT_METHOD_ICMP)
+		usage_error("--mda needs UDP (-U) or TCP (-T): ICMP multipath "
+		    "discovery is not there yet");
+	if (!o->method_set)
+		o->method = HT_METHOD_UDP;
+}
+
+enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_MDA, OPT_CONFIDENCE,
+	OPT_MAX_PROBES, OPT_DOT };
 
 static void
 parse(int argc, char **argv, struct opts *o)
@@ -145,6 +178,10 @@ parse(int argc, char **argv, struct opts *o)
 		{ "interface", required_argument, NULL, 'i' },
 		{ "source", required_argument, NULL, 's' },
 		{ "user", required_argument, NULL, OPT_USER },
+		{ "mda", optional_argument, NULL, OPT_MDA },
+		{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
+		{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
+		{ "dot", no_argument, NULL, OPT_DOT },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -163,13 +200,15 @@ parse(int argc, char **argv, struct opts *o)
 	o->simq = 0;		/* 0: ten hops' worth, see below */
 	o->gap = 5;
 	o->port = -1;
+	o->confidence = 95;
+	o->max_probes = 5000;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV",
 	    lo, NULL)) != -1) {
 		switch (c) {
-		case 'I': o->method = HT_METHOD_ICMP; break;
-		case 'U': o->method = HT_METHOD_UDP; break;
-		case 'T': o->method = HT_METHOD_TCP; break;
+		case 'I': o->method = HT_METHOD_ICMP; o->method_set = 1; break;
+		case 'U': o->method = HT_METHOD_UDP; o->method_set = 1; break;
+		case 'T': o->method = HT_METHOD_TCP; o->method_set = 1; break;
 		case OPT_PARIS: o->paris = 1; break;
 		case '4': o->af = 4; break;
 		case '6': o->af = 6; break;
@@ -194,6 +233,26 @@ parse(int argc, char **argv, struct opts *o)
 		case 'i': o->dev = optarg; break;
 		case 's': o->src = optarg; break;
 		case OPT_USER: o->user = optarg; break;
+		case OPT_MDA:
+			if (optarg == NULL || strcmp(optarg, "full") == 0)
+				o->mda = 1;
+			else if (strcmp(optarg, "lite") == 0)
+				o->mda = 2;
+			else
+				usage_error("--mda takes lite or full, not '%s'",
+				    optarg);
+			break;
+		case OPT_CONFIDENCE:
+			o->confidence = real("confidence (--confidence)",
+			    optarg, 50, 99.9999, "percent");
+			o->mda_opts = 1;
+			break;
+		case OPT_MAX_PROBES:
+			o->max_probes = num("max probes (--max-probes)", optarg,
+			    1, 65535);
+			o->mda_opts = 1;
+			break;
+		case OPT_DOT: o->dot = o->mda_opts = 1; break;
 		case 'n': o->numeric = 1; break;
 		case 'j': o->json = 1; break;
 		case 'w': o->wfile = optarg; break;
@@ -212,6 +271,7 @@ parse(int argc, char **argv, struct opts *o)
 			    argv[optind - 1]);
 		}
 	}
+	mda_check(o);
 	if (o->rfile != NULL) {
 		if (optind < argc)
 			usage_error("-r takes no HOST ('%s')", argv[optind]);
@@ -236,7 +296,7 @@ parse(int argc, char **argv, struct opts *o)
 	 */
 	if (o->simq == 0)
 		o->simq = o->queries * 10 < 16 ? 16 : o->queries * 10;
-	if (o->method == HT_METHOD_UDP && !o->paris &&
+	if (o->method == HT_METHOD_UDP && !o->paris && !o->mda &&
 	    o->port + (o->max - o->first + 1) * o->queries > 65536)
 		usage_error("port (-p %ld) too high: UDP ports rise by one per "
 		    "probe and must stay below 65536", o->port);
@@ -328,6 +388,17 @@ fail:
 	return -1;
 }
 
+static void
+mda_cfg(const struct opts *o, struct ht_mda_cfg *mc)
+{
+	memset(mc, 0, sizeof(*mc));
+	mc->lite = o->mda == 2;
+	mc->confidence = o->confidence / 100;
+	mc->max_probes = (uint32_t)o->max_probes;
+	mc->dot = o->dot;
+	mc->json = o->json;
+}
+
 static int
 run_replay(const struct opts *o)
 {
@@ -336,6 +407,7 @@ run_replay(const struct opts *o)
 	struct ht_replay_stats st;
 	struct ht_outctx out;
 	struct ht_user user;
+	struct ht_mda_cfg mc;
 
 	if (ht_capture_open_file(&cap, o->rfile, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
@@ -351,8 +423,10 @@ run_replay(const struct opts *o)
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
 	out.res = o->numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
-	if (ht_replay_run(&cap, &out, o->json,
-	    (ht_ns)(o->wait * 1e9), &st, err) < 0) {
+	mda_cfg(o, &mc);
+	if ((o->mda ? ht_mda_replay_run(&cap, &mc, &out,
+	    (ht_ns)(o->wait * 1e9), &st, err) : ht_replay_run(&cap, &out,
+	    o->json, (ht_ns)(o->wait * 1e9), &st, err)) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n",
 		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile, err);
 		ht_capture_close(&cap);
@@ -441,6 +515,8 @@ run_live(const struct opts *o)
 	struct ht_route rt;
 	struct started st;
 	struct ht_live_stats ls;
+	struct ht_mda_cfg mc;
+	struct ht_mda_stats ms;
 	unsigned int drops = 0;
 	int rc, snaplen, frames;
 
@@ -481,7 +557,8 @@ run_live(const struct opts *o)
 	cfg.probe.ifindex = rt.ifindex;
 	cfg.probe.method = o->method;
 	cfg.probe.dev = o->dev;
-	cfg.probe.paris = o->paris;
+	/* MDA: the flow is the port, set per probe; the checksum tells probes apart */
+	cfg.probe.paris = o->paris || o->mda;
 	cfg.probe.port = (uint16_t)o->port;
 	cfg.probe.payload = 32;
 	/* Our identity: the process ID, folded into 16 bits. */
@@ -554,7 +631,16 @@ run_live(const struct opts *o)
 	out.first_ttl = (uint8_t)o->first;
 	out.paris = o->paris;
 	out.live = 1;
-	rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);
+	memset(&ls, 0, sizeof(ls));
+	memset(&ms, 0, sizeof(ms));
+	if (o->mda) {
+		mda_cfg(o, &mc);
+		rc = ht_mda_live_run(&cfg, &mc, &cap, pr, &out, &ms, err);
+	} else
+		rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);
+	if (rc >= 0 && ms.budget_spent)
+		fprintf(stderr, "hoptrace: warning: --max-probes %ld spent; "
+		    "the graph may miss paths\n", o->max_probes);
 	/*
 	 * Drops are of packets our filter passed (ht_capture_ready() reset the
 	 * count): ours.  They matter where a probe shows no answer, or where

@@ -244,6 +244,12 @@ ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
 }
 
 void
+ht_prober_set_port(struct ht_prober *pr, uint16_t port)
+{
+	pr->cfg.port = port;
+}
+
+void
 ht_prober_close(struct ht_prober *pr)
 {
 	if (pr == NULL)

@@ -45,6 +45,12 @@ int ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl,
 int ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
     char *err, size_t errlen);
 
+/*
+ * The UDP base port / TCP destination port of the probes built from now
+ * on (the MDA driver's flow identifier, with paris set).
+ */
+void ht_prober_set_port(struct ht_prober *pr, uint16_t port);
+
 void ht_prober_close(struct ht_prober *pr);
 
 #endif

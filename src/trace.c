@@ -660,6 +660,8 @@ run_step(const struct ht_matcher *m, const struct ht_trace *t,
 		return RUN_SAME;
 	if (ts > t->t_last + m->stale)
 		return RUN_NEW;
+	if (m->multiflow)
+		return RUN_SAME;	/* MDA probes earlier hops again, by design */
 	if (t->max_ttl == t->min_ttl)
 		return t->n >= HT_FLOW_MAX ? RUN_NEW : RUN_SAME;
 	if (pkt->ip.ttl > t->min_ttl)

@@ -93,6 +93,7 @@ struct ht_matcher {
 	struct ht_trace **vtab;		/* UDP/TCP traces by src, dst, proto */
 	size_t nvtab, vcount;
 	int learn;		/* replay: make traces from probes seen */
+	int multiflow;		/* MDA: going back to a lower TTL is no restart */
 	ht_ns wait;		/* longest probe-to-reply time accepted */
 	ht_ns stale;		/* a trace silent this long is over */
 	uint64_t serial;

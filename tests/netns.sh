@@ -85,6 +85,15 @@
 #                  of 5 probes to that hop gets 1 or 2 answers.
 #                  May be repeated.  Every other node has rate limits off.
 #   --balance K    per-flow load balancer at hop K (see above).
+#   --width W      with --balance: W parallel routers at hop K+1 (2..8,
+#                  default 2), a diamond of width W between hop K and hop
+#                  K+2.  Branch j (j = 1 .. W-1; 0 is the main one) is the
+#                  router ${NAME}r<K+1><letter j: b c d e f g h>, on link
+#                  100+K+2(j-1) from router K (its interface eR<letter>)
+#                  and link 101+K+2(j-1) to hop K+2 (interface eL<letter>);
+#                  it answers from 10.77.(100+K+2(j-1)).2 /
+#                  fd77:0:0:(100+K+2(j-1))::2 (ht_hop_branch_addr4/6).
+#                  Router K's multipath route has W next hops.
 #
 # Every namespace: lo up, rp_filter off, IPv6 DAD off, ICMP rate limits off
 # (icmp_ratelimit=0, ipv6 icmp.ratelimit=0, icmp_msgs_per_sec and
@@ -94,6 +103,7 @@
 # default route points back.
 #
 # After ht_net_up: HT_NET_NAME, HT_NET_HOPS, HT_NET_BALANCE (hop or empty),
+# HT_NET_WIDTH (the diamond's width, 1 without --balance),
 # HT_SOURCE4, HT_SOURCE6, HT_TARGET4, HT_TARGET6.  The network is checked and
 # its neighbour caches warm: one round trip (ICMP echo with ping if
 # installed, else a TCP connect answered by RST) from the source to the
@@ -113,6 +123,8 @@
 #   ht_hop_addr4 K, ht_hop_addr6 K          address hop K answers from.
 #   ht_hop_alt_addr4 K, ht_hop_alt_addr6 K  address the second branch
 #                               router at hop K (= balance hop + 1) answers from.
+#   ht_hop_branch_addr4 K J, ht_hop_branch_addr6 K J  the same for branch J
+#                               (0 = the main router, 1 = the second, ...).
 
 _ht_err() {
 	printf 'netns.sh: %s\n' "$*" >&2
@@ -186,7 +198,7 @@ ht_net_down() {
 		*) continue ;;
 		esac
 		rest=${ns#"$name"}
-		if [[ $rest =~ ^(s|t|r[0-9]+b?)$ ]]; then
+		if [[ $rest =~ ^(s|t|r[0-9]+[b-h]?)$ ]]; then
 			batch+="netns del $ns"$'\n'
 		fi
 	done < <(ip netns list 2>/dev/null)
@@ -229,6 +241,31 @@ ht_hop_alt_addr4() {
 ht_hop_alt_addr6() {
 	_ht_alt_check "${1-}" || return 1
 	_ht_v6 "$((99 + $1))" 2
+}
+
+_ht_branch_link() { # K+1 J: the link on the left of branch J, or fail
+	_ht_alt_check "${1-}" || return 1
+	if ! _ht_isnum "${2-}" || [ "$2" -ge "${HT_NET_WIDTH:-1}" ]; then
+		_ht_err "no branch '${2-}' (width ${HT_NET_WIDTH-})"
+		return 1
+	fi
+	if [ "$2" = 0 ]; then
+		printf '%s\n' "$(($1 - 1))"
+	else
+		printf '%s\n' "$((99 + $1 + 2 * ($2 - 1)))"
+	fi
+}
+
+ht_hop_branch_addr4() {
+	local L
+	L=$(_ht_branch_link "${1-}" "${2-}") || return 1
+	printf '10.77.%s.2\n' "$L"
+}
+
+ht_hop_branch_addr6() {
+	local L
+	L=$(_ht_branch_link "${1-}" "${2-}") || return 1
+	_ht_v6 "$L" 2
 }
 
 # Script run by bash inside a namespace: $1 = nftables ruleset (may be
@@ -352,7 +389,7 @@ ht_net_up() {
 	fi
 	shift
 
-	local hops=8 deaf=0 bal="" silent=" " rlim=" " opt val
+	local hops=8 deaf=0 bal="" width=2 silent=" " rlim=" " opt val
 	while [ $# -gt 0 ]; do
 		opt=$1
 		val=""
@@ -362,7 +399,7 @@ ht_net_up() {
 			opt=${opt%%=*}
 			shift
 			;;
-		--hops | --silent | --ratelimit | --balance)
+		--hops | --silent | --ratelimit | --balance | --width)
 			if [ $# -lt 2 ]; then
 				_ht_err "$opt needs a value"
 				return 2
@@ -373,7 +410,7 @@ ht_net_up() {
 		*) shift ;;
 		esac
 		case $opt in
-		--hops | --silent | --ratelimit | --balance)
+		--hops | --silent | --ratelimit | --balance | --width)
 			if ! _ht_isnum "$val"; then
 				_ht_err "$opt: not a number: '$val'"
 				return 2
@@ -385,6 +422,7 @@ ht_net_up() {
 		--silent) silent+="$val " ;;
 		--ratelimit) rlim+="$val " ;;
 		--balance) bal=$val ;;
+		--width) width=$val ;;
 		--deaf) deaf=1 ;;
 		*)
 			_ht_err "unknown option '$opt'"
@@ -405,6 +443,10 @@ ht_net_up() {
 	done
 	if [ -n "$bal" ] && { [ "$bal" -lt 1 ] || [ $((bal + 2)) -gt "$hops" ]; }; then
 		_ht_err "--balance K needs 1 <= K and K+2 <= hops ($hops) (got $bal)"
+		return 2
+	fi
+	if [ "$width" -lt 2 ] || [ "$width" -gt 8 ]; then
+		_ht_err "--width must be 2..8 (got $width)"
 		return 2
 	fi
 	if [ "$deaf" = 1 ] || [ "$silent" != " " ]; then
@@ -439,19 +481,25 @@ ht_net_up() {
 	for ((h = 0; h < hops; h++)); do
 		_ht_addlink "$h" "${hsfx[h]}" eR "${hsfx[h + 1]}" eL $((h + 1))
 	done
-	local altsfx=""
+	local altsfx="" bsfx letters=bcdefgh j L
+	local -a branches
 	if [ -n "$bal" ]; then
-		altsfx="r$((bal + 1))b"
-		_ht_addnode "$altsfx" $((bal + 1)) router
-		_ht_addlink $((100 + bal)) "${hsfx[bal]}" eRb "$altsfx" eL $((bal + 1))
-		_ht_addlink $((101 + bal)) "$altsfx" eR "${hsfx[bal + 2]}" eLb $((bal + 2))
+		for ((j = 1; j < width; j++)); do
+			L=${letters:j-1:1}
+			bsfx="r$((bal + 1))$L"
+			branches+=("$bsfx")
+			_ht_addnode "$bsfx" $((bal + 1)) router
+			_ht_addlink $((100 + bal + 2 * (j - 1))) "${hsfx[bal]}" "eR$L" "$bsfx" eL $((bal + 1))
+			_ht_addlink $((101 + bal + 2 * (j - 1))) "$bsfx" eR "${hsfx[bal + 2]}" "eL$L" $((bal + 2))
+		done
+		altsfx=${branches[0]}
 	fi
 	for h in "${lid[@]}"; do
 		if [ "$h" = 0 ]; then p6[$h]="fd77::"; else p6[$h]="fd77:0:0:$h::"; fi
 	done
 
 	# ---- phase 1: namespaces and veth pairs, one ip process -----------
-	local batch="" L i
+	local batch="" i
 	# refuse names in use (and then leave them alone): another test's
 	while read -r L _; do
 		for sfx in "${nsfx[@]}"; do
@@ -623,6 +671,8 @@ ht_net_up() {
 		HT_NET_NAME=$name
 		HT_NET_HOPS=$hops
 		HT_NET_BALANCE=$bal
+		HT_NET_WIDTH=1
+		[ -n "$bal" ] && HT_NET_WIDTH=$width
 		HT_SOURCE4=10.77.0.1
 		HT_SOURCE6=${p6[0]}1
 		HT_TARGET4="10.77.$((hops - 1)).2"
@@ -657,12 +707,16 @@ ht_net_up() {
 		if [ "$deaf" = 1 ] && [ $((bal + 2)) = "$hops" ]; then
 			farcheck=$_HT_NS_NEIGH
 		fi
-		if ! ip netns exec "${name}r$bal" bash -c "$_HT_NS_PROBE" htprobe \
-			"10.77.$((100 + bal)).2" "${p6[$((100 + bal))]}2" ||
-			! ip netns exec "$name$altsfx" bash -c "$farcheck" htprobe \
-				"10.77.$((101 + bal)).2" "${p6[$((101 + bal))]}2"; then
-			fail="of the balancer's second branch"
-		fi
+		for ((j = 1; j < width; j++)); do
+			L=$((100 + bal + 2 * (j - 1)))
+			if ! ip netns exec "${name}r$bal" bash -c "$_HT_NS_PROBE" htprobe \
+				"10.77.$L.2" "${p6[$L]}2" ||
+				! ip netns exec "$name${branches[j - 1]}" bash -c "$farcheck" htprobe \
+					"10.77.$((L + 1)).2" "${p6[$((L + 1))]}2"; then
+				fail="of the balancer's branch $j"
+				break
+			fi
+		done
 	fi
 	if [ -n "$fail" ]; then
 		_ht_err "$name: network check $fail failed; removing it"

@@ -1,0 +1,345 @@
+/* \summary: build the multipath graph from a trace's probes (pure) */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mda/mda_graph.h"
+#include "mda/mda_rule.h"
+
+/* One probe's place in the graph: its flow, TTL and the node it reached. */
+struct ent {
+	uint16_t flow;
+	uint8_t ttl;
+	uint8_t final;
+	uint32_t probe;		/* index in the trace: ties go to the first */
+	uint32_t node;
+};
+
+uint16_t
+ht_mda_flow(uint8_t proto, const struct ht_l4 *l4)
+{
+	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
+		return l4->dport;
+	return l4->cksum;
+}
+
+int
+ht_mda_node_at(const struct ht_mda_graph *g, uint32_t i, uint8_t ttl)
+{
+	return (g->node[i].ttls[ttl / 32] >> (ttl % 32)) & 1;
+}
+
+static int
+ent_cmp(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+
+	if (x->flow != y->flow)
+		return x->flow < y->flow ? -1 : 1;
+	if (x->ttl != y->ttl)
+		return x->ttl < y->ttl ? -1 : 1;
+	return x->probe < y->probe ? -1 : x->probe > y->probe;
+}
+
+/* Anonymous nodes sort after the addressed ones of their hop. */
+static int
+node_cmp(const struct ht_mda_node *x, const struct ht_mda_node *y)
+{
+	if (x->ttl_min != y->ttl_min)
+		return x->ttl_min < y->ttl_min ? -1 : 1;
+	if (x->addr.af != y->addr.af)
+		return x->addr.af == 0 ? 1 : y->addr.af == 0 ? -1 :
+		    x->addr.af < y->addr.af ? -1 : 1;
+	return memcmp(x->addr.a, y->addr.a, sizeof(x->addr.a));
+}
+
+static int
+node_qcmp(const void *a, const void *b)
+{
+	return node_cmp(a, b);
+}
+
+static int
+key_qcmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+link_qcmp(const void *a, const void *b)
+{
+	const struct ht_mda_link *x = a, *y = b;
+
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* The node of an address (or of TTL ttl's silent hop): index, or -1. */
+static long
+node_get(struct ht_mda_graph *g, uint32_t *cap, const struct ht_addr *a,
+    uint8_t ttl)
+{
+	struct ht_mda_node *nn;
+	uint32_t i;
+
+	for (i = 0; i < g->nnode; i++)
+		if (a->af != 0 ? ht_addr_eq(&g->node[i].addr, a) :
+		    g->node[i].addr.af == 0 && g->node[i].ttl_min == ttl)
+			break;
+	if (i == g->nnode) {
+		if (g->nnode == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			if ((nn = realloc(g->node, *cap * sizeof(*nn))) == NULL)
+				return -1;
+			g->node = nn;
+		}
+		nn = &g->node[g->nnode++];
+		memset(nn, 0, sizeof(*nn));
+		nn->addr = *a;
+		nn->ttl_min = nn->ttl_max = ttl;
+	}
+	nn = &g->node[i];
+	if (ttl < nn->ttl_min)
+		nn->ttl_min = ttl;
+	if (ttl > nn->ttl_max)
+		nn->ttl_max = ttl;
+	nn->ttls[ttl / 32] |= 1u << (ttl % 32);
+	return (long)i;
+}
+
+static int
+link_add(struct ht_mda_graph *g, uint32_t *cap, uint32_t from, uint32_t to,
+    uint8_t ttl, uint16_t flow)
+{
+	struct ht_mda_link *l;
+	uint16_t *nf;
+	uint32_t i;
+
+	for (i = 0; i < g->nlink; i++)
+		if (g->link[i].from == from && g->link[i].to == to)
+			break;
+	if (i == g->nlink) {
+		if (g->nlink == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			if ((l = realloc(g->link, *cap * sizeof(*l))) == NULL)
+				return -1;
+			g->link = l;
+		}
+		l = &g->link[g->nlink++];
+		memset(l, 0, sizeof(*l));
+		l->from = from;
+		l->to = to;
+		l->ttl = ttl;
+	}
+	l = &g->link[i];
+	if (ttl < l->ttl)
+		l->ttl = ttl;
+	/* flows come in ascending order; one flow may prove it twice */
+	if (l->nflows > 0 && l->flows[l->nflows - 1] == flow)
+		return 0;
+	if (l->nflows == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		if ((nf = realloc(l->flows, l->cap * sizeof(*nf))) == NULL)
+			return -1;
+		l->flows = nf;
+	}
+	l->flows[l->nflows++] = flow;
+	return 0;
+}
+
+/* Sort the nodes and renumber everything that points at them. */
+static int
+sort_nodes(struct ht_mda_graph *g, struct ent *e, uint32_t ne)
+{
+	struct ht_mda_node *sorted;
+	uint32_t *map, i, j;
+
+	if (g->nnode == 0)
+		return 0;
+	if ((sorted = malloc(g->nnode * sizeof(*sorted))) == NULL ||
+	    (map = malloc(g->nnode * sizeof(*map))) == NULL) {
+		free(sorted);
+		return -1;
+	}
+	memcpy(sorted, g->node, g->nnode * sizeof(*sorted));
+	qsort(sorted, g->nnode, sizeof(*sorted), node_qcmp);
+	for (i = 0; i < g->nnode; i++)
+		for (j = 0; j < g->nnode; j++)
+			if (node_cmp(&g->node[i], &sorted[j]) == 0) {
+				map[i] = j;
+				break;
+			}
+	for (i = 0; i < ne; i++)
+		e[i].node = map[e[i].node];
+	free(g->node);
+	g->node = sorted;
+	free(map);
+	return 0;
+}
+
+/*
+ * The confidence: each node's failure bound given its next hops (k, at
+ * least 1) and the flows sent one hop past it (n); the source's given the
+ * first hop's nodes and probes.  Nodes whose flows went no further are
+ * left out where nothing was probed past their hop (the end of the run),
+ * and count as unknown (failure 1) where something was.
+ */
+static void
+confidence(struct ht_mda_graph *g)
+{
+	const struct ht_mda_node *v;
+	double worst, f;
+	uint32_t i, k;
+
+	k = g->hop[g->first_ttl].nnodes;
+	worst = ht_mda_fail(k ? k : 1, g->hop[g->first_ttl].probes);
+	for (i = 0; i < g->nnode; i++) {
+		v = &g->node[i];
+		if (v->final || v->ttl_min >= g->last_ttl)
+			continue;
+		if (v->behind == 0 && v->ttl_max >= g->last_ttl)
+			continue;
+		f = ht_mda_fail(v->nout ? v->nout : 1, v->behind);
+		if (f > worst)
+			worst = f;
+	}
+	g->confidence = 1 - worst;
+}
+
+int
+ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
+{
+	const struct ht_probe *p;
+	struct ht_addr none;
+	struct ent *e = NULL;
+	uint32_t *keys = NULL, key, i, j, ne = 0, ncap = 0, lcap = 0;
+	long ni, one[256];
+
+	memset(g, 0, sizeof(*g));
+	memset(&none, 0, sizeof(none));
+	g->src = t->src;
+	g->dst = t->dst;
+	g->proto = t->proto;
+	g->first_ttl = t->min_ttl;
+	g->last_ttl = t->max_ttl;
+	g->dest_reached = t->dest_reached;
+	g->t_first = t->t_first;
+	g->t_last = t->t_last;
+	g->probes = t->n;
+	g->replies = t->nreplies;
+	g->confidence = 1;
+	if (t->n == 0)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		g->hop[p->ttl].probes++;
+		if (p->rkind != HT_R_NONE)
+			g->hop[p->ttl].replies++;
+	}
+	if ((e = malloc(t->n * sizeof(*e))) == NULL)
+		goto fail;
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		if (p->rkind == HT_R_NONE && g->hop[p->ttl].replies > 0)
+			continue;	/* a loss at a hop that answers */
+		ni = node_get(g, &ncap, p->rkind != HT_R_NONE ? &p->from :
+		    &none, p->ttl);
+		if (ni < 0)
+			goto fail;
+		e[ne].flow = ht_mda_flow(t->proto, &p->l4);
+		e[ne].ttl = p->ttl;
+		e[ne].final = ht_probe_final(t, p);
+		e[ne].probe = i;
+		e[ne].node = (uint32_t)ni;
+		if (e[ne].final)
+			g->node[ni].final = 1;
+		ne++;
+	}
+	if (sort_nodes(g, e, ne) < 0)
+		goto fail;
+	qsort(e, ne, sizeof(*e), ent_cmp);
+	for (i = 0; i < g->nnode; i++)
+		for (j = 0; j < 256; j++)
+			if (ht_mda_node_at(g, i, (uint8_t)j)) {
+				g->hop[j].nnodes++;
+				one[j] = g->hop[j].nnodes == 1 &&
+				    g->node[i].addr.af != 0 &&
+				    !g->node[i].final ? (long)i : -1;
+			}
+	/* every (flow, TTL) probed, answered or not */
+	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
+		goto fail;
+	for (i = 0; i < t->n; i++)
+		keys[i] = (uint32_t)ht_mda_flow(t->proto, &t->p[i].l4) << 8 |
+		    t->p[i].ttl;
+	qsort(keys, t->n, sizeof(*keys), key_qcmp);
+	/* first answer per (flow, TTL); consecutive TTLs of a flow link */
+	for (i = 0, j = 0; i < ne; i++) {
+		if (i > 0 && e[i].flow == e[j].flow && e[i].ttl == e[j].ttl)
+			continue;	/* a later probe of the same flow and TTL */
+		if (i > 0 && e[i].flow == e[j].flow &&
+		    e[i].ttl == e[j].ttl + 1 && !e[j].final &&
+		    link_add(g, &lcap, e[j].node, e[i].node, e[j].ttl,
+		    e[i].flow) < 0)
+			goto fail;
+		/*
+		 * A flow first probed past a hop of one interface, and never
+		 * at that hop, passed that interface: tools that probe such a
+		 * hop once (scamper's tracelb) prove their links so.  hoptrace
+		 * itself always probes the hop before (node control).
+		 */
+		key = (uint32_t)e[i].flow << 8 | (uint32_t)(e[i].ttl - 1);
+		if ((i == 0 || e[i].flow != e[j].flow) &&
+		    e[i].ttl > g->first_ttl && one[e[i].ttl - 1] >= 0 &&
+		    bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) == NULL) {
+			if (link_add(g, &lcap, (uint32_t)one[e[i].ttl - 1],
+			    e[i].node, (uint8_t)(e[i].ttl - 1), e[i].flow) < 0)
+				goto fail;
+			g->node[one[e[i].ttl - 1]].behind++;
+		}
+		j = i;
+	}
+	/* flows of each node probed one hop further (answered or not) */
+	for (i = 0, j = 0; i < ne; i++) {
+		if (i > 0 && e[i].flow == e[j].flow && e[i].ttl == e[j].ttl)
+			continue;
+		j = i;
+		if (e[i].final || e[i].ttl == 255)
+			continue;
+		key = (uint32_t)e[i].flow << 8 | (uint32_t)(e[i].ttl + 1);
+		if (bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) != NULL)
+			g->node[e[i].node].behind++;
+	}
+	free(keys);
+	keys = NULL;
+	free(e);
+	e = NULL;
+	qsort(g->link, g->nlink, sizeof(*g->link), link_qcmp);
+	for (i = 0; i < g->nlink; i++)
+		g->node[g->link[i].from].nout++;
+	confidence(g);
+	return 0;
+fail:
+	free(e);
+	free(keys);
+	ht_mda_graph_free(g);
+	return -1;
+}
+
+void
+ht_mda_graph_free(struct ht_mda_graph *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < g->nlink; i++)
+		free(g->link[i].flows);
+	free(g->link);
+	free(g->node);
+	memset(g, 0, sizeof(*g));
+}

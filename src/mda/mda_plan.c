@@ -1,0 +1,258 @@
+/* \summary: full MDA's probing decisions, from the probe table alone */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mda/mda_graph.h"
+#include "mda/mda_plan.h"
+
+/* A flow's state at one TTL. */
+#define S_NONE	0u		/* not probed there */
+#define S_WAIT	1u		/* probed, no answer yet */
+#define S_LOST	2u		/* probed, no answer in time */
+#define S_NODE	3u		/* S_NODE + i: answered by the hop's node i */
+
+#define HOP_NODES	256	/* distinct interfaces told apart per hop */
+
+/* The interfaces that answered at one TTL. */
+struct hopset {
+	struct ht_addr addr[HOP_NODES];
+	uint8_t final[HOP_NODES];
+	uint32_t n;
+	uint32_t answered, waiting;	/* flows in S_NODE+, S_WAIT */
+};
+
+void
+ht_mda_plan_init(struct ht_mda_plan *st, const struct ht_mda_plan_cfg *c)
+{
+	memset(st, 0, sizeof(*st));
+	st->hop = c->first_ttl;
+}
+
+static uint32_t
+node_of(struct hopset *hs, const struct ht_addr *a)
+{
+	uint32_t i;
+
+	for (i = 0; i < hs->n; i++)
+		if (ht_addr_eq(&hs->addr[i], a))
+			return i;
+	if (hs->n == HOP_NODES)
+		return HOP_NODES - 1;	/* beyond telling apart: the last */
+	hs->addr[hs->n] = *a;
+	hs->final[hs->n] = 0;
+	return hs->n++;
+}
+
+/* The state of every flow at TTL ttl (s[] of nflows entries). */
+static void
+flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
+    const struct ht_trace *t, uint8_t ttl, uint32_t *s, struct hopset *hs)
+{
+	const struct ht_probe *p;
+	uint32_t i, f, v;
+
+	memset(s, 0, st->nflows * sizeof(*s));
+	hs->n = hs->answered = hs->waiting = 0;
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		if (p->ttl != ttl)
+			continue;
+		f = (uint16_t)(ht_mda_flow(t->proto, &p->l4) - c->base);
+		if (f >= st->nflows || s[f] >= S_NODE)
+			continue;	/* not ours, or answered already */
+		if (p->rkind != HT_R_NONE) {
+			v = node_of(hs, &p->from);
+			if (ht_probe_final(t, p))
+				hs->final[v] = 1;
+			s[f] = S_NODE + v;
+		} else if (!(p->flags & HT_P_EXPIRED))
+			s[f] = S_WAIT;
+		else if (s[f] == S_NONE)
+			s[f] = S_LOST;
+	}
+	for (f = 0; f < st->nflows; f++)
+		if (s[f] >= S_NODE)
+			hs->answered++;
+		else if (s[f] == S_WAIT)
+			hs->waiting++;
+}
+
+static uint32_t
+need(const struct ht_mda_plan_cfg *c, uint32_t k)
+{
+	if (k == 0)
+		k = 1;	/* nothing seen: as for one (a lost probe hides one) */
+	return c->nk[k > c->kmax ? c->kmax : k];
+}
+
+/* Emit (flow, ttl) if there is room; 1 if emitted. */
+static int
+emit(struct ht_mda_send *out, uint32_t *nout, uint32_t room, uint32_t flow,
+    uint8_t ttl)
+{
+	if (*nout >= room)
+		return 0;
+	out[*nout].flow = flow;
+	out[*nout].ttl = ttl;
+	(*nout)++;
+	return 1;
+}
+
+/*
+ * One hop's work: probes for every predecessor that lacks its n_k.
+ * Returns 1 while the hop is not done (probes emitted or awaited).
+ */
+static int
+hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
+    const uint32_t *prev, const struct hopset *hp, uint32_t *cur,
+    const struct hopset *hc, struct ht_mda_send *out, uint32_t *nout,
+    uint32_t room)
+{
+	uint8_t h = st->hop, seen[HOP_NODES];
+	uint32_t npred, v, f, mine, probed, k, want, extra, nflows0;
+	int first = h == c->first_ttl, busy = 0, silent_prev;
+	double share, expect;
+
+	nflows0 = st->nflows;
+	silent_prev = !first && hp->answered == 0;
+	/* predecessors: the source, the anonymous node, or each interface */
+	npred = first || silent_prev ? 1 : hp->n;
+	for (v = 0; v < npred; v++) {
+		if (!first && !silent_prev && hp->final[v])
+			continue;	/* the destination: nothing behind */
+		memset(seen, 0, sizeof(seen));
+		mine = probed = k = 0;
+		for (f = 0; f < nflows0; f++) {
+			if (!first && (silent_prev ? prev[f] != S_LOST :
+			    prev[f] != S_NODE + v))
+				continue;
+			mine++;
+			if (cur[f] == S_NONE)
+				continue;
+			probed++;
+			if (cur[f] >= S_NODE && !seen[cur[f] - S_NODE]) {
+				seen[cur[f] - S_NODE] = 1;
+				k++;
+			}
+		}
+		if (probed >= need(c, k))
+			continue;
+		want = need(c, k) - probed;
+		/* flows known to pass v, not yet probed at h */
+		for (f = 0; f < nflows0 && want > 0; f++) {
+			if (cur[f] != S_NONE || (!first && (silent_prev ?
+			    prev[f] != S_LOST : prev[f] != S_NODE + v)))
+				continue;
+			if (!emit(out, nout, room, f, h))
+				return 1;
+			cur[f] = S_WAIT;
+			want--;
+			busy = 1;
+		}
+		if (want == 0)
+			continue;
+		if (first) {
+			/* every new flow passes the source */
+			while (want > 0 && st->nflows < c->max_flows &&
+			    emit(out, nout, room, st->nflows, h)) {
+				st->nflows++;
+				want--;
+				busy = 1;
+			}
+			continue;
+		}
+		/*
+		 * Node control: new flows to h - 1, as many as should bring
+		 * the missing ones to v, less those already on their way.
+		 */
+		share = (double)mine / (double)(hp->answered ? hp->answered :
+		    mine);
+		expect = (double)hp->waiting * share;
+		if (expect >= (double)want) {
+			busy = 1;
+			continue;
+		}
+		extra = (uint32_t)(((double)want - expect) / share + 0.999);
+		while (extra > 0 && st->nflows < c->max_flows &&
+		    emit(out, nout, room, st->nflows, (uint8_t)(h - 1))) {
+			st->nflows++;
+			extra--;
+			busy = 1;
+		}
+	}
+	return busy || hp->waiting > 0 || hc->waiting > 0;
+}
+
+int
+ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
+    const struct ht_trace *t, struct ht_mda_send *out, uint32_t max)
+{
+	struct hopset *hp = NULL, *hc = NULL;
+	uint32_t *prev = NULL, *cur = NULL, nout = 0, room, cap, f;
+	int rc = -1, busy, guard, nonfinal;
+
+	if (st->end != HT_MDA_RUNNING)
+		return 0;
+	if (t->n >= c->max_probes) {
+		/* the budget is spent: let what is on its way come back */
+		for (f = 0; f < t->n; f++)
+			if (t->p[f].rkind == HT_R_NONE &&
+			    !(t->p[f].flags & HT_P_EXPIRED))
+				return 0;
+		st->end = HT_MDA_END_PROBES;
+		return 0;
+	}
+	room = t->n >= c->max_probes ? 0 : c->max_probes - t->n;
+	if (room > max)
+		room = max;
+	/* every new flow of this call is among the first nflows + room */
+	cap = st->nflows + room + 1;
+	if ((hp = malloc(sizeof(*hp))) == NULL ||
+	    (hc = malloc(sizeof(*hc))) == NULL ||
+	    (prev = calloc(cap, sizeof(*prev))) == NULL ||
+	    (cur = calloc(cap, sizeof(*cur))) == NULL)
+		goto out;
+	for (guard = 0; guard < 256; guard++) {
+		if (st->hop > c->first_ttl)
+			flow_states(c, st, t, (uint8_t)(st->hop - 1), prev, hp);
+		else
+			memset(hp, 0, sizeof(*hp));
+		flow_states(c, st, t, st->hop, cur, hc);
+		busy = hop_work(c, st, prev, hp, cur, hc, out, &nout, room);
+		if (busy || nout > 0)
+			break;
+		/* the hop is done: go on? */
+		nonfinal = 0;
+		for (f = 0; f < st->nflows; f++)
+			if (cur[f] >= S_NODE && !hc->final[cur[f] - S_NODE])
+				nonfinal = 1;
+		if (hc->answered == 0) {
+			if (++st->silent >= c->gap) {
+				st->end = HT_MDA_END_GAP;
+				break;
+			}
+		} else {
+			st->silent = 0;
+			if (!nonfinal) {
+				st->end = HT_MDA_END_DEST;
+				break;
+			}
+		}
+		if (st->hop >= c->max_ttl) {
+			st->end = HT_MDA_END_MAXTTL;
+			break;
+		}
+		st->hop++;
+	}
+	rc = (int)nout;
+out:
+	free(hp);
+	free(hc);
+	free(prev);
+	free(cur);
+	return rc;
+}
