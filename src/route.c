@@ -1,4 +1,4 @@
-/* \summary: route and neighbour lookup over rtnetlink (RFC 3549) */
+/* \summary: route lookup over rtnetlink (RFC 3549) */
 /*
  * One RTM_GETROUTE gives the output interface, the preferred source and
  * the route's type: a local destination (one of this host's addresses)
