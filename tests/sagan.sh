@@ -5,9 +5,11 @@
 # the work).
 #
 # sagan is GPLv3, not in Debian nor reachable from a package registry here:
-# the copy used is HT_SAGAN, a directory holding ripe/atlas/sagan/ (default
-# ../shared/vendor/ripe-atlas-sagan; a relative path is taken from the top
-# of the source tree).  It needs Debian's python3-dateutil and python3-tz:
+# the copy used is HT_SAGAN, a directory holding ripe/atlas/sagan/ (a
+# relative path is taken from the top of the source tree); without it, the
+# first of ../shared/vendor/ripe-atlas-sagan (beside the checkout) and
+# /work/shared/vendor/ripe-atlas-sagan (the workplace's copy, for a clone
+# made elsewhere, as CI's is) that holds one.  It needs Debian's python3-dateutil and python3-tz:
 # the first of python3 and /usr/bin/python3 that imports both runs it.
 # Exit 77 (skip) only where that copy is absent; 0 pass, 1 fail, 99 hard
 # error.
@@ -18,11 +20,18 @@ srcdir=${srcdir:-$(dirname "$0")}
 top=${top_srcdir:-$srcdir/..}
 ht_need_hoptrace
 
-sagan=${HT_SAGAN:-../shared/vendor/ripe-atlas-sagan}
-case $sagan in
-/*) ;;
-*) sagan=$top/$sagan ;;
-esac
+if [ -n "${HT_SAGAN-}" ]; then
+	sagan=$HT_SAGAN
+	case $sagan in
+	/*) ;;
+	*) sagan=$top/$sagan ;;
+	esac
+else
+	for sagan in "$top/../shared/vendor/ripe-atlas-sagan" \
+		/work/shared/vendor/ripe-atlas-sagan; do
+		[ -f "$sagan/ripe/atlas/sagan/traceroute.py" ] && break
+	done
+fi
 if [ ! -f "$sagan/ripe/atlas/sagan/traceroute.py" ]; then
 	echo "SKIP: no copy of ripe.atlas.sagan at $sagan (set HT_SAGAN)"
 	exit 77
