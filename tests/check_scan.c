@@ -97,6 +97,23 @@ START_TEST(test_targets_parse)
 	ck_assert_int_eq(ht_targets_find(&t, &a), 128);
 	ht_targets_free(&t);
 
+	/* a selection (replay): any size, only covers() */
+	{
+		FILE *fp = fmemopen((void *)(uintptr_t)"10.0.0.0/8\n"
+		    "2001:db8::/64\n", 25, "r");
+
+		ht_targets_init(&t, 0, 1);
+		t.cover = 1;
+		ck_assert_int_eq(ht_targets_read(&t, fp, 1, err, sizeof(err)),
+		    0);
+		fclose(fp);
+		ck_assert_uint_eq(t.skipped, 1);	/* one family */
+		a = hex_addr("10.200.3.4");
+		ck_assert(ht_targets_covers(&t, &a));
+		a = hex_addr("11.0.0.1");
+		ck_assert(!ht_targets_covers(&t, &a));
+		ht_targets_free(&t);
+	}
 	/* nested prefixes: the narrower one's base holds no wider address */
 	t = from_text("10.0.0.0/16\n10.0.0.8/30\n", 0, 0, 0, err);
 	a = hex_addr("10.0.200.1");

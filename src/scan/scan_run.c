@@ -33,7 +33,7 @@ fail(const char *fmt, const char *a, const char *b)
 }
 
 static int
-load_targets(const struct ht_scan_cfg *c, struct ht_targets *t)
+load_targets(const struct ht_scan_cfg *c, struct ht_targets *t, int cover)
 {
 	char err[HT_ERRBUF];
 	FILE *fp;
@@ -41,6 +41,7 @@ load_targets(const struct ht_scan_cfg *c, struct ht_targets *t)
 	int rc;
 
 	ht_targets_init(t, c->per_prefix, c->seed);
+	t->cover = cover;
 	if (strcmp(c->targets, "-") == 0)
 		fp = stdin;
 	else if ((fp = fopen(c->targets, "r")) == NULL)
@@ -74,7 +75,7 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 	const char *name = strcmp(c->rfile, "-") == 0 ? "stdin" : c->rfile;
 	int have_t = c->targets != NULL;
 
-	if (have_t && load_targets(c, &t) != 0)
+	if (have_t && load_targets(c, &t, 1) != 0)
 		return EXIT_RUNTIME;
 	if (ht_capture_open_file(&cap, c->rfile, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
@@ -144,7 +145,7 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 		c.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
 	if (c.rfile != NULL)
 		return replay(&c, out);
-	if (load_targets(&c, &t) != 0)
+	if (load_targets(&c, &t, 0) != 0)
 		return EXIT_RUNTIME;
 	memset(&st, 0, sizeof(st));
 	if (t.total == 0) {

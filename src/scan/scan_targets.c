@@ -184,7 +184,9 @@ ht_targets_line(struct ht_targets *t, const char *line, unsigned long lineno,
 	r.every = t->per_prefix == 0;
 	r.blen = r.every ? (uint8_t)w : t->per_prefix > plen ?
 	    (uint8_t)t->per_prefix : (uint8_t)plen;
-	if (r.blen - r.plen > 24 ||
+	if (t->cover)
+		count = 0;	/* a selection, not numbered */
+	else if (r.blen - r.plen > 24 ||
 	    (count = 1ull << (r.blen - r.plen)) > HT_TARGETS_MAX - t->total) {
 		snprintf(err, errlen, "line %lu: /%lu holds too many targets "
 		    "(at most %u in all%s)", lineno, plen, HT_TARGETS_MAX,

@@ -28,6 +28,8 @@ struct ht_targets {
 	size_t n, cap;
 	size_t *sorted;		/* range indexes by base address */
 	int nested;		/* a prefix lies inside another */
+	int cover;		/* only ht_targets_covers() asked (replay): no
+				 * limit on a prefix's size */
 	uint64_t total;
 	int af;			/* the family of the first line; 0 none yet */
 	unsigned int per_prefix;	/* 0: every address of a prefix */
