@@ -25,7 +25,35 @@
  *     every probe of ours is sent).
  * A ping, a traceroute or another hoptrace beside us has another
  * identifier or other ports, so its traffic stays out of our ring.
+ * A scan (any_dst) has no one destination: its probes are ours by source
+ * and identifier alone, its answers by identifier, from anywhere.
  */
+/*
+ * A scan's probes (any_dst): from us with our identifier, to any
+ * destination; and their answers to us, from anywhere.
+ */
+static void
+mine_any(const struct ht_probe_cfg *p, const char *s, const char *icmp,
+    int v6, char *mine, size_t len)
+{
+	switch (p->method) {
+	case HT_METHOD_UDP:
+		snprintf(mine, len, "(udp and src host %s and src port %u)", s,
+		    p->ident);
+		break;
+	case HT_METHOD_TCP:
+		snprintf(mine, len, "(tcp and ((src host %s and src port %u) "
+		    "or (dst host %s and dst port %u)))", s, p->ident, s,
+		    p->ident);
+		break;
+	default:
+		snprintf(mine, len, "(%s and %s[4:2] == %u and "
+		    "((src host %s and %s[0] == %u) or "
+		    "(dst host %s and %s[0] == %u)))", icmp, icmp, p->ident,
+		    s, icmp, v6 ? 128 : 8, s, icmp, v6 ? 129 : 0);
+	}
+}
+
 int
 ht_filter_expr(const struct ht_probe_cfg *p, char *buf, size_t len)
 {
@@ -52,6 +80,11 @@ ht_filter_expr(const struct ht_probe_cfg *p, char *buf, size_t len)
 		    "%s[%u:2] == %u)", icmp, s, icmp, v6 ? 1 : 11, icmp,
 		    v6 ? "" : "(icmp[8] & 0xf) == 5 and ", icmp, v6 ? 14 : 17,
 		    proto, icmp, q, p->ident);
+	if (p->any_dst) {
+		mine_any(p, s, icmp, v6, mine, sizeof(mine));
+		n = snprintf(buf, len, "%s or %s", mine, errs);
+		return n < 0 || (size_t)n >= len ? -1 : 0;
+	}
 	switch (p->method) {
 	case HT_METHOD_UDP:
 		snprintf(mine, sizeof(mine), "(udp and src host %s and "
@@ -298,11 +331,13 @@ ht_filter_build(const struct ht_probe_cfg *p, int dlt, unsigned int snaplen,
 		/* our echo request */
 		label(&a, LB_ECHO);
 		addr_is(&a, src_off, &p->src, LB_REJ);
-		addr_is(&a, dst_off, &p->dst, LB_REJ);
+		if (!p->any_dst)
+			addr_is(&a, dst_off, &p->dst, LB_REJ);
 		word_x_is(&a, nl + 4, p->ident, LB_ACC, LB_REJ);
 		/* the destination's echo reply */
 		label(&a, LB_EREP);
-		addr_is(&a, src_off, &p->dst, LB_REJ);
+		if (!p->any_dst)
+			addr_is(&a, src_off, &p->dst, LB_REJ);
 		addr_is(&a, dst_off, &p->src, LB_REJ);
 		word_x_is(&a, nl + 4, p->ident, LB_ACC, LB_REJ);
 	} else {
@@ -311,11 +346,13 @@ ht_filter_build(const struct ht_probe_cfg *p, int dlt, unsigned int snaplen,
 		ihl_to_x(&a, v6, nl);
 		/* (to this host, source and destination are one address) */
 		addr_is(&a, src_off, &p->src, no);
-		addr_is(&a, dst_off, &p->dst, no);
+		if (!p->any_dst)
+			addr_is(&a, dst_off, &p->dst, no);
 		word_x_is(&a, nl, p->ident, LB_ACC, no);
 		if (p->method == HT_METHOD_TCP) {
 			label(&a, LB_TCPREP);
-			addr_is(&a, src_off, &p->dst, LB_REJ);
+			if (!p->any_dst)
+				addr_is(&a, src_off, &p->dst, LB_REJ);
 			addr_is(&a, dst_off, &p->src, LB_REJ);
 			word_x_is(&a, nl + 2, p->ident, LB_ACC, LB_REJ);
 		}

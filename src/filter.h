@@ -19,7 +19,9 @@ struct ht_filter {
  * The filter as libpcap text: our probes (from us to the destination, our
  * identifier) and what answers them, each by our identifier (ICMP errors
  * to us quoting our probe, the destination's echo replies or TCP segments
- * to our port).  0, or -1 when buf is too small.
+ * to our port).  With p->any_dst (a scan), no destination is named:
+ * our probes to any address, the answers from any.  0, or -1 when buf is
+ * too small.
  */
 int ht_filter_expr(const struct ht_probe_cfg *p, char *buf, size_t len);
 

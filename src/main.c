@@ -27,6 +27,7 @@
 #include "replay.h"
 #include "resolve.h"
 #include "route.h"
+#include "scan/scan.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
@@ -47,6 +48,11 @@ struct opts {
 	int mda_opts;		/* --confidence, --max-probes or --dot given */
 	double confidence;	/* percent */
 	long max_probes;
+	const char *targets;	/* --targets */
+	int rows, skip_bad, max_set;
+	int scan_opts;		/* --rate, --per-prefix or --skip-bad given */
+	double rate;
+	long per_prefix;
 };
 
 static void
@@ -94,6 +100,13 @@ help(void)
 "      --confidence=P       chance of seeing every next hop, 50..99.9999 % [95]\n"
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n"
+"Many targets:\n"
+"      --targets=FILE       trace every address or prefix in FILE (- stdin),\n"
+"                           probes in a random order, stateless\n"
+"      --rate=PPS           probes a second, 1..1000000 [1000]\n"
+"      --per-prefix=N       one random address in each /N of a prefix, 1..128\n"
+"      --skip-bad           skip bad lines of FILE (with a warning)\n"
+"      --rows               a JSON row per reply (ClickHouse JSONEachRow)\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
@@ -157,7 +170,47 @@ mda_check(struct opts *o)
 }
 
 enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_MDA, OPT_CONFIDENCE,
-	OPT_MAX_PROBES, OPT_DOT };
+	OPT_MAX_PROBES, OPT_DOT, OPT_TARGETS, OPT_RATE, OPT_PER_PREFIX,
+	OPT_ROWS, OPT_SKIP_BAD };
+
+/* --targets and --rows belong together; what a scan cannot do yet. */
+static void
+scan_check(struct opts *o)
+{
+	int scan = o->targets != NULL || o->rows;
+
+	if (!scan) {
+		if (o->scan_opts)
+			usage_error("--rate, --per-prefix and --skip-bad need "
+			    "--targets");
+		return;
+	}
+	if (o->mda)
+		usage_error("--targets and --rows cannot be used with --mda");
+	if (o->json)
+		usage_error("--targets gives --rows only for now (-j is not "
+		    "there yet)");
+	if (o->method_set && o->method != HT_METHOD_ICMP)
+		usage_error("--targets probes with ICMP only for now (-U and "
+		    "-T are not there yet)");
+	if (o->rfile == NULL && o->targets == NULL)
+		usage_error("--rows needs --targets (or -r FILE)");
+	if (o->rfile == NULL && !o->rows)
+		usage_error("--targets needs --rows for now (a JSON row per "
+		    "reply)");
+	if (o->rfile == NULL && o->scan_opts && o->targets == NULL)
+		usage_error("--rate, --per-prefix and --skip-bad need "
+		    "--targets");
+	if (!o->max_set)
+		o->max = HT_SCAN_MAX_HOPS;
+	if (o->first > o->max)
+		usage_error("first TTL (-f %ld) must not be above max hops "
+		    "(-m %ld)", o->first, o->max);
+	if (o->max - o->first + 1 > HT_SCAN_TTLS)
+		usage_error("--targets probes at most %d TTLs (-f %ld -m %ld "
+		    "asks %ld)", HT_SCAN_TTLS, o->first, o->max,
+		    o->max - o->first + 1);
+}
 
 static void
 parse(int argc, char **argv, struct opts *o)
@@ -182,6 +235,11 @@ parse(int argc, char **argv, struct opts *o)
 		{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
 		{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 		{ "dot", no_argument, NULL, OPT_DOT },
+		{ "targets", required_argument, NULL, OPT_TARGETS },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
+		{ "rows", no_argument, NULL, OPT_ROWS },
+		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -202,6 +260,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->port = -1;
 	o->confidence = 95;
 	o->max_probes = 5000;
+	o->rate = HT_SCAN_RATE;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV",
 	    lo, NULL)) != -1) {
@@ -214,7 +273,9 @@ parse(int argc, char **argv, struct opts *o)
 		case '6': o->af = 6; break;
 		case 'f': o->first = num("first TTL (-f)", optarg, 1, 255);
 			break;
-		case 'm': o->max = num("max hops (-m)", optarg, 1, 255); break;
+		case 'm': o->max = num("max hops (-m)", optarg, 1, 255);
+			o->max_set = 1;
+			break;
 		case 'q': o->queries = num("queries per hop (-q)", optarg, 1,
 			    10);
 			break;
@@ -253,6 +314,19 @@ parse(int argc, char **argv, struct opts *o)
 			o->mda_opts = 1;
 			break;
 		case OPT_DOT: o->dot = o->mda_opts = 1; break;
+		case OPT_TARGETS: o->targets = optarg; break;
+		case OPT_RATE:
+			o->rate = real("rate (--rate)", optarg, 1, 1000000,
+			    "probes a second");
+			o->scan_opts = 1;
+			break;
+		case OPT_PER_PREFIX:
+			o->per_prefix = num("per-prefix (--per-prefix)", optarg,
+			    1, 128);
+			o->scan_opts = 1;
+			break;
+		case OPT_ROWS: o->rows = 1; break;
+		case OPT_SKIP_BAD: o->skip_bad = o->scan_opts = 1; break;
 		case 'n': o->numeric = 1; break;
 		case 'j': o->json = 1; break;
 		case 'w': o->wfile = optarg; break;
@@ -272,6 +346,13 @@ parse(int argc, char **argv, struct opts *o)
 		}
 	}
 	mda_check(o);
+	scan_check(o);
+	if (o->targets != NULL && o->rfile == NULL) {
+		if (optind < argc)
+			usage_error("--targets takes no HOST ('%s')",
+			    argv[optind]);
+		return;
+	}
 	if (o->rfile != NULL) {
 		if (optind < argc)
 			usage_error("-r takes no HOST ('%s')", argv[optind]);
@@ -671,11 +752,38 @@ run_live(const struct opts *o)
 	return rc > 0 ? 128 + rc : 0;
 }
 
+/* Many targets (--targets, or -r with --rows): src/scan/. */
+static int
+run_scan(const struct opts *o)
+{
+	struct ht_scan_cfg c;
+
+	memset(&c, 0, sizeof(c));
+	c.targets = o->targets;
+	c.per_prefix = (unsigned int)o->per_prefix;
+	c.skip_bad = o->skip_bad;
+	c.rate = o->rate;
+	c.first_ttl = (uint8_t)o->first;
+	c.max_ttl = (uint8_t)o->max;
+	c.gap = (int)o->gap;
+	c.wait = (ht_ns)(o->wait * 1e9);
+	c.af = o->af;
+	c.dev = o->dev;
+	c.src = o->src;
+	c.user = o->user;
+	c.wfile = o->wfile;
+	c.rfile = o->rfile;
+	c.rows = o->rows;
+	return ht_scan_run(&c, stdout);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct opts o;
 
 	parse(argc, argv, &o);
+	if (o.targets != NULL || o.rows)
+		return run_scan(&o);
 	return o.rfile != NULL ? run_replay(&o) : run_live(&o);
 }

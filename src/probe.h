@@ -23,6 +23,8 @@ struct ht_probe_cfg {
 	uint16_t payload;	/* bytes after the transport header */
 	int dry;		/* build only, never send (no privileges) */
 	int ifindex;		/* outgoing interface (IPv6 scope), 0 unknown */
+	int any_dst;		/* the capture filter: any destination (a scan;
+				 * dst gives only the address family) */
 };
 
 /*

@@ -525,6 +525,79 @@ START_TEST(test_rejects_foreign)
 }
 END_TEST
 
+/*
+ * A scan's filter (any_dst): our probes to any destination, the errors
+ * quoting them and the echo replies from anywhere pass both programs;
+ * another identifier's do not.
+ */
+START_TEST(test_any_dst)
+{
+	static const char *const dsts4[] = { "198.51.100.7", "10.200.3.4",
+	    "203.0.113.200" };
+	static const char *const dsts6[] = { "2001:db8:2::7", "fd77:200::3",
+	    "2001:db8:ff::1" };
+	struct ht_probe_cfg c, to, other;
+	struct progs p;
+	struct verdict v;
+	struct pkt k, e;
+	size_t d, m, i, h;
+	int af, t;
+
+	for (d = 0; d < 2; d++)
+		for (m = 0; m < 3; m++)
+			for (af = 4; af <= 6; af += 2) {
+				c = config(af, METHODS[m]);
+				c.any_dst = 1;
+				progs_make(&p, &c, DLTS[d]);
+				h = af == 6 ? 40 : 20;
+				for (i = 0; i < 3; i++) {
+					to = c;
+					to.dst = hex_addr(af == 6 ? dsts6[i] :
+					    dsts4[i]);
+					k = probe(&to, (uint32_t)i);
+					v = run(&p, etype_of(k.b, k.n), k.b, k.n);
+					ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+					    "any_dst: probe to %zu, method %zu "
+					    "v%d dlt %d", i, m, af, DLTS[d]);
+					for (t = 0; t < 2; t++) {
+						e = error_of(&c, &k, t ?
+						    unreach(&c) : timex(&c));
+						v = run(&p, etype_of(e.b, e.n),
+						    e.b, e.n);
+						ck_assert_msg(v.lib != 0 &&
+						    v.hand == v.lib, "any_dst: "
+						    "error %d of probe to %zu", t,
+						    i);
+					}
+					if (METHODS[m] != HT_METHOD_ICMP)
+						continue;
+					/* the echo reply from that target */
+					e = k;
+					memcpy(e.b + (af == 6 ? 8 : 12), to.dst.a,
+					    af == 6 ? 16 : 4);
+					memcpy(e.b + (af == 6 ? 24 : 16), c.src.a,
+					    af == 6 ? 16 : 4);
+					e.b[h] = af == 6 ? 129 : 0;
+					v = run(&p, etype_of(e.b, e.n), e.b, e.n);
+					ck_assert_msg(v.lib != 0 && v.hand == v.lib,
+					    "any_dst: echo reply from %zu", i);
+				}
+				/* another identifier: neither it nor its errors */
+				other = c;
+				other.ident = (uint16_t)(c.ident + 1);
+				other.dst = hex_addr(af == 6 ? dsts6[1] :
+				    dsts4[1]);
+				k = probe(&other, 1);
+				ck_assert_uint_eq(run(&p, etype_of(k.b, k.n),
+				    k.b, k.n).hand, 0);
+				e = error_of(&c, &k, timex(&c));
+				ck_assert_uint_eq(run(&p, etype_of(e.b, e.n),
+				    e.b, e.n).hand, 0);
+				progs_free(&p);
+			}
+}
+END_TEST
+
 /* The only link types it writes programs for. */
 START_TEST(test_unknown_link)
 {
@@ -641,12 +714,14 @@ START_TEST(test_admits_what_libpcap_admits)
 	struct ht_probe_cfg c;
 	struct progs p;
 	struct verdict v;
-	size_t d = (size_t)_i / 6, m = (size_t)_i % 3, np, i;
-	int af = _i % 6 < 3 ? 4 : 6, j, nmut;
+	int ci = _i % 12;	/* 12 and up: the same with any_dst (a scan) */
+	size_t d = (size_t)ci / 6, m = (size_t)ci % 3, np, i;
+	int af = ci % 6 < 3 ? 4 : 6, j, nmut;
 	uint32_t seed = 0x9e3779b9u ^ (uint32_t)_i, lib_yes = 0, hand_only = 0;
 	uint16_t etype;
 
 	c = config(af, METHODS[m]);
+	c.any_dst = _i >= 12;
 	progs_make(&p, &c, DLTS[d]);
 	for (np = 0; np < sizeof(base) / sizeof(base[0]); np++)
 		pool[np] = from_hex(base[np]);
@@ -697,8 +772,9 @@ filter_suite(void)
 	tcase_add_test(tc, test_admits_to_self);
 	tcase_add_test(tc, test_rejects_foreign);
 	tcase_add_test(tc, test_unknown_link);
-	/* 2 link types x 2 families x 3 methods */
-	tcase_add_loop_test(tc, test_admits_what_libpcap_admits, 0, 12);
+	tcase_add_test(tc, test_any_dst);
+	/* 2 link types x 2 families x 3 methods, one destination or any */
+	tcase_add_loop_test(tc, test_admits_what_libpcap_admits, 0, 24);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -94,6 +94,14 @@
 #                  it answers from 10.77.(100+K+2(j-1)).2 /
 #                  fd77:0:0:(100+K+2(j-1))::2 (ht_hop_branch_addr4/6).
 #                  Router K's multipath route has W next hops.
+#   --prefix       the target also answers for every address of
+#                  10.200.0.0/16 and fd77:200::/64 (AnyIP: "ip route add
+#                  local PREFIX dev lo"), echo and port unreachable alike;
+#                  every other node routes the prefixes toward the target.
+#   --prefix-short K  (with --prefix) hop K (a router, 1 <= K < N) answers
+#                  for the upper half, 10.200.128.0/17 and
+#                  fd77:200:0:0:8000::/65, the same way: targets there are
+#                  K hops away, the lower half's N.
 #
 # Every namespace: lo up, rp_filter off, IPv6 DAD off, ICMP rate limits off
 # (icmp_ratelimit=0, ipv6 icmp.ratelimit=0, icmp_msgs_per_sec and
@@ -104,6 +112,8 @@
 #
 # After ht_net_up: HT_NET_NAME, HT_NET_HOPS, HT_NET_BALANCE (hop or empty),
 # HT_NET_WIDTH (the diamond's width, 1 without --balance),
+# HT_PREFIX4, HT_PREFIX6 (with --prefix; else empty), HT_PREFIX_SHORT (K or
+# empty),
 # HT_SOURCE4, HT_SOURCE6, HT_TARGET4, HT_TARGET6.  The network is checked and
 # its neighbour caches warm: one round trip (ICMP echo with ping if
 # installed, else a TCP connect answered by RST) from the source to the
@@ -390,6 +400,7 @@ ht_net_up() {
 	shift
 
 	local hops=8 deaf=0 bal="" width=2 silent=" " rlim=" " opt val
+	local prefix=0 pshort=""
 	while [ $# -gt 0 ]; do
 		opt=$1
 		val=""
@@ -399,7 +410,7 @@ ht_net_up() {
 			opt=${opt%%=*}
 			shift
 			;;
-		--hops | --silent | --ratelimit | --balance | --width)
+		--hops | --silent | --ratelimit | --balance | --width | --prefix-short)
 			if [ $# -lt 2 ]; then
 				_ht_err "$opt needs a value"
 				return 2
@@ -410,7 +421,7 @@ ht_net_up() {
 		*) shift ;;
 		esac
 		case $opt in
-		--hops | --silent | --ratelimit | --balance | --width)
+		--hops | --silent | --ratelimit | --balance | --width | --prefix-short)
 			if ! _ht_isnum "$val"; then
 				_ht_err "$opt: not a number: '$val'"
 				return 2
@@ -424,6 +435,8 @@ ht_net_up() {
 		--balance) bal=$val ;;
 		--width) width=$val ;;
 		--deaf) deaf=1 ;;
+		--prefix) prefix=1 ;;
+		--prefix-short) pshort=$val ;;
 		*)
 			_ht_err "unknown option '$opt'"
 			return 2
@@ -443,6 +456,11 @@ ht_net_up() {
 	done
 	if [ -n "$bal" ] && { [ "$bal" -lt 1 ] || [ $((bal + 2)) -gt "$hops" ]; }; then
 		_ht_err "--balance K needs 1 <= K and K+2 <= hops ($hops) (got $bal)"
+		return 2
+	fi
+	if [ -n "$pshort" ] && { [ "$prefix" = 0 ] || [ "$pshort" -lt 1 ] ||
+		[ "$pshort" -ge "$hops" ]; }; then
+		_ht_err "--prefix-short K needs --prefix and 1 <= K < hops ($hops) (got $pshort)"
 		return 2
 	fi
 	if [ "$width" -lt 2 ] || [ "$width" -gt 8 ]; then
@@ -611,6 +629,22 @@ ht_net_up() {
 				batch+="route add 0.0.0.0/0$nh4"$'\n'
 				batch+="route add ::/0$nh6"$'\n'
 			fi
+			# the target prefixes, as the default route goes
+			if [ "$prefix" = 1 ] && [ "${#rlinks[@]}" = 1 ]; then
+				batch+="route add 10.200.0.0/16 via $gw4 dev ${llif[$L]}"$'\n'
+				batch+="route add fd77:200::/64 via $gw6 dev ${llif[$L]}"$'\n'
+			elif [ "$prefix" = 1 ]; then
+				batch+="route add 10.200.0.0/16$nh4"$'\n'
+				batch+="route add fd77:200::/64$nh6"$'\n'
+			fi
+		fi
+		if [ "$prefix" = 1 ] && [ "$sfx" = t ]; then
+			batch+="route add local 10.200.0.0/16 dev lo"$'\n'
+			batch+="route add local fd77:200::/64 dev lo"$'\n'
+		fi
+		if [ -n "$pshort" ] && [ "$sfx" = "r$pshort" ]; then
+			batch+="route add local 10.200.128.0/17 dev lo"$'\n'
+			batch+="route add local fd77:200:0:0:8000::/65 dev lo"$'\n'
 		fi
 
 		# links behind this node that it is not on: back over eL, with
@@ -677,6 +711,13 @@ ht_net_up() {
 		HT_SOURCE6=${p6[0]}1
 		HT_TARGET4="10.77.$((hops - 1)).2"
 		HT_TARGET6=${p6[$((hops - 1))]}2
+		HT_PREFIX4=""
+		HT_PREFIX6=""
+		HT_PREFIX_SHORT=$pshort
+		if [ "$prefix" = 1 ]; then
+			HT_PREFIX4=10.200.0.0/16
+			HT_PREFIX6=fd77:200::/64
+		fi
 	}
 
 	# ---- warm-up and check: one round trip each -----------------------

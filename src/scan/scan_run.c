@@ -1,0 +1,242 @@
+/* \summary: a scan's start: targets, privileged handles, privilege drop, run */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <sys/random.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "filter.h"
+#include "priv.h"
+#include "probe.h"
+#include "replay.h"
+#include "route.h"
+#include "scan/scan.h"
+#include "scan/scan_probe.h"
+
+#define EXIT_RUNTIME	1
+#define SNAPLEN		256	/* headers, the quote's first 128 bytes */
+
+static int
+fail(const char *fmt, const char *a, const char *b)
+{
+	fputs("hoptrace: ", stderr);
+	fprintf(stderr, fmt, a, b);
+	fputc('\n', stderr);
+	return EXIT_RUNTIME;
+}
+
+static int
+load_targets(const struct ht_scan_cfg *c, struct ht_targets *t, int cover)
+{
+	char err[HT_ERRBUF];
+	FILE *fp;
+	const char *name = strcmp(c->targets, "-") == 0 ? "stdin" : c->targets;
+	int rc;
+
+	ht_targets_init(t, c->per_prefix, c->seed);
+	t->cover = cover;
+	if (strcmp(c->targets, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(c->targets, "r")) == NULL)
+		return fail("--targets %s: %s", name, strerror(errno));
+	rc = ht_targets_read(t, fp, c->skip_bad, err, sizeof(err));
+	if (fp != stdin)
+		fclose(fp);
+	if (rc < 0)
+		return fail("--targets %s: %s", name, err);
+	if (t->skipped > 0)
+		fprintf(stderr, "hoptrace: warning: --targets %s: %llu bad "
+		    "line%s skipped (first: %s)\n", name,
+		    (unsigned long long)t->skipped, t->skipped > 1 ? "s" : "",
+		    t->first_bad);
+	if (c->af != 0 && t->af != 0 && t->af != c->af) {
+		snprintf(err, sizeof(err), "IPv%d targets, but -%d given",
+		    t->af, c->af);
+		return fail("--targets %s: %s", name, err);
+	}
+	return 0;
+}
+
+static int
+replay(const struct ht_scan_cfg *c, FILE *out)
+{
+	char err[HT_ERRBUF];
+	struct ht_capture cap;
+	struct ht_replay_stats st;
+	struct ht_targets t;
+	struct ht_user user;
+	const char *name = strcmp(c->rfile, "-") == 0 ? "stdin" : c->rfile;
+	int have_t = c->targets != NULL;
+
+	if (have_t && load_targets(c, &t, 1) != 0)
+		return EXIT_RUNTIME;
+	if (ht_capture_open_file(&cap, c->rfile, err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		if (have_t)
+			ht_targets_free(&t);
+		return EXIT_RUNTIME;
+	}
+	if (ht_priv_lookup(c->user, &user, err, sizeof(err)) < 0 ||
+	    ht_drop_privileges(&user, err, sizeof(err)) < 0 ||
+	    ht_scan_replay(&cap, have_t ? &t : NULL, out, &st, err) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
+		ht_capture_close(&cap);
+		if (have_t)
+			ht_targets_free(&t);
+		return EXIT_RUNTIME;
+	}
+	ht_capture_close(&cap);
+	if (have_t)
+		ht_targets_free(&t);
+	if (st.truncated)
+		fprintf(stderr, "hoptrace: warning: %s: capture damaged or "
+		    "cut short after %llu packets: %s\n", name,
+		    (unsigned long long)st.packets, st.warning);
+	if (fflush(out) != 0 || ferror(out))
+		return fail("cannot write output: %s%s", strerror(errno), "");
+	return 0;
+}
+
+static void
+summary(const struct ht_scan_cfg *c, const struct ht_scan_stats *st)
+{
+	double el = (double)(st->t_last - st->t_first) / 1e9;
+
+	fprintf(stderr, "hoptrace: %llu targets, %llu probes sent in %.3f s "
+	    "(%.0f pps, asked %.0f), %llu skipped, %llu refused; %llu "
+	    "replies, %llu matched; %llu of %llu targets done%s\n",
+	    (unsigned long long)st->targets, (unsigned long long)st->sent, el,
+	    st->sent > 1 && el > 0 ? (double)(st->sent - 1) / el : 0, c->rate,
+	    (unsigned long long)st->skipped, (unsigned long long)st->refused,
+	    (unsigned long long)st->replies, (unsigned long long)st->matched,
+	    (unsigned long long)st->done, (unsigned long long)st->targets,
+	    st->interrupted ? " (interrupted)" : "");
+	if (st->drops > 0)
+		fprintf(stderr, "hoptrace: warning: the capture dropped %u of "
+		    "our packets (the ring was full)\n", st->drops);
+}
+
+int
+ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
+{
+	char err[HT_ERRBUF];
+	struct ht_scan_cfg c = *cin;
+	struct ht_targets t;
+	struct ht_probe_cfg pc;
+	struct ht_capture cap;
+	struct ht_scan_prober *pr;
+	struct ht_scan_stats st;
+	struct ht_route rt;
+	struct ht_addr first;
+	struct ht_user user;
+	double frames;
+	uint16_t ident;
+	int rc;
+
+	if (c.seed == 0 && getrandom(&c.seed, sizeof(c.seed), 0) !=
+	    (ssize_t)sizeof(c.seed))
+		c.seed = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32;
+	if (c.rfile != NULL)
+		return replay(&c, out);
+	if (load_targets(&c, &t, 0) != 0)
+		return EXIT_RUNTIME;
+	memset(&st, 0, sizeof(st));
+	if (t.total == 0) {
+		ht_targets_free(&t);
+		fprintf(stderr, "hoptrace: --targets %s: no targets\n",
+		    strcmp(c.targets, "-") == 0 ? "stdin" : c.targets);
+		return EXIT_RUNTIME;
+	}
+	if (ht_priv_lookup(c.user, &user, err, sizeof(err)) < 0) {
+		ht_targets_free(&t);
+		return fail("%s%s", err, "");
+	}
+	/* the source: -s, else the route to the first target */
+	memset(&pc, 0, sizeof(pc));
+	ht_targets_get(&t, 0, &first);
+	if (c.src != NULL) {
+		if (ht_addr_parse(c.src, &pc.src) < 0 ||
+		    pc.src.af != first.af) {
+			ht_targets_free(&t);
+			fprintf(stderr, "hoptrace: source (-s) '%s' is not an "
+			    "IPv%d address\n", c.src, first.af);
+			return 2;
+		}
+	} else if (ht_route_get(&first, c.dev, &rt, err, sizeof(err)) < 0 ||
+	    rt.src.af != first.af) {
+		ht_targets_free(&t);
+		return fail("no source address toward the targets: %s%s",
+		    rt.src.af != first.af ? "no preferred source" : err, "");
+	} else
+		pc.src = rt.src;
+	ident = (uint16_t)((getpid() & 0xffff) | 0x8000);
+	pc.method = HT_METHOD_ICMP;
+	pc.dst = first;
+	pc.ident = ident;
+	pc.any_dst = 1;
+	/*
+	 * The ring holds half a second of probes and their answers at the
+	 * rate asked (each captured once), 1 to 32 MiB.
+	 */
+	frames = c.rate * 0.5 * 2;
+	if (frames * (SNAPLEN + 128) > 32 * 1024 * 1024)
+		frames = 32.0 * 1024 * 1024 / (SNAPLEN + 128);
+	if (frames * (SNAPLEN + 128) < 1024 * 1024)
+		frames = 1024.0 * 1024 / (SNAPLEN + 128);
+	if (ht_capture_open_live(&cap, c.dev ? c.dev : "any", SNAPLEN,
+	    (int)(frames * (SNAPLEN + 128)), err) < 0) {
+		ht_targets_free(&t);
+		return fail("%s%s", err, "");
+	}
+	{
+		struct ht_filter prog;
+		char text[1024];
+
+		if (ht_filter_build(&pc, cap.dlt, SNAPLEN, &prog) == 0)
+			rc = ht_capture_attach(&cap, prog.insn, prog.n, err);
+		else if (ht_filter_expr(&pc, text, sizeof(text)) < 0) {
+			snprintf(err, sizeof(err), "internal error: filter "
+			    "too long");
+			rc = -1;
+		} else
+			rc = ht_capture_filter(&cap, text, err);
+	}
+	if (rc < 0 || ht_capture_ready(&cap, err) < 0) {
+		ht_capture_close(&cap);
+		ht_targets_free(&t);
+		return fail("%s%s", err, "");
+	}
+	if (c.wfile != NULL && ht_capture_dump_open(&cap, c.wfile, err) < 0) {
+		ht_capture_close(&cap);
+		ht_targets_free(&t);
+		return fail("cannot write %s: %s", c.wfile, err);
+	}
+	if ((pr = ht_scan_prober_open(&pc.src, c.dev, ident, 16, 0, err,
+	    sizeof(err))) == NULL ||
+	    ht_drop_privileges(&user, err, sizeof(err)) < 0) {
+		ht_scan_prober_close(pr);
+		ht_capture_close(&cap);
+		ht_targets_free(&t);
+		if (c.wfile != NULL)
+			unlink(c.wfile);	/* nothing was sent */
+		return fail("%s%s", err, "");
+	}
+	rc = ht_scan_live(&c, &t, &cap, pr, ident, out, &st, err);
+	ht_scan_prober_close(pr);
+	ht_capture_drops(&cap, &st.drops);
+	ht_capture_leave(&cap);
+	ht_targets_free(&t);
+	if (rc < 0)
+		return fail("%s%s", err, "");
+	summary(&c, &st);
+	if (fflush(out) != 0 || ferror(out))
+		return fail("cannot write output: %s%s", strerror(errno), "");
+	return rc > 0 ? 128 + rc : 0;
+}

@@ -1,0 +1,244 @@
+#!/bin/bash
+# tests/live-scan.sh - many targets (--targets, --rows) over real Linux
+# routers (tests/netns.sh --prefix): a chain of 5 hops whose target answers
+# for 10.200.0.0/16 and fd77:200::/64, and whose hop 3 answers for the
+# upper halves (10.200.128.0/17, fd77:200:0:0:8000::/65), so targets there
+# are 3 hops away and the others 5.
+#   - usage errors (before any network): exit 2, one line on stderr;
+#   - a bad line of the targets file: exit 1 naming its line; --skip-bad
+#     warns and goes on;
+#   - IPv4: 512 + 256 targets from two prefixes (stdin), IPv6: 2 x 256,
+#     and one random address in each /24 of the /16 (--per-prefix=24), TTLs
+#     1..8: every row exact against the topology (a TTL below a target's
+#     distance: time exceeded from that hop; at or above: echo reply from
+#     the target), every TTL up to the distance answered once, no row
+#     for another target, the summary line's counts agree with the rows;
+#   - the -w capture replayed (-r FILE --rows) gives the same rows, byte
+#     for byte; with --targets, only the rows of those targets;
+#   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
+#     far are whole lines, and its capture replays to them.
+# Timings are never checked.  Exit 0 pass, 1 fail, 77 skip, 99 hard error.
+# shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
+set -u
+srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
+# shellcheck source=netns.sh disable=SC1091
+. "$srcdir/netns.sh"
+ht_need_hoptrace
+
+usage_fail=0
+for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
+	"--skip-bad 192.0.2.1" "--targets=/dev/null" "--rows 192.0.2.1" \
+	"--targets=/dev/null --rows -j" "--targets=/dev/null --rows -U" \
+	"--targets=/dev/null --rows --mda" "--targets=/dev/null --rows 192.0.2.1" \
+	"--targets=/dev/null --rows --rate=0" \
+	"--targets=/dev/null --rows --rate=1000001" \
+	"--targets=/dev/null --rows --per-prefix=0" \
+	"--targets=/dev/null --rows --per-prefix=129" \
+	"--targets=/dev/null --rows -m 40" "--targets=/dev/null --rows -f 9 -m 8"; do
+	# shellcheck disable=SC2086 # words on purpose
+	out=$("$HOPTRACE" $args 2>&1 >/dev/null)
+	st=$?
+	if [ "$st" != 2 ] || [ "$(printf '%s\n' "$out" | wc -l)" != 1 ]; then
+		echo "FAIL: hoptrace $args: exit $st (want 2), stderr: $out"
+		usage_fail=1
+	fi
+done
+[ "$usage_fail" = 0 ] || exit 1
+
+ht_net_need_root python3 timeout
+
+N=htscan$$
+ht_tmpdir htscan "ht_net_down $N"
+failures=0
+checks=0
+HOPS=5
+SHORT=3
+ht_net_up "$N" --hops "$HOPS" --prefix --prefix-short "$SHORT" || {
+	echo "ERROR: ht_net_up $N failed"
+	exit 99
+}
+
+run() { # ARGS...: hoptrace in the source namespace, stdin from $tmp/in
+	last_cmd="ip netns exec ${N}s hoptrace $*"
+	ht_net_exec "$N" s timeout 60 "$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err" <"$tmp/in"
+	rc=$?
+}
+: >"$tmp/in"
+
+# check_rows AF TARGETS_COUNT : the rows of $tmp/out against the topology
+check_rows() {
+	local out
+	checks=$((checks + 1))
+	out=$(python3 - "$tmp/out" "$tmp/err" "$1" "$2" "$HOPS" "$SHORT" <<'PY'
+import ipaddress, json, re, sys
+path, errpath, af, ntargets, hops, short = sys.argv[1:7]
+af, ntargets, hops, short = int(af), int(ntargets), int(hops), int(short)
+err = []
+def hop_addr(k):
+    return ("10.77.%d.2" % (k - 1)) if af == 4 else \
+        str(ipaddress.ip_address("fd77:0:0:%d::2" % (k - 1)) if k > 1 else "fd77::2")
+def hop6(k):
+    return "fd77::2" if k == 1 else "fd77:0:0:%d::2" % (k - 1)
+def dist(t):
+    a = ipaddress.ip_address(t)
+    if af == 4:
+        return short if a in ipaddress.ip_network("10.200.128.0/17") else hops
+    return short if a in ipaddress.ip_network("fd77:200:0:0:8000::/65") else hops
+seen = {}
+n = 0
+for ln, line in enumerate(open(path), 1):
+    n += 1
+    try:
+        r = json.loads(line)
+    except ValueError as e:
+        err.append("line %d: not JSON: %s" % (ln, e)); continue
+    t, ttl = r["target"], r["ttl"]
+    d = dist(t)
+    want = (hop_addr(ttl) if af == 4 else hop6(ttl), "time-exceeded") \
+        if ttl < d else (t, "echo-reply")
+    if (r["responder"], r["reply"]) != want:
+        err.append("line %d: %s ttl %d: %s %s, expected %s %s" %
+                   (ln, t, ttl, r["responder"], r["reply"], want[0], want[1]))
+    if r["af"] != af or not isinstance(r["rtt"], float) or r["rtt"] < 0:
+        err.append("line %d: af %r rtt %r" % (ln, r["af"], r["rtt"]))
+    if ttl < d and r["quoted_ttl"] != 1:
+        err.append("line %d: quoted_ttl %r" % (ln, r["quoted_ttl"]))
+    seen.setdefault(t, []).append(ttl)
+if len(seen) != ntargets:
+    err.append("%d targets in the rows, expected %d" % (len(seen), ntargets))
+for t, ttls in seen.items():
+    d = dist(t)
+    low = sorted(x for x in ttls if x <= d)
+    if low != list(range(1, d + 1)):
+        err.append("%s: TTLs up to %d answered: %s" % (t, d, low))
+        if len(err) > 20:
+            break
+summ = open(errpath).read().splitlines()
+m = re.match(r"^hoptrace: (\d+) targets, (\d+) probes sent in [0-9.]+ s "
+             r"\(\d+ pps, asked \d+\), (\d+) skipped, 0 refused; (\d+) "
+             r"replies, (\d+) matched; (\d+) of (\d+) targets done$",
+             summ[-1] if summ else "")
+if len(summ) != 1 or not m:
+    err.append("stderr is not one summary line")
+else:
+    tg, sent, skipped, rep, mat, done, tg2 = map(int, m.groups())
+    if tg != ntargets or done != ntargets or tg2 != ntargets:
+        err.append("summary: targets %d, done %d of %d" % (tg, done, tg2))
+    if mat != n or rep != n or sent != n:
+        err.append("summary: sent %d, replies %d, matched %d; %d rows" %
+                   (sent, rep, mat, n))
+    if sent + skipped != ntargets * 8:
+        err.append("summary: sent + skipped = %d, expected %d pairs" %
+                   (sent + skipped, ntargets * 8))
+for e in err[:20]:
+    print(e)
+sys.exit(1 if err else 0)
+PY
+	) && [ "$rc" = 0 ] && return 0
+	local -a probs=("exit status $rc")
+	[ -n "$out" ] && mapfile -t -O 1 probs <<<"$out"
+	ht_report "${3:-rows}" "${probs[@]}"
+	return 1
+}
+
+# same_rows DESC FILE: $tmp/out equals FILE, byte for byte
+same_rows() {
+	checks=$((checks + 1))
+	if ! cmp -s "$tmp/out" "$2" || [ "$rc" != 0 ] || [ -s "$tmp/err" ]; then
+		ht_report "$1" "rows differ from $2 ($(wc -l <"$2") lines), or exit/stderr"
+		diff "$2" "$tmp/out" | head -5
+		return 1
+	fi
+}
+
+RATE=4000
+for af in 4 6; do
+	if [ "$af" = 4 ]; then
+		printf '# two prefixes\n10.200.0.0/23\n\n10.200.128.0/24 # short ones\n' >"$tmp/in"
+		count=768
+	else
+		printf 'fd77:200::/120\nfd77:200::8000:0:0:0/120\n' >"$tmp/in"
+		count=512
+	fi
+	run --targets=- --rows --rate=$RATE -m 8 -w "$tmp/live$af.pcap"
+	check_rows "$af" "$count" "IPv$af: $count targets, rows exact" &&
+		echo "IPv$af: $count targets: $(tail -1 "$tmp/err")"
+	cp "$tmp/out" "$tmp/live$af.json"
+	last_cmd="hoptrace -r live$af.pcap --rows"
+	"$HOPTRACE" -r "$tmp/live$af.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	same_rows "IPv$af: replay of -w equals live" "$tmp/live$af.json"
+	# replay with --targets: the rows of the short prefix only
+	if [ "$af" = 4 ]; then sub=10.200.128.0/17; else sub=fd77:200:0:0:8000::/65; fi
+	printf '%s\n' "$sub" >"$tmp/sub"
+	python3 -c '
+import ipaddress, json, sys
+net = ipaddress.ip_network(sys.argv[2])
+for line in open(sys.argv[1]):
+    if ipaddress.ip_address(json.loads(line)["target"]) in net:
+        sys.stdout.write(line)' "$tmp/live$af.json" "$sub" >"$tmp/want-sub"
+	last_cmd="hoptrace -r live$af.pcap --targets=$sub --rows"
+	"$HOPTRACE" -r "$tmp/live$af.pcap" --targets="$tmp/sub" --rows >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	same_rows "IPv$af: replay with --targets selects those targets" "$tmp/want-sub"
+done
+
+# one random address in each /24 of the /16
+printf '10.200.0.0/16\n' >"$tmp/in"
+run --targets=- --per-prefix=24 --rows --rate=$RATE -m 8
+check_rows 4 256 "--per-prefix=24: 256 targets" &&
+	echo "--per-prefix=24: $(tail -1 "$tmp/err")"
+checks=$((checks + 1))
+if ! python3 -c '
+import json, sys
+nets = set()
+for line in open(sys.argv[1]):
+    nets.add(".".join(json.loads(line)["target"].split(".")[:3]))
+sys.exit(0 if len(nets) == 256 else 1)' "$tmp/out"; then
+	ht_report "--per-prefix=24: one target in each /24" "not 256 different /24s"
+fi
+
+# a bad line: fatal, named; --skip-bad: a warning, the rest traced
+printf '10.200.0.1\n10.200.0.2\nnot-an-address\n10.200.0.3\n' >"$tmp/in"
+run --targets=- --rows -m 8
+checks=$((checks + 1))
+if [ "$rc" != 1 ] || [ -s "$tmp/out" ] || ! grep -q "line 3: not an IPv4 or IPv6 address" "$tmp/err" ||
+	[ "$(wc -l <"$tmp/err")" != 1 ]; then
+	ht_report "a bad line: exit 1, one line naming it" "wrong exit, output or message"
+fi
+run --targets=- --rows -m 8 --skip-bad
+checks=$((checks + 1))
+if [ "$rc" != 0 ] || ! grep -q "warning: --targets stdin: 1 bad line skipped (first: line 3: " "$tmp/err" ||
+	[ "$(cut -d'"' -f4 "$tmp/out" | sort -u | wc -l)" != 3 ]; then
+	ht_report "--skip-bad: a warning, three targets traced" "wrong exit, warning or rows"
+fi
+
+# SIGINT: stop at once, flush, say so; the capture replays to the rows
+printf '10.200.0.0/20\n' >"$tmp/in"
+last_cmd="ip netns exec ${N}s timeout -s INT 1.5 hoptrace --targets=- --rows --rate=300 -w int.pcap"
+ht_net_exec "$N" s timeout --preserve-status -s INT 1.5 "$HOPTRACE" --targets=- --rows \
+	--rate=300 -w "$tmp/int.pcap" >"$tmp/out" 2>"$tmp/err" <"$tmp/in"
+rc=$?
+checks=$((checks + 1))
+if [ "$rc" != 130 ] || ! grep -q "targets done (interrupted)$" "$tmp/err" ||
+	[ ! -s "$tmp/out" ] || ! python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$tmp/out"; then
+	ht_report "SIGINT: exit 130, summary, whole rows" "wrong exit, summary or rows"
+else
+	echo "SIGINT: $(tail -1 "$tmp/err")"
+fi
+cp "$tmp/out" "$tmp/int.json"
+"$HOPTRACE" -r "$tmp/int.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+rc=$?
+same_rows "SIGINT: the capture replays to the rows" "$tmp/int.json"
+
+if [ "$failures" != 0 ]; then
+	printf '%s of %s checks failed\n' "$failures" "$checks"
+	exit 1
+fi
+printf 'PASS: %s checks\n' "$checks"
+exit 0
