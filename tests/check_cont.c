@@ -309,7 +309,7 @@ START_TEST(test_report_layout)
 	/* total loss: the 100.0 eats its % sign, as in mtr */
 	md->hop[1].st.rcv = 0;
 	out = render(md, HT_CONT_REPORT);
-	ck_assert_msg(strstr(out, "  1.|-- 10.77.0.2                100.0     3") !=
+	ck_assert_msg(strstr(out, "  1.|-- 10.77.0.2                 100.0     3") !=
 	    NULL, "got:\n%s", out);
 	free(out);
 	ht_matcher_free(&m);
