@@ -1,0 +1,166 @@
+#!/bin/bash
+# tests/live-cont.sh - rounds (-c) over a chain of 8 real Linux routers
+# (tests/netns.sh) where hop 3 drops 30% of its answers and the target 20%
+# (--loss, nftables numgen random), IPv4 and IPv6:
+#   - the report's hops are the topology's (hop k answers from its own
+#     address), every hop's Snt equals the rounds;
+#   - a lossy hop's Loss% lies within 5 binomial standard deviations of
+#     its set loss: |lost - nP| <= 5 sqrt(nP(1 - P)) for n rounds (a false
+#     failure about once in 1.7 million runs a hop); the other hops lose
+#     nothing;
+#   - the -w capture replayed gives the same report line for line (bar
+#     "HOST:", this host's name live, the capture's source replayed), and
+#     the same JSON hubs; its statistics equal those recomputed from the
+#     probe-by-probe replay (tests/cont-truth.py);
+#   - --csv gives mtr's CSV (a header and a line per hop);
+#   - -c 0 runs until a signal, then prints the table so far (exit 130
+#     for SIGINT, 143 for SIGTERM).
+# Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
+# fail, 77 skip (not root, no netns, no nft/python3), 99 hard error.
+
+set -u
+
+srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
+# shellcheck source=netns.sh source-path=SCRIPTDIR disable=SC1091
+. "$srcdir/netns.sh"
+
+ht_need_hoptrace
+ht_net_need_root nft python3 timeout
+
+N=htk$$
+ht_tmpdir htk "ht_net_down $N"
+
+HOPS=8 LOSSY=3 P3=30 P8=20 ROUNDS=200 IVL=0.01
+ht_net_up "$N" --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8" || {
+	echo "ERROR: ht_net_up $N --hops $HOPS --loss $LOSSY:$P3 --loss $HOPS:$P8 failed"
+	exit 99
+}
+
+# shellcheck source=live-lib.sh disable=SC1091
+. "$srcdir/live-lib.sh"
+
+# ok DESC : the last run exited 0 (or $want_rc) with empty stderr
+ok() {
+	checks=$((checks + 1))
+	if [ "$rc" != "${want_rc:-0}" ] || [ -s "$tmp/err" ]; then
+		report "$1" "exit $rc (want ${want_rc:-0}) or stderr not empty"
+		return 1
+	fi
+	return 0
+}
+
+# check_table DESC JSON AF N LOSSY... : hops, Snt = N, Loss% in bounds
+check_table() {
+	local desc=$1 json=$2 af=$3 n=$4 out k
+	shift 4
+	local -a addrs=()
+	for ((k = 1; k <= HOPS; k++)); do addrs+=("$(ht_hop_addr"$af" "$k")"); done
+	checks=$((checks + 1))
+	if ! out=$(python3 - "$json" "$n" "${addrs[*]}" "$*" <<'PY'
+import json, math, sys
+rep = json.load(open(sys.argv[1]))['report']
+n = int(sys.argv[2])
+addrs = sys.argv[3].split()
+loss = dict(map(int, kv.split(':')) for kv in sys.argv[4].split())
+bad = []
+hubs = rep['hubs']
+if [h['count'] for h in hubs] != list(range(1, len(addrs) + 1)):
+    bad.append('hops %s' % [h['count'] for h in hubs])
+for h in hubs:
+    k = h['count']
+    if k > len(addrs):
+        continue
+    if h['ip'] != addrs[k - 1] or [r['ip'] for r in h['responders']] != [addrs[k - 1]]:
+        bad.append('hop %d from %s, want %s' % (k, h['ip'], addrs[k - 1]))
+    if h['Snt'] != n:
+        bad.append('hop %d Snt %d, want %d' % (k, h['Snt'], n))
+    p = loss.get(k, 0) / 100.0
+    lost = h['Snt'] - h['Rcv']
+    bound = 5 * math.sqrt(n * p * (1 - p))
+    if abs(lost - n * p) > bound:
+        bad.append('hop %d lost %d of %d, want %.0f +- %.1f' % (k, lost, n, n * p, bound))
+    print('hop %d: Loss%% %.1f (set %d%%), Snt %d' % (k, h['Loss%'], loss.get(k, 0), h['Snt']))
+print('\n'.join(bad))
+sys.exit(1 if bad else 0)
+PY
+	); then
+		report "$desc" "$out"
+		return 1
+	fi
+	printf '%s\n' "$out" | sed 's/^/    /'
+}
+
+for af in 4 6; do
+	if [ "$af" = 4 ]; then T=$HT_TARGET4; else T=$HT_TARGET6; fi
+	echo "IPv$af: $ROUNDS rounds at ${IVL}s to $T, hop $LOSSY loses $P3%, hop $HOPS $P8%"
+
+	run -n -c "$ROUNDS" --interval="$IVL" --report -w "$tmp/w$af.pcap" "$T"
+	ok "IPv$af --report" && cp "$tmp/out" "$tmp/live.txt"
+	checks=$((checks + 1))
+	[ "$(wc -l <"$tmp/live.txt")" = $((HOPS + 2)) ] ||
+		report "IPv$af --report: $((HOPS + 2)) lines" "$(wc -l <"$tmp/live.txt") lines"
+	TZ=UTC "$HOPTRACE" -r "$tmp/w$af.pcap" -n --report >"$tmp/rep.txt" 2>"$tmp/err"
+	checks=$((checks + 1))
+	if [ -s "$tmp/err" ] || ! diff <(sed 1,2d "$tmp/live.txt") <(sed 1,2d "$tmp/rep.txt") >"$tmp/diff"; then
+		report "IPv$af: the replay of -w gives the live report" "$(cat "$tmp/diff" "$tmp/err")"
+	fi
+	"$HOPTRACE" -r "$tmp/w$af.pcap" -n --report -j >"$tmp/rep.json" 2>"$tmp/err"
+	check_table "IPv$af: the replayed table" "$tmp/rep.json" "$af" "$ROUNDS" "$LOSSY:$P3 $HOPS:$P8"
+	"$HOPTRACE" -r "$tmp/w$af.pcap" -n >"$tmp/rep.trace" 2>"$tmp/err"
+	checks=$((checks + 1))
+	out=$(python3 "$srcdir/cont-truth.py" "$tmp/rep.trace" "$tmp/rep.json") ||
+		report "IPv$af: statistics as recomputed from the trace" "$out"
+
+	run -n -c 50 --interval="$IVL" -j -w "$tmp/j$af.pcap" "$T"
+	ok "IPv$af -j" && cp "$tmp/out" "$tmp/live.json"
+	check_table "IPv$af -j live" "$tmp/live.json" "$af" 50 "$LOSSY:$P3 $HOPS:$P8"
+	"$HOPTRACE" -r "$tmp/j$af.pcap" -n --report -j >"$tmp/rep.json" 2>"$tmp/err"
+	checks=$((checks + 1))
+	hubs() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["report"]["hubs"]))' "$1"; }
+	[ "$(hubs "$tmp/live.json")" = "$(hubs "$tmp/rep.json")" ] ||
+		report "IPv$af -j: the replay's hubs equal the live ones" "differ"
+done
+
+T=$HT_TARGET4
+run -n -c 5 --interval=0.05 --csv "$T"
+ok "--csv"
+checks=$((checks + 1))
+{ [ "$(wc -l <"$tmp/out")" = $((HOPS + 1)) ] &&
+	head -1 "$tmp/out" | grep -qx 'Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev,' &&
+	[ "$(grep -c "^HOPTRACE\.[^,]*,[0-9]*,OK,$T,[1-8],10\.77\.[0-7]\.2,[0-9.]*,5," "$tmp/out")" = "$HOPS" ]; } ||
+	report "--csv: mtr's header and one line per hop, Snt 5"
+
+# -c 0: until a signal (SIGINT, SIGTERM); then the table so far.  A probe
+# still waiting for its answer when the signal comes is left out (as mtr
+# leaves a probe in transit out): the wait is at least 200 ms, 4 rounds at
+# 0.05 s, so a lossy hop's Snt may lag the others' by up to 5.
+for sig in INT TERM; do
+	ht_net_exec "$N" s timeout 30 sh -c 'echo $$ >"$1"; exec "$2" -n -c 0 --interval=0.05 -j "$3"' \
+		sh "$tmp/pid" "$HOPTRACE" "$T" >"$tmp/out" 2>"$tmp/err" &
+	job=$!
+	for ((k = 0; k < 60; k++)); do sleep 0.05; done # 3 s
+	kill -s "$sig" "$(cat "$tmp/pid")"
+	wait "$job"
+	rc=$?
+	last_cmd="hoptrace -n -c 0 --interval=0.05 -j $T, SIG$sig after 3 s"
+	want_rc=$((128 + $(kill -l "$sig"))) ok "-c 0 stopped by SIG$sig"
+	checks=$((checks + 1))
+	out=$(python3 -c '
+import json, sys
+h = json.load(open(sys.argv[1]))["report"]["hubs"]
+s = [x["Snt"] for x in h]
+print(len(h), min(s), max(s))
+ok = len(h) == 8 and min(s) >= 10 and max(s) - min(s) <= 5
+sys.exit(0 if ok else 1)' "$tmp/out") ||
+		report "-c 0 + SIG$sig: 8 hops, at least 10 rounds each, counts within 5" "$out"
+	echo "  -c 0, SIG$sig after 3 s: hops, least and most Snt: $out"
+done
+
+if [ "$failures" != 0 ]; then
+	printf '%s of %s checks failed\n' "$failures" "$checks"
+	exit 1
+fi
+printf 'PASS: %s checks\n' "$checks"
+exit 0
