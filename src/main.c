@@ -513,6 +513,8 @@ run_replay(const struct opts *o)
 	out.res = o->numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
 	mda_cfg(o, &mc);
 	cont_cfg(o, &cc, host, sizeof(host));
+	cc.local = NULL;	/* a replay names the capture's source */
+	cc.dst_name = NULL;
 	if (o->mda)
 		rc = ht_mda_replay_run(&cap, &mc, &out, (ht_ns)(o->wait * 1e9),
 		    &st, err);

@@ -16,7 +16,7 @@ struct ht_cont_cfg {
 	ht_ns interval;		/* from one round's start to the next's */
 	enum ht_cont_fmt fmt;
 	int wide;		/* --report-wide (also with --csv: responders) */
-	const char *local;	/* this host's name, mtr's "HOST:" */
+	const char *local;	/* mtr's "HOST:"; NULL: the trace's source */
 	const char *dst_name;	/* as the user typed it; NULL: the address */
 };
 

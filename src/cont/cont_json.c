@@ -4,7 +4,7 @@
  * microsecond, Loss% in percent rounded to 0.001):
  *
  *   {"report":{
- *     "mtr":{"src":LOCAL HOST NAME,"dst":DESTINATION AS GIVEN,
+ *     "mtr":{"src":LOCAL HOST NAME (a replay: the source address),"dst":DESTINATION AS GIVEN,
  *            "tests":ROUNDS,"tool":"hoptrace","version":V,
  *            "proto":"ICMP"|"UDP"|"TCP","af":4|6,
  *            "src_addr":A,"dst_addr":A,"start":UNIX SECONDS},
@@ -125,7 +125,8 @@ ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 		json_decref(hubs);
 		return -1;
 	}
-	put(mtr, &bad, "src", json_string(cc->local));
+	put(mtr, &bad, "src", json_string(cc->local != NULL ? cc->local :
+	    ht_addr_str(&md->src, abuf)));
 	put(mtr, &bad, "dst", json_string(cc->dst_name ? cc->dst_name :
 	    ht_addr_str(&md->dst, abuf)));
 	put(mtr, &bad, "tests", json_integer(md->rounds));

@@ -17,6 +17,7 @@
 
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
+#define DROP_AT		4096	/* probes taken before the trace forgets them */
 
 static volatile sig_atomic_t got_signal;
 
@@ -48,6 +49,7 @@ struct clive {
 	uint32_t round;		/* rounds begun */
 	unsigned int ttl_next;	/* the round's next TTL to send; 0: sent */
 	uint32_t inflight;
+	uint32_t sent;		/* probes sent: the probe number (sequence) */
 	ht_ns t_start, last_send, slowest;
 	uint8_t frame[HT_PROBE_MAX];
 };
@@ -82,7 +84,8 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 	size_t off;
 	int l;
 
-	l = ht_prober_build(cl->pr, cl->t->n, ttl, cl->frame,
+	/* the run's count, not t->n: the trace forgets old probes */
+	l = ht_prober_build(cl->pr, cl->sent, ttl, cl->frame,
 	    sizeof(cl->frame), &off, err, HT_ERRBUF);
 	if (l < 0)
 		return -1;
@@ -101,6 +104,7 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 		return -1;
 	cl->t->p[cl->t->n - 1].t_sent = cl->last_send = now_ns();
 	cl->inflight++;
+	cl->sent++;
 	return 0;
 }
 
@@ -281,6 +285,15 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		now = now_ns();
 		dl = expire(&cl, now);
 		ht_cont_feed(cl.md, cl.t, 0, 0);
+		/* the statistics have them: memory stays flat however long */
+		if (cl.md->next >= DROP_AT && cl.md->next * 2 >= cl.t->n) {
+			if (ht_trace_drop(cl.t, cl.md->next) < 0) {
+				snprintf(err, HT_ERRBUF, "out of memory");
+				rc = -1;
+				goto out;
+			}
+			cl.md->next = 0;
+		}
 		if (all_sent && cl.inflight == 0)
 			break;
 		timeout = 1000;

@@ -98,7 +98,8 @@ ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
 	}
 	md->first_ttl = t->min_ttl;
 	md->last_ttl = last_shown(md, t);
-	md->t_first = t->t_first;
+	if (md->t_first == 0)	/* a trace's first probes may be dropped */
+		md->t_first = t->t_first;
 	md->t_last = t->t_last;
 	if (md->rounds < t->rounds)
 		md->rounds = t->rounds;

@@ -96,6 +96,14 @@ put_cols(FILE *fp, char *buf, size_t len, const struct ht_cstat *s,
 	fprintf(fp, "%s\n", buf);
 }
 
+/* mtr's "HOST:": this host's name live; the trace's source in a replay. */
+static const char *
+local_name(const struct ht_cont_cfg *cc, const struct ht_cont_model *md,
+    char *abuf)
+{
+	return cc->local != NULL ? cc->local : ht_addr_str(&md->src, abuf);
+}
+
 static const char *
 resp_name(const struct ht_cont_resp *r, char *abuf)
 {
@@ -116,7 +124,7 @@ static size_t
 wide_width(const struct ht_cont_cfg *cc, const struct ht_cont_model *md)
 {
 	char abuf[HT_ADDRSTRLEN];
-	size_t w = strlen(cc->local), n;
+	size_t w = strlen(local_name(cc, md, abuf)), n;
 	int ttl;
 	uint8_t i;
 
@@ -163,7 +171,8 @@ ht_cont_report(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 	if (localtime_r(&sec, &tm) != NULL &&
 	    strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%S%z", &tm) > 0)
 		fprintf(o->fp, "Start: %s\n", tbuf);
-	snprintf(text, sizeof(text), "HOST: %-*s", (int)w, cc->local);
+	snprintf(text, sizeof(text), "HOST: %-*s", (int)w,
+	    local_name(cc, md, abuf));
 	len = lead(buf, text, wide);
 	put_cols(o->fp, buf, len, NULL, 0, 1);
 	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++) {
