@@ -51,7 +51,7 @@ struct opts {
 	int cont;		/* rounds: -c, --interval, --report, --csv given */
 	long count;		/* -c: rounds, 0 until interrupted */
 	double interval;	/* --interval, seconds */
-	int report, report_wide, csv, queries_set;
+	int report, report_wide, csv, queries_set, count_set;
 };
 
 static void
@@ -100,10 +100,11 @@ help(void)
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n"
 "Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
-"  -c, --count=N            rounds, 0..10000000, 0 until interrupted [10]\n"
+"  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
+"                           [10; on a terminal without --report: 0]\n"
 "      --interval=S         seconds from a round to the next, 0.001..3600\n"
 "                           (below 0.2 needs root) [1]\n"
-"      --report             mtr's report table after the last round [default]\n"
+"      --report             mtr's report table after the last round, no screen\n"
 "      --report-wide        the same, host names never cut\n"
 "      --csv                mtr's CSV instead of the table\n"
 "      --flows=K            K Paris flows side by side (not there yet)\n"
@@ -299,7 +300,7 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_DOT: o->dot = o->mda_opts = 1; break;
 		case 'c': o->count = num("count (-c)", optarg, 0, 10000000);
-			o->cont = 1;
+			o->cont = o->count_set = 1;
 			break;
 		case OPT_INTERVAL:
 			o->interval = real("interval (--interval)", optarg,
@@ -477,6 +478,12 @@ cont_cfg(const struct opts *o, struct ht_cont_cfg *cc, char *host,
 	cc->fmt = o->json ? HT_CONT_JSON : o->csv ? HT_CONT_CSV :
 	    o->report_wide ? HT_CONT_WIDE : HT_CONT_REPORT;
 	cc->wide = o->report_wide;
+	/* on a terminal without --report, --csv or -j: the live screen */
+	cc->screen = o->rfile == NULL && !o->report && !o->report_wide &&
+	    !o->csv && !o->json && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	if (cc->screen && !o->count_set)
+		cc->count = 0;		/* until q, as mtr's screen */
 	if (gethostname(host, hostlen) < 0)
 		snprintf(host, hostlen, "localhost");
 	host[hostlen - 1] = '\0';
@@ -616,7 +623,7 @@ run_live(const struct opts *o)
 	struct ht_mda_cfg mc;
 	struct ht_mda_stats ms;
 	struct ht_cont_cfg cc;
-	char host[256];
+	char host[256], title[512], abuf[HT_ADDRSTRLEN];
 	unsigned int drops = 0;
 	int rc, snaplen, frames;
 
@@ -738,6 +745,11 @@ run_live(const struct opts *o)
 		rc = ht_mda_live_run(&cfg, &mc, &cap, pr, &out, &ms, err);
 	} else if (o->cont) {
 		cont_cfg(o, &cc, host, sizeof(host));
+		ht_addr_str(&cfg.probe.dst, abuf);
+		snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
+		    o->host, abuf, o->method == HT_METHOD_UDP ? "UDP" :
+		    o->method == HT_METHOD_TCP ? "TCP" : "ICMP");
+		cc.title = title;
 		rc = ht_cont_live_run(&cfg, &cc, &cap, pr, &out, err);
 	} else
 		rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);

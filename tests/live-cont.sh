@@ -15,6 +15,9 @@
 #     the same JSON hubs; its statistics equal those recomputed from the
 #     probe-by-probe replay (tests/cont-truth.py);
 #   - --csv gives mtr's CSV (a header and a line per hop);
+#   - on a terminal (tmux, 120x40) the live screen shows the hops, p
+#     pauses (Snt stays), d switches the display, a resize fits, q and
+#     SIGTERM end it with the terminal restored and the table printed;
 #   - -c 0 runs until a signal, then prints the table so far (exit 130
 #     for SIGINT, 143 for SIGTERM).
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
@@ -32,7 +35,7 @@ ht_need_hoptrace
 ht_net_need_root nft python3 timeout
 
 N=htk$$
-ht_tmpdir htk "ht_net_down $N"
+ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; ht_net_down $N"
 
 HOPS=8 LOSSY=3 P3=30 P8=20 ROUNDS=600 IVL=0.005
 ht_net_up "$N" --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8" || {
@@ -159,6 +162,77 @@ sys.exit(0 if ok else 1)' "$tmp/out") ||
 		report "-c 0 + SIG$sig: 8 hops, at least 10 rounds each, counts within 5" "$out"
 	echo "  -c 0, SIG$sig after 3 s: hops, least and most Snt: $out"
 done
+
+# The live screen, in tmux: on a terminal without --report.
+if ! command -v tmux >/dev/null; then
+	echo "  (no tmux: the screen is not tested)"
+else
+	S=htk$$screen
+	pane() { tmux capture-pane -p -t "$S"; }
+	# wait_for REGEX : until the pane shows REGEX (at most 10 s); 0 if seen
+	wait_for() {
+		local k
+		for ((k = 0; k < 100; k++)); do
+			pane | grep -Eq "$1" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	# snt : the Snt column of hops 1..8 on the pane, one line
+	snt() { pane | awk '$1 ~ /^[1-8]\.$/ { printf "%s ", $4 }'; }
+	screen_check() {
+		checks=$((checks + 1))
+		[ "$1" = 0 ] && return 0
+		last_cmd="hoptrace -n --interval 0.05 $T in tmux (120x40)"
+		report "screen: $2" "$3"
+		pane | sed 's/^/    | /'
+	}
+	for how in keys TERM; do
+		tmux kill-session -t "$S" 2>/dev/null
+		tmux new-session -d -x 120 -y 40 -s "$S" \
+			"stty -g >'$tmp/stty0'; ip netns exec ${N}s sh -c 'echo \$\$ >\"$tmp/spid\"; exec \"$HOPTRACE\" -n --interval 0.05 $T'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
+		wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && wait_for "round [1-9][0-9]"
+		screen_check $? "the title, round 10 or more, 8 hops" ""
+		ok=0
+		for ((k = 1; k <= HOPS; k++)); do
+			pane | grep -Eq "^ $k\. $(lit "$(ht_hop_addr4 "$k")") +[0-9.]+% +[0-9]+ " || ok=1
+		done
+		screen_check $ok "hop k from its own address, with Loss% and Snt" ""
+		if [ "$how" = keys ]; then
+			tmux send-keys -t "$S" p
+			wait_for '\[paused\]'
+			screen_check $? "p shows [paused]" ""
+			sleep 0.5 # the round in flight ends; then nothing moves
+			a=$(snt)
+			sleep 0.6
+			b=$(snt)
+			[ -n "$a" ] && [ "$a" = "$b" ]
+			screen_check $? "paused: Snt stays" "$a / $b"
+			tmux send-keys -t "$S" d
+			wait_for 'newest probes'
+			screen_check $? "d: the newest probes" ""
+			tmux resize-window -t "$S" -x 80 -y 30
+			sleep 0.3
+			w=$(pane | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }')
+			[ "$w" -le 80 ] && pane | grep -Eq '^ 8\. '
+			screen_check $? "resized to 80x30: lines fit, hop 8 shown" "widest $w"
+			tmux send-keys -t "$S" q
+		else
+			kill -s TERM "$(cat "$tmp/spid")"
+		fi
+		want=0
+		[ "$how" = TERM ] && want=143
+		wait_for "^EXITED $want$"
+		screen_check $? "exit status $want after ${how/keys/q}" ""
+		wait_for '^HOST: ' && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") "
+		screen_check $? "the table printed after the screen" ""
+		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ] &&
+			cmp -s "$tmp/stty0" "$tmp/stty1"
+		screen_check $? "the terminal restored (no alternate screen, stty as before)" ""
+		tmux kill-session -t "$S" 2>/dev/null
+	done
+	echo "  screen: hops, p, d, resize, q and SIGTERM checked in tmux"
+fi
 
 if [ "$failures" != 0 ]; then
 	printf '%s of %s checks failed\n' "$failures" "$checks"

@@ -18,6 +18,8 @@ struct ht_cont_cfg {
 	int wide;		/* --report-wide (also with --csv: responders) */
 	const char *local;	/* mtr's "HOST:"; NULL: the trace's source */
 	const char *dst_name;	/* as the user typed it; NULL: the address */
+	int screen;		/* the live screen (a terminal, no --report) */
+	const char *title;	/* the screen's first line */
 };
 
 /*
@@ -38,9 +40,13 @@ int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
     const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
     char *err);
 
-/* Fill in the responders' names (NULL resolver: none). */
+/*
+ * Fill in the responders' names (NULL resolver: none), waiting at most
+ * wait_ms for each (0: the names known now).
+ */
 struct ht_resolver;
-void ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res);
+void ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
+    unsigned wait_ms);
 
 /* Renderers: they only read the model. */
 void ht_cont_render(const struct ht_outctx *o, const struct ht_cont_cfg *cc,

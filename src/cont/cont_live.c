@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cont/cont.h"
+#include "cont/cont_screen.h"
 #include "decode.h"
 #include "resolve.h"
 
@@ -51,6 +52,8 @@ struct clive {
 	uint32_t inflight;
 	uint32_t sent;		/* probes sent: the probe number (sequence) */
 	ht_ns t_start, last_send, slowest;
+	struct ht_screen_view view;
+	int quit;		/* q pressed */
 	uint8_t frame[HT_PROBE_MAX];
 };
 
@@ -119,7 +122,7 @@ send_due(struct clive *cl, ht_ns now, char *err)
 {
 	const struct ht_live_cfg *lc = cl->lc;
 
-	if (cl->ttl_next == 0 && (cl->cc->count == 0 ||
+	if (cl->ttl_next == 0 && !cl->view.paused && (cl->cc->count == 0 ||
 	    cl->round < cl->cc->count) && now >= cl->t_start +
 	    cl->round * cl->cc->interval) {
 		cl->round++;
@@ -204,6 +207,65 @@ expire(struct clive *cl, ht_ns now)
 	return next;
 }
 
+/* The screen's keys: mtr's q, p, r, n, d and f.  Returns 1 to redraw. */
+static int
+keys(struct clive *cl)
+{
+	struct ht_screen_view *v = &cl->view;
+	int c, n, redraw = 0;
+	ht_ns now;
+
+	for (n = 0; n < 64 && (c = ht_screen_key()) >= 0; n++) {
+		redraw = 1;
+		switch (c) {
+		case 'q':
+		case 'Q':
+			cl->quit = 1;
+			break;
+		case 'p':
+		case 'P':
+			v->paused = !v->paused;
+			if (!v->paused) {
+				/* the rounds go on from now */
+				now = now_ns();
+				cl->t_start = now - cl->round *
+				    cl->cc->interval;
+				if (cl->round > 0)
+					cl->t_start += cl->cc->interval;
+			}
+			break;
+		case 'r':
+		case 'R':
+			ht_cont_model_reset(cl->md);
+			break;
+		case 'n':
+		case 'N':
+			v->names = !v->names;
+			break;
+		case 'd':
+		case 'D':
+			v->display = (v->display + 1) % HT_SCREEN_DISPLAYS;
+			break;
+		case 'f':
+		case 'F':
+			v->flow = (v->flow + 1) % v->flows;
+			break;
+		default:
+			break;	/* 0: a resize */
+		}
+	}
+	return redraw;
+}
+
+static void
+draw(struct clive *cl)
+{
+	cl->view.round = cl->round;
+	if (cl->view.names)
+		ht_cont_names(cl->md, cl->o->res, 0);
+	ht_screen_draw(cl->md, &cl->view);
+}
+
 /* Milliseconds from now to t (at least 0), at most cap. */
 static long
 ms_until(ht_ns now, ht_ns t, long cap)
@@ -223,9 +285,10 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 {
 	struct clive cl;
 	struct sigaction sa, old_int, old_term;
-	struct pollfd pfd;
+	struct pollfd pfd[2];
 	ht_ns now, dl;
 	long timeout;
+	uint32_t drawn = 0;
 	int rc = 0, started = 0, all_sent;
 
 	memset(&cl, 0, sizeof(cl));
@@ -256,11 +319,22 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	got_signal = 0;
-	pfd.fd = cap->fd;
-	pfd.events = POLLIN;
+	pfd[0].fd = cap->fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = 0;		/* the screen's keys */
+	pfd[1].events = POLLIN;
+	cl.view.title = cc->title ? cc->title : "hoptrace";
+	cl.view.count = cc->count;
+	cl.view.interval = (double)cc->interval / 1e9;
+	cl.view.names = o->res != NULL;
+	cl.view.flows = 1;
+	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
+		rc = -1;
+		goto out;
+	}
 	cl.t_start = now_ns();
-	/* Bounded by the rounds asked for, or by a signal with -c 0. */
-	while (!got_signal) {
+	/* Bounded by the rounds asked for, or by a signal or q with -c 0. */
+	while (!got_signal && !cl.quit) {
 		now = now_ns();
 		if (cl.pr != NULL && send_due(&cl, now, err) < 0) {
 			rc = -1;
@@ -294,19 +368,24 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 			}
 			cl.md->next = 0;
 		}
+		if (cc->screen && cl.round != drawn) {
+			draw(&cl);	/* once a round */
+			drawn = cl.round;
+		}
 		if (all_sent && cl.inflight == 0)
 			break;
 		timeout = 1000;
 		if (dl != 0)
 			timeout = ms_until(now, dl, timeout);
-		if (cl.pr != NULL && cl.ttl_next == 0)
+		if (cl.pr != NULL && cl.ttl_next == 0 && !cl.view.paused)
 			timeout = ms_until(now, cl.t_start + cl.round *
 			    cc->interval, timeout);
 		if (cl.pr != NULL && cl.ttl_next != 0 &&
 		    cl.inflight < (uint32_t)lc->simq)
 			timeout = lc->send_gap ? ms_until(now, cl.last_send +
 			    lc->send_gap, timeout) : 0;
-		if (poll(&pfd, 1, (int)timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, cc->screen ? 2 : 1, (int)timeout) < 0 &&
+		    errno != EINTR) {
 			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
 			rc = -1;
 			goto out;
@@ -315,6 +394,8 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 			rc = -1;
 			goto out;
 		}
+		if (cc->screen && keys(&cl))
+			draw(&cl);
 	}
 	if (!started && lc->started != NULL &&
 	    lc->started(lc->started_arg, err) < 0) {
@@ -328,11 +409,14 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	}
 	ht_cont_feed(cl.md, cl.t, 1, 0);
 	cl.md->rounds = cl.round;
-	ht_cont_names(cl.md, o->res);
+	/* the terminal back as it was, then the table (as --report) */
+	ht_screen_close();
+	ht_cont_names(cl.md, o->res, 200);
 	ht_cont_render(o, cc, cl.md);
 	if (got_signal)
 		rc = got_signal;
 out:
+	ht_screen_close();
 	ht_prober_close(cl.pr);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);

@@ -8,19 +8,26 @@
 #include "cont/cont_model.h"
 
 void
-ht_cont_model_init(struct ht_cont_model *md, const struct ht_trace *t)
+ht_cont_model_reset(struct ht_cont_model *md)
 {
 	int i, j;
 
-	memset(md, 0, sizeof(*md));
-	md->src = t->src;
-	md->dst = t->dst;
-	md->proto = t->proto;
+	memset(md->hop, 0, sizeof(md->hop));
 	for (i = 0; i < 256; i++) {
 		ht_cstat_init(&md->hop[i].st);
 		for (j = 0; j < HT_CONT_RESP; j++)
 			ht_cstat_init(&md->hop[i].resp[j].st);
 	}
+}
+
+void
+ht_cont_model_init(struct ht_cont_model *md, const struct ht_trace *t)
+{
+	memset(md, 0, sizeof(*md));
+	md->src = t->src;
+	md->dst = t->dst;
+	md->proto = t->proto;
+	ht_cont_model_reset(md);
 }
 
 /* The hop's entry for a responder, made on its first reply; NULL if full. */
@@ -50,9 +57,12 @@ take(struct ht_cont_model *md, const struct ht_probe *p)
 
 	if (p->rkind == HT_R_NONE) {
 		ht_cstat_lost(&h->st);
+		h->hist[h->nhist++ % HT_CONT_HIST] = HT_CONT_LOST;
 		return;
 	}
 	rtt = p->t_reply > p->t_sent ? p->t_reply - p->t_sent : 0;
+	h->hist[h->nhist++ % HT_CONT_HIST] = rtt / 1000 < HT_CONT_LOST ?
+	    (uint32_t)(rtt / 1000) : HT_CONT_LOST - 1;
 	ht_cstat_reply(&h->st, rtt);
 	if ((r = responder(h, &p->from)) != NULL)
 		ht_cstat_reply(&r->st, rtt);

@@ -9,6 +9,8 @@
 #include "trace.h"
 
 #define HT_CONT_RESP	8	/* responders kept per hop; more: in "others" */
+#define HT_CONT_HIST	64	/* the newest probes a hop remembers (screen) */
+#define HT_CONT_LOST	UINT32_MAX	/* in hist: no answer */
 
 struct ht_cont_resp {
 	struct ht_addr addr;
@@ -22,6 +24,8 @@ struct ht_cont_hop {
 	uint8_t nresp;
 	uint8_t latest;		/* index of the newest reply's responder */
 	uint32_t others;	/* replies from responders beyond HT_CONT_RESP */
+	uint32_t hist[HT_CONT_HIST];	/* ring: RTT in us, or HT_CONT_LOST */
+	uint32_t nhist;		/* probes put in the ring, ever */
 };
 
 /*
@@ -41,6 +45,8 @@ struct ht_cont_model {
 };
 
 void ht_cont_model_init(struct ht_cont_model *md, const struct ht_trace *t);
+/* Forget the statistics (the screen's "r"); the probes taken stay taken. */
+void ht_cont_model_reset(struct ht_cont_model *md);
 
 /*
  * Take the trace's probes, in the order they were sent, as far as each is

@@ -30,7 +30,7 @@ flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
 		ht_cont_model_init(md, t);
 		ht_cont_feed(md, t, 1, 1);
-		ht_cont_names(md, o->res);
+		ht_cont_names(md, o->res, 200);
 		ht_cont_render(o, cc, md);
 		st->traces++;
 		ht_trace_free(m, t);

@@ -243,7 +243,8 @@ ht_cont_csv(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 }
 
 void
-ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res)
+ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
+    unsigned wait_ms)
 {
 	int ttl;
 	uint8_t i;
@@ -256,7 +257,7 @@ ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res)
 	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++)
 		for (i = 0; i < md->hop[ttl].nresp; i++)
 			md->hop[ttl].resp[i].name = ht_resolver_name(res,
-			    &md->hop[ttl].resp[i].addr, 200);
+			    &md->hop[ttl].resp[i].addr, wait_ms);
 }
 
 void
