@@ -101,7 +101,7 @@ help(void)
 "      --dot                the graph in Graphviz DOT instead of text\n"
 "Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
 "  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
-"                           [10; on a terminal without --report: 0]\n"
+"                           (the live screen's default) [10]\n"
 "      --interval=S         seconds from a round to the next, 0.001..3600\n"
 "                           (below 0.2 needs root) [1]\n"
 "      --report             mtr's report table after the last round, no screen\n"
