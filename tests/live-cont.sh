@@ -14,6 +14,7 @@
 #     "HOST:", this host's name live, the capture's source replayed), and
 #     the same JSON hubs; its statistics equal those recomputed from the
 #     probe-by-probe replay (tests/cont-truth.py);
+#   - UDP and TCP rounds replay as one table too (-U, -T);
 #   - --csv gives mtr's CSV (a header and a line per hop);
 #   - on a terminal (tmux, 120x40) the live screen shows the hops, p
 #     pauses (Snt stays), d switches the display, a resize fits, q and
@@ -128,7 +129,22 @@ for af in 4 6; do
 		report "IPv$af -j: the replay's hubs equal the live ones" "differ"
 done
 
+# UDP and TCP rounds (Paris: every round repeats the probes' ports):
+# the replay of -w still gives one table, the live one.
 T=$HT_TARGET4
+for m in -U -T; do
+	run "$m" -n -c 30 --interval=0.01 --report -w "$tmp/m.pcap" "$T"
+	ok "$m --report" && cp "$tmp/out" "$tmp/live.txt"
+	TZ=UTC "$HOPTRACE" -r "$tmp/m.pcap" -n --report >"$tmp/rep.txt" 2>"$tmp/err"
+	checks=$((checks + 1))
+	if [ -s "$tmp/err" ] || [ "$(wc -l <"$tmp/rep.txt")" != $((HOPS + 2)) ] ||
+		! diff <(sed 1,2d "$tmp/live.txt") <(sed 1,2d "$tmp/rep.txt") >"$tmp/diff"; then
+		report "$m: the replay of -w gives the live report, one table" "$(cat "$tmp/diff" "$tmp/err" "$tmp/rep.txt")"
+	fi
+	grep -Eq "^  8\.\|-- $(lit "$HT_TARGET4") .* 30 " "$tmp/live.txt" ||
+		report "$m: hop 8 is the target, Snt 30" ""
+done
+
 run -n -c 5 --interval=0.05 --csv "$T"
 ok "--csv"
 checks=$((checks + 1))
