@@ -26,6 +26,10 @@
 #   cc -O2 -o "$BUILD/nfq-delay" bench/nfq-delay.c -lnetfilter_queue
 # (Debian package libnetfilter-queue-dev; libmnl is not needed.)
 #
+# HT_DELAY_JITTER: nfq-delay -j, ms: each hold plus a uniform [0, J) ms
+# (a standard deviation of J/sqrt(12) a crossing; hop k's RTT crosses
+# 2k - 1 queues: StDev ~= J sqrt((2k - 1) / 12)) [0]
+#
 # HT_DELAY_RTPRIO: nfq-delay -p, SCHED_FIFO priority, so that the hold time
 # stays DELAY on a loaded machine [10]; 0: normal scheduling.
 #
@@ -125,7 +129,7 @@ ht_delay_start() {
 	# helpers first: a rule without its helper would pass packets undelayed
 	for ns in "${nodes[@]}"; do
 		# ip netns exec execs the program: $! is nfq-delay's own pid
-		ip netns exec "$ns" "$NFQ_DELAY" -q "$q" -d "$ms" -p "${HT_DELAY_RTPRIO:-10}" -v \
+		ip netns exec "$ns" "$NFQ_DELAY" -q "$q" -d "$ms" -j "${HT_DELAY_JITTER:-0}" -p "${HT_DELAY_RTPRIO:-10}" -v \
 			</dev/null >/dev/null 2>"$st/$ns.log" &
 		printf '%s\n' "$!" >"$st/$ns.pid"
 	done

@@ -21,6 +21,13 @@
  * packet is a few microseconds, so a real-time priority takes no CPU from
  * anyone to speak of.
  *
+ * -j JITTER adds to each packet's hold a time drawn uniformly from
+ * [0, JITTER) ms (xorshift64*, seeded by -s or by the clock and the PID):
+ * a mean of JITTER/2 and a standard deviation of JITTER/sqrt(12) a router.
+ * The queue stays a FIFO, so a packet that comes less than JITTER after
+ * the one before it may wait for it: delays are independent only for
+ * packets further apart than JITTER (probes of one hop, a round apart).
+ *
  * Prints "nfq-delay: queue Q delay D ms: ready" on stderr once the queue is
  * bound, so that a script can wait for it before it inserts the rules, and
  * counters on exit.
@@ -68,6 +75,8 @@ struct ctx {
 	struct nfq_handle *h;
 	struct nfq_q_handle *qh;
 	int64_t delay;		/* ns */
+	int64_t jitter;		/* ns: extra hold, uniform in [0, jitter) */
+	uint64_t rng;		/* xorshift64* state, never 0 */
 	int64_t last_release;	/* releases never go down: a FIFO */
 	struct held *fifo;	/* ring buffer */
 	size_t cap, head, len;
@@ -184,6 +193,14 @@ on_packet(struct nfq_q_handle *qh, struct nfgenmsg *msg, struct nfq_data *nfa,
 		}
 	}
 	release = arrived + c->delay;
+	if (c->jitter > 0) {
+		/* xorshift64* (Vigna 2016); the top 53 bits as a fraction */
+		c->rng ^= c->rng >> 12;
+		c->rng ^= c->rng << 25;
+		c->rng ^= c->rng >> 27;
+		release += (int64_t)((double)((c->rng * 2685821657736338717ULL)
+		    >> 11) / 9007199254740992.0 * (double)c->jitter);
+	}
 	if (release < c->last_release)
 		release = c->last_release;
 	c->last_release = release;
@@ -219,9 +236,11 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: nfq-delay [-q QUEUE] [-d MS] [-m MAXLEN] [-p PRIO] [-v]\n"
+	    "usage: nfq-delay [-q QUEUE] [-d MS] [-j MS] [-s SEED] [-m MAXLEN] [-p PRIO] [-v]\n"
 	    "  -q QUEUE   NFQUEUE number to bind, 0..65535 [0]\n"
 	    "  -d MS      hold time per packet in ms, 0..10000 (decimals allowed) [2]\n"
+	    "  -j MS      jitter: each hold plus uniform [0, MS) ms, 0..10000 [0]\n"
+	    "  -s SEED    seed of the jitter, 1..4294967295 [clock and PID]\n"
 	    "  -m MAXLEN  kernel queue length, 1..1000000 [65536]\n"
 	    "  -p PRIO    run SCHED_FIFO at this priority, 1..99, so that the delay\n"
 	    "             holds on a loaded machine; 0: normal scheduling [0]\n"
@@ -250,14 +269,14 @@ main(int argc, char **argv)
 	sigset_t block, empty;
 	struct pollfd pfd;
 	struct timespec ts, *tsp;
-	double v, delay_ms = 2;
+	double v, delay_ms = 2, jitter_ms = 0, seed = 0;
 	unsigned queue = 0, maxlen = 65536, prio = 0;
 	struct sched_param sp;
 	int fd, tsfd = -1, opt, verbose = 0, one = 1, rcvbuf = 16 << 20, rc = 0;
 	uint32_t flags;
 	int64_t wait;
 
-	while ((opt = getopt(argc, argv, "q:d:m:p:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "q:d:j:s:m:p:vh")) != -1) {
 		switch (opt) {
 		case 'q':
 			if (parse_num(optarg, 0, 65535, &v) < 0 || v != (unsigned)v) {
@@ -269,6 +288,19 @@ main(int argc, char **argv)
 		case 'd':
 			if (parse_num(optarg, 0, 10000, &delay_ms) < 0) {
 				fprintf(stderr, "nfq-delay: delay must be 0..10000 ms\n");
+				return 2;
+			}
+			break;
+		case 'j':
+			if (parse_num(optarg, 0, 10000, &jitter_ms) < 0) {
+				fprintf(stderr, "nfq-delay: jitter must be 0..10000 ms\n");
+				return 2;
+			}
+			break;
+		case 's':
+			if (parse_num(optarg, 1, 4294967295.0, &seed) < 0 ||
+			    seed != (double)(uint32_t)seed) {
+				fprintf(stderr, "nfq-delay: seed must be 1..4294967295\n");
 				return 2;
 			}
 			break;
@@ -304,6 +336,11 @@ main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	c.delay = (int64_t)(delay_ms * 1e6 + 0.5);
+	c.jitter = (int64_t)(jitter_ms * 1e6 + 0.5);
+	c.rng = seed > 0 ? (uint64_t)seed * 0x9e3779b97f4a7c15ULL :
+	    (uint64_t)now_ns() ^ ((uint64_t)getpid() << 32);
+	if (c.rng == 0)
+		c.rng = 1;
 
 	/* signals are delivered only inside ppoll(), so none is missed */
 	sigemptyset(&block);
@@ -379,8 +416,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "nfq-delay: warning: no kernel timestamps (%s):"
 		    " held from when read\n", strerror(errno));
 
-	fprintf(stderr, "nfq-delay: queue %u delay %g ms: ready\n", queue,
-	    delay_ms);
+	fprintf(stderr, "nfq-delay: queue %u delay %g ms jitter %g ms: ready\n",
+	    queue, delay_ms, jitter_ms);
 	fflush(stderr);
 
 	pfd.fd = fd;

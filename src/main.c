@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "cont/cont.h"
 #include "filter.h"
 #include "live.h"
 #include "mda/mda.h"
@@ -53,6 +54,10 @@ struct opts {
 	int scan_opts;		/* --rate, --per-prefix or --skip-bad given */
 	double rate;
 	long per_prefix;
+	int cont;		/* rounds: -c, --interval, --report, --csv given */
+	long count;		/* -c: rounds, 0 until interrupted */
+	double interval;	/* --interval, seconds */
+	int report, report_wide, csv, queries_set, count_set;
 };
 
 static void
@@ -107,6 +112,15 @@ help(void)
 "      --per-prefix=N       one random address in each /N of a prefix, 1..128\n"
 "      --skip-bad           skip bad lines of FILE (with a warning)\n"
 "      --rows               a JSON row per reply (ClickHouse JSONEachRow)\n"
+"Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
+"  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
+"                           (the live screen's default) [10]\n"
+"      --interval=S         seconds from a round to the next, 0.001..3600\n"
+"                           (below 0.2 needs root) [1]\n"
+"      --report             mtr's report table after the last round, no screen\n"
+"      --report-wide        the same, host names never cut\n"
+"      --csv                mtr's CSV instead of the table\n"
+"      --flows=K            K Paris flows side by side (not there yet)\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
@@ -171,7 +185,8 @@ mda_check(struct opts *o)
 
 enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_MDA, OPT_CONFIDENCE,
 	OPT_MAX_PROBES, OPT_DOT, OPT_TARGETS, OPT_RATE, OPT_PER_PREFIX,
-	OPT_ROWS, OPT_SKIP_BAD };
+	OPT_ROWS, OPT_SKIP_BAD, OPT_INTERVAL, OPT_REPORT, OPT_REPORT_WIDE,
+	OPT_CSV, OPT_FLOWS };
 
 /* --targets and --rows belong together; what a scan cannot do yet. */
 static void
@@ -212,6 +227,28 @@ scan_check(struct opts *o)
 		    o->max - o->first + 1);
 }
 
+/* The rounds options belong together, and apart from MDA and -q. */
+static void
+cont_check(struct opts *o)
+{
+	if (!o->cont)
+		return;
+	if (o->mda)
+		usage_error("--mda and rounds (-c, --interval, --report, --csv) "
+		    "cannot be used together");
+	if (o->dot)
+		usage_error("--dot needs --mda");
+	if (o->queries_set)
+		usage_error("-q does not apply to rounds: a round sends one "
+		    "probe per hop (-c sets the rounds)");
+	if (o->json && o->csv)
+		usage_error("-j and --csv cannot be used together");
+	/* ping(8)'s rule: a fast interval is for root only */
+	if (o->rfile == NULL && o->interval < 0.2 && getuid() != 0)
+		usage_error("--interval below 0.2 s needs root (as ping's "
+		    "interval does), not %g", o->interval);
+}
+
 static void
 parse(int argc, char **argv, struct opts *o)
 {
@@ -240,6 +277,12 @@ parse(int argc, char **argv, struct opts *o)
 		{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
 		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+		{ "count", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "report", no_argument, NULL, OPT_REPORT },
+		{ "report-wide", no_argument, NULL, OPT_REPORT_WIDE },
+		{ "csv", no_argument, NULL, OPT_CSV },
+		{ "flows", required_argument, NULL, OPT_FLOWS },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -261,8 +304,10 @@ parse(int argc, char **argv, struct opts *o)
 	o->confidence = 95;
 	o->max_probes = 5000;
 	o->rate = HT_SCAN_RATE;
+	o->count = 10;
+	o->interval = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV",
+	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:c:njw:r:hV",
 	    lo, NULL)) != -1) {
 		switch (c) {
 		case 'I': o->method = HT_METHOD_ICMP; o->method_set = 1; break;
@@ -278,6 +323,7 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'q': o->queries = num("queries per hop (-q)", optarg, 1,
 			    10);
+			o->queries_set = 1;
 			break;
 		case 'W': o->wait = real("wait (-W)", optarg, 0.001, 300,
 			    "seconds");
@@ -327,6 +373,22 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_ROWS: o->rows = 1; break;
 		case OPT_SKIP_BAD: o->skip_bad = o->scan_opts = 1; break;
+		case 'c': o->count = num("count (-c)", optarg, 0, 10000000);
+			o->cont = o->count_set = 1;
+			break;
+		case OPT_INTERVAL:
+			o->interval = real("interval (--interval)", optarg,
+			    0.001, 3600, "seconds");
+			o->cont = 1;
+			break;
+		case OPT_REPORT: o->report = o->cont = 1; break;
+		case OPT_REPORT_WIDE: o->report_wide = o->cont = 1; break;
+		case OPT_CSV: o->csv = o->cont = 1; break;
+		case OPT_FLOWS:
+			(void)num("flows (--flows)", optarg, 1, 64);
+			usage_error("--flows is not there yet: rounds keep one "
+			    "Paris flow");
+			break;
 		case 'n': o->numeric = 1; break;
 		case 'j': o->json = 1; break;
 		case 'w': o->wfile = optarg; break;
@@ -353,6 +415,7 @@ parse(int argc, char **argv, struct opts *o)
 			    argv[optind]);
 		return;
 	}
+	cont_check(o);
 	if (o->rfile != NULL) {
 		if (optind < argc)
 			usage_error("-r takes no HOST ('%s')", argv[optind]);
@@ -375,6 +438,12 @@ parse(int argc, char **argv, struct opts *o)
 	 * hops costs one round trip to its end, not one per few hops.  Each
 	 * router still sees only -q probes expiring at it.
 	 */
+	if (o->cont) {
+		/* one probe per hop a round: a window of 30 hops */
+		o->queries = 1;
+		if (o->simq == 0)
+			o->simq = 30;
+	}
 	if (o->simq == 0)
 		o->simq = o->queries * 10 < 16 ? 16 : o->queries * 10;
 	if (o->method == HT_METHOD_UDP && !o->paris && !o->mda &&
@@ -480,6 +549,29 @@ mda_cfg(const struct opts *o, struct ht_mda_cfg *mc)
 	mc->json = o->json;
 }
 
+static void
+cont_cfg(const struct opts *o, struct ht_cont_cfg *cc, char *host,
+    size_t hostlen)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->count = (uint32_t)o->count;
+	cc->interval = (ht_ns)(o->interval * 1e9);
+	cc->fmt = o->json ? HT_CONT_JSON : o->csv ? HT_CONT_CSV :
+	    o->report_wide ? HT_CONT_WIDE : HT_CONT_REPORT;
+	cc->wide = o->report_wide;
+	/* on a terminal without --report, --csv or -j: the live screen */
+	cc->screen = o->rfile == NULL && !o->report && !o->report_wide &&
+	    !o->csv && !o->json && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	if (cc->screen && !o->count_set)
+		cc->count = 0;		/* until q, as mtr's screen */
+	if (gethostname(host, hostlen) < 0)
+		snprintf(host, hostlen, "localhost");
+	host[hostlen - 1] = '\0';
+	cc->local = host;
+	cc->dst_name = o->host;
+}
+
 static int
 run_replay(const struct opts *o)
 {
@@ -489,6 +581,9 @@ run_replay(const struct opts *o)
 	struct ht_outctx out;
 	struct ht_user user;
 	struct ht_mda_cfg mc;
+	struct ht_cont_cfg cc;
+	char host[256];
+	int rc;
 
 	if (ht_capture_open_file(&cap, o->rfile, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
@@ -505,9 +600,19 @@ run_replay(const struct opts *o)
 	out.fp = stdout;
 	out.res = o->numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
 	mda_cfg(o, &mc);
-	if ((o->mda ? ht_mda_replay_run(&cap, &mc, &out,
-	    (ht_ns)(o->wait * 1e9), &st, err) : ht_replay_run(&cap, &out,
-	    o->json, (ht_ns)(o->wait * 1e9), &st, err)) < 0) {
+	cont_cfg(o, &cc, host, sizeof(host));
+	cc.local = NULL;	/* a replay names the capture's source */
+	cc.dst_name = NULL;
+	if (o->mda)
+		rc = ht_mda_replay_run(&cap, &mc, &out, (ht_ns)(o->wait * 1e9),
+		    &st, err);
+	else if (o->cont)
+		rc = ht_cont_replay_run(&cap, &cc, &out,
+		    (ht_ns)(o->wait * 1e9), &st, err);
+	else
+		rc = ht_replay_run(&cap, &out, o->json, (ht_ns)(o->wait * 1e9),
+		    &st, err);
+	if (rc < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n",
 		    strcmp(o->rfile, "-") == 0 ? "stdin" : o->rfile, err);
 		ht_capture_close(&cap);
@@ -598,6 +703,8 @@ run_live(const struct opts *o)
 	struct ht_live_stats ls;
 	struct ht_mda_cfg mc;
 	struct ht_mda_stats ms;
+	struct ht_cont_cfg cc;
+	char host[256], title[512], abuf[HT_ADDRSTRLEN];
 	unsigned int drops = 0;
 	int rc, snaplen, frames;
 
@@ -639,7 +746,7 @@ run_live(const struct opts *o)
 	cfg.probe.method = o->method;
 	cfg.probe.dev = o->dev;
 	/* MDA: the flow is the port, set per probe; the checksum tells probes apart */
-	cfg.probe.paris = o->paris || o->mda;
+	cfg.probe.paris = o->paris || o->mda || o->cont;
 	cfg.probe.port = (uint16_t)o->port;
 	cfg.probe.payload = 32;
 	/* Our identity: the process ID, folded into 16 bits. */
@@ -717,6 +824,14 @@ run_live(const struct opts *o)
 	if (o->mda) {
 		mda_cfg(o, &mc);
 		rc = ht_mda_live_run(&cfg, &mc, &cap, pr, &out, &ms, err);
+	} else if (o->cont) {
+		cont_cfg(o, &cc, host, sizeof(host));
+		ht_addr_str(&cfg.probe.dst, abuf);
+		snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
+		    o->host, abuf, o->method == HT_METHOD_UDP ? "UDP" :
+		    o->method == HT_METHOD_TCP ? "TCP" : "ICMP");
+		cc.title = title;
+		rc = ht_cont_live_run(&cfg, &cc, &cap, pr, &out, err);
 	} else
 		rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);
 	if (rc >= 0 && ms.budget_spent)

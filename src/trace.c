@@ -444,6 +444,33 @@ ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
 	return (long)t->n - 1;
 }
 
+/*
+ * Forget the first n probes (rounds: those the statistics have taken), so
+ * that a run of rounds holds only the probes in progress.  The rest move
+ * to the front and the index is rebuilt; a late reply to a forgotten
+ * probe matches nothing.
+ */
+int
+ht_trace_drop(struct ht_trace *t, uint32_t n)
+{
+	uint32_t i;
+
+	if (n > t->n)
+		n = t->n;
+	for (i = 0; i < n; i++)
+		free(t->p[i].ext);
+	memmove(t->p, t->p + n, (t->n - n) * sizeof(*t->p));
+	t->n -= n;
+	free(t->bucket);
+	t->bucket = NULL;
+	t->nbucket = 0;
+	do {
+		if (bucket_grow(t) < 0)
+			return -1;
+	} while (t->n > t->nbucket * 2);
+	return 0;
+}
+
 /* The fields a reply or quote tells us about the probe it answers. */
 struct clue {
 	uint16_t a, b;		/* ICMP id/seq or the probe's sport/dport */

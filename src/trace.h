@@ -126,6 +126,12 @@ struct ht_trace *ht_trace_new(struct ht_matcher *m, const struct ht_addr *src,
 long ht_trace_add_probe(struct ht_trace *t, uint8_t ttl, uint32_t ipid,
     const struct ht_l4 *l4, uint16_t size, ht_ns when);
 
+/*
+ * Forget the first n probes (a run of rounds, once its statistics have
+ * them); 0, or -1 when the index could not be rebuilt (no memory).
+ */
+int ht_trace_drop(struct ht_trace *t, uint32_t n);
+
 /* Feed one decoded packet captured at ts.  Returns res->what. */
 enum ht_mwhat ht_match_packet(struct ht_matcher *m, const struct ht_pkt *pkt,
     ht_ns ts, struct ht_match *res);

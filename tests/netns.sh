@@ -75,6 +75,12 @@
 #                  ICMP types 3 and 11, ICMPv6 types 1 and 3), still forwards.
 #                  1 <= K <= N; may be repeated.  With --balance, hop K+1
 #                  means both branch routers.
+#   --loss K:P     hop K (1..N) drops P% (0..100) of its answers, chosen at
+#                  random packet by packet: an nftables output rule with
+#                  "numgen random mod 100 < P" on its ICMP time-exceeded,
+#                  destination-unreachable and echo-reply and ICMPv6 the
+#                  same.  So a hop answers each probe with probability
+#                  1 - P/100, independently.  May be repeated (other hops).
 #   --deaf         the target drops every incoming ICMP/ICMPv6 echo request,
 #                  UDP and TCP packet (nftables input rule), so it never
 #                  answers a probe.
@@ -394,13 +400,14 @@ _ht_addlink() { # id left-suffix left-if right-suffix right-if right-hop
 ht_net_up() {
 	local name=${1-}
 	if [ -z "$name" ] || [[ ! $name =~ ^[A-Za-z0-9_]+$ ]]; then
-		_ht_err "usage: ht_net_up NAME [--hops N] [--silent K] [--deaf] [--ratelimit K] [--balance K] (NAME: letters, digits, _)"
+		_ht_err "usage: ht_net_up NAME [--hops N] [--silent K] [--loss K:P] [--deaf] [--ratelimit K] [--balance K] (NAME: letters, digits, _)"
 		return 2
 	fi
 	shift
 
 	local hops=8 deaf=0 bal="" width=2 silent=" " rlim=" " opt val
 	local prefix=0 pshort=""
+	local -A loss=()
 	while [ $# -gt 0 ]; do
 		opt=$1
 		val=""
@@ -410,7 +417,7 @@ ht_net_up() {
 			opt=${opt%%=*}
 			shift
 			;;
-		--hops | --silent | --ratelimit | --balance | --width | --prefix-short)
+		--hops | --silent | --ratelimit | --balance | --width | --prefix-short | --loss)
 			if [ $# -lt 2 ]; then
 				_ht_err "$opt needs a value"
 				return 2
@@ -437,6 +444,15 @@ ht_net_up() {
 		--deaf) deaf=1 ;;
 		--prefix) prefix=1 ;;
 		--prefix-short) pshort=$val ;;
+		--loss)
+			if [[ ! $val =~ ^([0-9]+):([0-9]+)$ ]] ||
+				[ "${BASH_REMATCH[1]}" -lt 1 ] ||
+				[ "${BASH_REMATCH[2]}" -gt 100 ]; then
+				_ht_err "--loss takes K:P, hop K 1..N and P 0..100 percent (got '$val')"
+				return 2
+			fi
+			loss[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+			;;
 		*)
 			_ht_err "unknown option '$opt'"
 			return 2
@@ -467,9 +483,15 @@ ht_net_up() {
 		_ht_err "--width must be 2..8 (got $width)"
 		return 2
 	fi
-	if [ "$deaf" = 1 ] || [ "$silent" != " " ]; then
+	for val in "${!loss[@]}"; do
+		if [ "$val" -gt "$hops" ]; then
+			_ht_err "--loss hop must be 1..$hops (got $val)"
+			return 2
+		fi
+	done
+	if [ "$deaf" = 1 ] || [ "$silent" != " " ] || [ ${#loss[@]} -gt 0 ]; then
 		if ! command -v nft >/dev/null 2>&1; then
-			_ht_err "--silent/--deaf need nft (nftables)"
+			_ht_err "--silent/--deaf/--loss need nft (nftables)"
 			return 1
 		fi
 	fi
@@ -671,6 +693,16 @@ ht_net_up() {
 		type filter hook output priority 0; policy accept;
 		icmp type { destination-unreachable, time-exceeded } drop
 		icmpv6 type { destination-unreachable, time-exceeded } drop
+	}
+}
+"
+		fi
+		if [ -n "${loss[$hop]-}" ]; then
+			rules+="table inet hoptrace_loss {
+	chain out {
+		type filter hook output priority 0; policy accept;
+		icmp type { destination-unreachable, time-exceeded, echo-reply } numgen random mod 100 < ${loss[$hop]} drop
+		icmpv6 type { destination-unreachable, time-exceeded, echo-reply } numgen random mod 100 < ${loss[$hop]} drop
 	}
 }
 "

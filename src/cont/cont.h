@@ -1,0 +1,62 @@
+/* \summary: continuous rounds (mtr's job): the drivers and the renderers */
+#ifndef HT_CONT_H
+#define HT_CONT_H
+
+#include "capture.h"
+#include "cont/cont_model.h"
+#include "live.h"
+#include "output.h"
+#include "probe.h"
+
+enum ht_cont_fmt { HT_CONT_REPORT = 0, HT_CONT_WIDE, HT_CONT_CSV,
+	HT_CONT_JSON };
+
+struct ht_cont_cfg {
+	uint32_t count;		/* rounds; 0: until interrupted */
+	ht_ns interval;		/* from one round's start to the next's */
+	enum ht_cont_fmt fmt;
+	int wide;		/* --report-wide (also with --csv: responders) */
+	const char *local;	/* mtr's "HOST:"; NULL: the trace's source */
+	const char *dst_name;	/* as the user typed it; NULL: the address */
+	int screen;		/* the live screen (a terminal, no --report) */
+	const char *title;	/* the screen's first line */
+};
+
+/*
+ * Run rounds live: every round sends one probe to each TTL from
+ * lc->first_ttl to the destination's (lc->max_ttl until it answers), all
+ * at once within the window lc->simq, with Paris flows when the prober
+ * was opened with paris set.  After the last round (or a signal) the
+ * statistics are rendered.  Takes pr and closes it.  0 when it ran, -1
+ * with err, or the number of the signal that stopped it.
+ */
+int ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
+    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
+    char *err);
+
+/* Every trace of a capture as a table of statistics.  0, or -1 with err. */
+struct ht_replay_stats;
+int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
+    char *err);
+
+/*
+ * Fill in the responders' names (NULL resolver: none), waiting at most
+ * wait_ms for each (0: the names known now).
+ */
+struct ht_resolver;
+void ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
+    unsigned wait_ms);
+
+/* Renderers: they only read the model. */
+void ht_cont_render(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md);
+void ht_cont_report(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md);
+void ht_cont_csv(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md);
+/* One JSON object on one line (schema in cont_json.c); 0, or -1. */
+int ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md);
+
+#endif

@@ -1,0 +1,426 @@
+/* \summary: the live rounds driver: a round of probes every interval, statistics after */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cont/cont.h"
+#include "cont/cont_screen.h"
+#include "decode.h"
+#include "resolve.h"
+
+#define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
+#define WAIT_X		10	/* times the slowest answer seen */
+#define DROP_AT		4096	/* probes taken before the trace forgets them */
+
+static volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static ht_ns
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
+}
+
+/* Run-time state of one run of rounds. */
+struct clive {
+	const struct ht_live_cfg *lc;
+	const struct ht_cont_cfg *cc;
+	struct ht_capture *cap;
+	struct ht_prober *pr;
+	const struct ht_outctx *o;
+	struct ht_matcher m;
+	struct ht_trace *t;
+	struct ht_cont_model *md;
+	uint32_t round;		/* rounds begun */
+	unsigned int ttl_next;	/* the round's next TTL to send; 0: sent */
+	uint32_t inflight;
+	uint32_t sent;		/* probes sent: the probe number (sequence) */
+	ht_ns t_start, last_send, slowest;
+	struct ht_screen_view view;
+	int quit;		/* q pressed */
+	uint8_t frame[HT_PROBE_MAX];
+};
+
+/*
+ * How long a probe waits: -W, shortened to ten times the slowest answer
+ * of the run so far, never below 200 ms.  Later answers count as loss.
+ */
+static ht_ns
+wait_of(const struct clive *cl)
+{
+	ht_ns w = cl->slowest * WAIT_X;
+
+	if (cl->slowest == 0)
+		return cl->lc->wait;
+	if (w < WAIT_FLOOR)
+		w = WAIT_FLOOR;
+	return w < cl->lc->wait ? w : cl->lc->wait;
+}
+
+/* The last TTL a round probes: the destination's once it answered. */
+static unsigned int
+limit_ttl(const struct clive *cl)
+{
+	return cl->t->end_ttl ? cl->t->end_ttl : cl->lc->max_ttl;
+}
+
+static int
+send_one(struct clive *cl, uint8_t ttl, char *err)
+{
+	struct ht_pkt pkt;
+	size_t off;
+	int l;
+
+	/* the run's count, not t->n: the trace forgets old probes */
+	l = ht_prober_build(cl->pr, cl->sent, ttl, cl->frame,
+	    sizeof(cl->frame), &off, err, HT_ERRBUF);
+	if (l < 0)
+		return -1;
+	if (ht_decode(DLT_RAW, cl->frame + off, (size_t)l - off, &pkt) !=
+	    HT_PKT_PROBE) {
+		snprintf(err, HT_ERRBUF, "internal error: probe not decodable");
+		return -1;
+	}
+	if (ht_trace_add_probe(cl->t, ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
+	    now_ns()) < 0) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
+	if (ht_prober_write(cl->pr, cl->frame + off, (size_t)l - off, err,
+	    HT_ERRBUF) < 0)
+		return -1;
+	cl->t->p[cl->t->n - 1].t_sent = cl->last_send = now_ns();
+	cl->inflight++;
+	cl->sent++;
+	return 0;
+}
+
+/*
+ * Send what the schedule allows now: a new round when its time has come
+ * and the last one is all sent, then the round's TTLs in order, first TTL
+ * first (so that a replay of the capture sees the round begin), within
+ * the window and the send interval.
+ */
+static int
+send_due(struct clive *cl, ht_ns now, char *err)
+{
+	const struct ht_live_cfg *lc = cl->lc;
+
+	if (cl->ttl_next == 0 && !cl->view.paused && (cl->cc->count == 0 ||
+	    cl->round < cl->cc->count) && now >= cl->t_start +
+	    cl->round * cl->cc->interval) {
+		cl->round++;
+		cl->ttl_next = lc->first_ttl;
+	}
+	while (cl->ttl_next != 0 && cl->inflight < (uint32_t)lc->simq) {
+		if (cl->ttl_next > limit_ttl(cl)) {
+			cl->ttl_next = 0;
+			break;
+		}
+		if (lc->send_gap && cl->t->n > 0 &&
+		    now_ns() < cl->last_send + lc->send_gap)
+			break;
+		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
+			return -1;
+		cl->ttl_next++;
+		if (cl->ttl_next > limit_ttl(cl))
+			cl->ttl_next = 0;
+	}
+	return 0;
+}
+
+static int
+drain(struct clive *cl, char *err)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	struct ht_probe *p;
+	enum ht_mwhat w;
+	int rc, n = 0;
+
+	while (n++ < 10000 && (rc = pcap_next_ex(cl->cap->p, &h, &data)) == 1) {
+		if (ht_decode(cl->cap->dlt, data, h->caplen, &pkt) ==
+		    HT_PKT_OTHER)
+			continue;
+		w = ht_match_packet(&cl->m, &pkt, ht_capture_ts(cl->cap, h),
+		    &res);
+		if (w == HT_M_NONE || res.t != cl->t)
+			continue;
+		if (w == HT_M_REPLY) {
+			p = &cl->t->p[res.probe];
+			cl->inflight--;
+			if (p->t_reply > p->t_sent &&
+			    p->t_reply - p->t_sent > cl->slowest)
+				cl->slowest = p->t_reply - p->t_sent;
+		}
+		if (cl->cap->dump && (w == HT_M_PROBE || w == HT_M_REPLY))
+			pcap_dump((u_char *)cl->cap->dump, h, data);
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(err, HT_ERRBUF, "capture failed: %s",
+		    pcap_geterr(cl->cap->p));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Expire the probes whose wait is over; the next deadline, or 0.  Only
+ * probes the model has not taken can be waiting: the scan starts there.
+ */
+static ht_ns
+expire(struct clive *cl, ht_ns now)
+{
+	struct ht_probe *p;
+	ht_ns w = wait_of(cl), dl, next = 0;
+	uint32_t k;
+
+	for (k = cl->md->next; k < cl->t->n; k++) {
+		p = &cl->t->p[k];
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+			continue;
+		dl = p->t_sent + w;
+		if (now >= dl) {
+			p->flags |= HT_P_EXPIRED;
+			cl->inflight--;
+		} else if (next == 0 || dl < next)
+			next = dl;
+	}
+	return next;
+}
+
+/* The screen's keys: mtr's q, p, r, n, d and f.  Returns 1 to redraw. */
+static int
+keys(struct clive *cl)
+{
+	struct ht_screen_view *v = &cl->view;
+	int c, n, redraw = 0;
+	ht_ns now;
+
+	for (n = 0; n < 64 && (c = ht_screen_key()) >= 0; n++) {
+		redraw = 1;
+		switch (c) {
+		case 'q':
+		case 'Q':
+			cl->quit = 1;
+			break;
+		case 'p':
+		case 'P':
+			v->paused = !v->paused;
+			if (!v->paused) {
+				/* the rounds go on from now */
+				now = now_ns();
+				cl->t_start = now - cl->round *
+				    cl->cc->interval;
+				if (cl->round > 0)
+					cl->t_start += cl->cc->interval;
+			}
+			break;
+		case 'r':
+		case 'R':
+			ht_cont_model_reset(cl->md);
+			break;
+		case 'n':
+		case 'N':
+			v->names = !v->names;
+			break;
+		case 'd':
+		case 'D':
+			v->display = (v->display + 1) % HT_SCREEN_DISPLAYS;
+			break;
+		case 'f':
+		case 'F':
+			v->flow = (v->flow + 1) % v->flows;
+			break;
+		default:
+			break;	/* 0: a resize */
+		}
+	}
+	return redraw;
+}
+
+static void
+draw(struct clive *cl)
+{
+	cl->view.round = cl->round;
+	if (cl->view.names)
+		ht_cont_names(cl->md, cl->o->res, 0);
+	ht_screen_draw(cl->md, &cl->view);
+}
+
+/* Milliseconds from now to t (at least 0), at most cap. */
+static long
+ms_until(ht_ns now, ht_ns t, long cap)
+{
+	ht_ns d;
+
+	if (t <= now)
+		return 0;
+	d = (t - now) / 1000000 + 1;
+	return d < (ht_ns)cap ? (long)d : cap;
+}
+
+int
+ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
+    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
+    char *err)
+{
+	struct clive cl;
+	struct sigaction sa, old_int, old_term;
+	struct pollfd pfd[2];
+	ht_ns now, dl;
+	long timeout;
+	uint32_t drawn = 0;
+	int rc = 0, started = 0, all_sent;
+
+	memset(&cl, 0, sizeof(cl));
+	cl.lc = lc;
+	cl.cc = cc;
+	cl.cap = cap;
+	cl.pr = pr;
+	cl.o = o;
+	ht_matcher_init(&cl.m, 0, lc->wait);
+	cl.t = ht_trace_new(&cl.m, &lc->probe.src, &lc->probe.dst,
+	    lc->probe.method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    lc->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
+	    lc->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
+	    lc->probe.ident);
+	cl.md = malloc(sizeof(*cl.md));
+	if (cl.t == NULL || cl.md == NULL) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		ht_prober_close(pr);
+		ht_matcher_free(&cl.m);
+		free(cl.md);
+		return -1;
+	}
+	ht_cont_model_init(cl.md, cl.t);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	got_signal = 0;
+	pfd[0].fd = cap->fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = 0;		/* the screen's keys */
+	pfd[1].events = POLLIN;
+	cl.view.title = cc->title ? cc->title : "hoptrace";
+	cl.view.count = cc->count;
+	cl.view.interval = (double)cc->interval / 1e9;
+	cl.view.names = o->res != NULL;
+	cl.view.flows = 1;
+	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
+		rc = -1;
+		goto out;
+	}
+	cl.t_start = now_ns();
+	/* Bounded by the rounds asked for, or by a signal or q with -c 0. */
+	while (!got_signal && !cl.quit) {
+		now = now_ns();
+		if (cl.pr != NULL && send_due(&cl, now, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (!started && cl.t->n > 0) {
+			/* first probes out: privileges go */
+			if (lc->started != NULL &&
+			    lc->started(lc->started_arg, err) < 0) {
+				rc = -1;
+				goto out;
+			}
+			started = 1;
+		}
+		all_sent = cc->count != 0 && cl.round >= cc->count &&
+		    cl.ttl_next == 0;
+		if (all_sent && cl.pr != NULL) {
+			/* nothing more to send: no writing socket */
+			ht_prober_close(cl.pr);
+			cl.pr = NULL;
+		}
+		now = now_ns();
+		dl = expire(&cl, now);
+		ht_cont_feed(cl.md, cl.t, 0, 0);
+		/* the statistics have them: memory stays flat however long */
+		if (cl.md->next >= DROP_AT && cl.md->next * 2 >= cl.t->n) {
+			if (ht_trace_drop(cl.t, cl.md->next) < 0) {
+				snprintf(err, HT_ERRBUF, "out of memory");
+				rc = -1;
+				goto out;
+			}
+			cl.md->next = 0;
+		}
+		if (cc->screen && cl.round != drawn) {
+			draw(&cl);	/* once a round */
+			drawn = cl.round;
+		}
+		if (all_sent && cl.inflight == 0)
+			break;
+		timeout = 1000;
+		if (dl != 0)
+			timeout = ms_until(now, dl, timeout);
+		if (cl.pr != NULL && cl.ttl_next == 0 && !cl.view.paused)
+			timeout = ms_until(now, cl.t_start + cl.round *
+			    cc->interval, timeout);
+		if (cl.pr != NULL && cl.ttl_next != 0 &&
+		    cl.inflight < (uint32_t)lc->simq)
+			timeout = lc->send_gap ? ms_until(now, cl.last_send +
+			    lc->send_gap, timeout) : 0;
+		if (poll(pfd, cc->screen ? 2 : 1, (int)timeout) < 0 &&
+		    errno != EINTR) {
+			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
+			rc = -1;
+			goto out;
+		}
+		if (drain(&cl, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (cc->screen && keys(&cl))
+			draw(&cl);
+	}
+	if (!started && lc->started != NULL &&
+	    lc->started(lc->started_arg, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	/* Whatever the capture already holds belongs in the -w file. */
+	if (drain(&cl, err) < 0) {
+		rc = -1;
+		goto out;
+	}
+	ht_cont_feed(cl.md, cl.t, 1, 0);
+	cl.md->rounds = cl.round;
+	/* the terminal back as it was, then the table (as --report) */
+	ht_screen_close();
+	ht_cont_names(cl.md, o->res, 200);
+	ht_cont_render(o, cc, cl.md);
+	if (got_signal)
+		rc = got_signal;
+out:
+	ht_screen_close();
+	ht_prober_close(cl.pr);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	ht_matcher_free(&cl.m);
+	free(cl.md);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/* \summary: continuous-mode replay: every trace of a capture as a statistics table */
+/*
+ * The same reading as replay.c (decode, the matcher learning traces from
+ * the probes it sees; a tool's rounds, mtr's or hoptrace -c's, stay one
+ * trace); each finished trace is fed to the model, every probe without a
+ * reply counted as lost, and rendered as a live run's is.
+ *
+ * UDP and TCP rounds with Paris flows repeat their probes' fields every
+ * round, so the matcher starts a new trace of the same identity each
+ * round (trace.c: restarts).  A trace that probes each TTL once, of the
+ * same identity as the table in progress and starting within HT_RUN_GAP
+ * of its end, is taken as that table's next round.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cont/cont.h"
+#include "decode.h"
+#include "replay.h"
+#include "trace.h"
+
+#define EXPIRE_EVERY	4096
+
+static int
+is_icmp_proto(uint8_t proto)
+{
+	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
+}
+
+/* The table in progress: its identity, and rounds before this trace. */
+struct pending {
+	int open;
+	uint32_t ident, rounds;
+};
+
+/* Does the trace probe each TTL once (a round, or rounds of one)? */
+static int
+one_per_ttl(const struct ht_trace *t)
+{
+	return t->n <= (uint32_t)(t->max_ttl - t->min_ttl + 1) * t->rounds;
+}
+
+static int
+continues(const struct pending *pd, const struct ht_cont_model *md,
+    const struct ht_trace *t)
+{
+	return pd->open && !is_icmp_proto(t->proto) && one_per_ttl(t) &&
+	    t->ident == pd->ident && t->proto == md->proto &&
+	    ht_addr_eq(&t->src, &md->src) && ht_addr_eq(&t->dst, &md->dst) &&
+	    t->t_first < md->t_last + HT_RUN_GAP;
+}
+
+static void
+render(struct pending *pd, struct ht_cont_model *md, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, struct ht_replay_stats *st)
+{
+	if (!pd->open)
+		return;
+	ht_cont_names(md, o->res, 200);
+	ht_cont_render(o, cc, md);
+	st->traces++;
+	pd->open = 0;
+}
+
+static void
+flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
+    struct ht_cont_model *md, struct pending *pd, const struct ht_outctx *o,
+    int eof, struct ht_replay_stats *st)
+{
+	struct ht_trace *t;
+
+	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		if (continues(pd, md, t)) {
+			pd->rounds = md->rounds;
+			md->next = 0;
+		} else {
+			render(pd, md, cc, o, st);
+			ht_cont_model_init(md, t);
+			pd->open = 1;
+			pd->ident = t->ident;
+			pd->rounds = 0;
+		}
+		ht_cont_feed(md, t, 1, 1);
+		md->rounds = pd->rounds + t->rounds;
+		if (!one_per_ttl(t) || is_icmp_proto(t->proto))
+			render(pd, md, cc, o, st);
+		ht_trace_free(m, t);
+	}
+	if (eof)
+		render(pd, md, cc, o, st);
+}
+
+int
+ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
+    char *err)
+{
+	struct ht_cont_model *md;
+	struct pending pd;
+	struct ht_matcher m;
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	ht_ns ts, latest = 0;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&pd, 0, sizeof(pd));
+	if (!ht_decode_dlt_ok(cap->dlt)) {
+		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
+		return -1;
+	}
+	if ((md = malloc(sizeof(*md))) == NULL) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
+	ht_matcher_init(&m, 1, wait);
+	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
+		st->packets++;
+		ts = ht_capture_ts(cap, h);
+		if (ts > latest)
+			latest = ts;
+		if (h->caplen > h->len) {
+			pkt.kind = HT_PKT_OTHER;
+			pkt.status = HT_DEC_CAPLEN;
+		} else
+			ht_decode(cap->dlt, data, h->caplen, &pkt);
+		if (pkt.kind == HT_PKT_OTHER) {
+			if (pkt.status != HT_DEC_OK &&
+			    pkt.status != HT_DEC_NOTIP &&
+			    st->malformed++ == 0) {
+				st->first_bad = st->packets;
+				st->first_bad_why = pkt.status;
+			}
+		} else
+			ht_match_packet(&m, &pkt, ts, &res);
+		if (st->packets % EXPIRE_EVERY == 0) {
+			ht_matcher_expire(&m, latest);
+			flush_ready(&m, cc, md, &pd, o, 0, st);
+		}
+	}
+	if (rc == PCAP_ERROR && st->packets == 0) {
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+		ht_matcher_free(&m);
+		free(md);
+		return -1;
+	}
+	if (rc == PCAP_ERROR) {
+		st->truncated = 1;
+		snprintf(st->warning, sizeof(st->warning), "%s",
+		    pcap_geterr(cap->p));
+	}
+	flush_ready(&m, cc, md, &pd, o, 1, st);
+	ht_matcher_free(&m);
+	free(md);
+	return 0;
+}

@@ -1,0 +1,49 @@
+#!/bin/bash
+# tests/replay-cont.sh - rounds from captures of mtr runs of 1, 2, 3 and 10
+# rounds (ICMP, IPv6, UDP, a silent hop): hoptrace -r FILE -n --report -j
+# gives one table per run whose statistics (Snt, Rcv, Loss%, Last, Best,
+# Wrst, Avg, StDev, Javg, Jmax) and addresses equal the ones recomputed by
+# tests/cont-truth.py from the probe-by-probe replay of the same capture
+# (whose RTTs the replay corpus checks); and Snt equals the rounds mtr ran.
+# Exit 0 pass, 1 fail, 77 skip (no python3), 99 hard error.
+
+set -u
+
+srcdir=${srcdir:-$(dirname "$0")}
+# shellcheck source=common.sh disable=SC1091
+. "$srcdir/common.sh"
+ht_need_hoptrace
+command -v python3 >/dev/null || {
+	echo "SKIP: python3 missing"
+	exit 77
+}
+ht_tmpdir htrc
+top=${top_srcdir:-$srcdir/..}
+failed=0
+
+# capture rounds
+for c in mtr-icmp4-r1:1 mtr-icmp4:2 mtr-icmp4-r3:3 mtr-icmp4-r10:10 \
+	mtr-icmp6:2 mtr-udp4-r3:3 mtr-icmp4-silent3:2; do
+	f=${c%%:*} n=${c#*:}
+	"$HOPTRACE" -r "$top/pcaps/$f.pcap" -n >"$tmp/text" 2>"$tmp/err1" &&
+		"$HOPTRACE" -r "$top/pcaps/$f.pcap" -n --report -j >"$tmp/json" 2>"$tmp/err2" ||
+		fail "$f: hoptrace failed" "$(cat "$tmp/err1" "$tmp/err2")"
+	[ -s "$tmp/err1" ] || [ -s "$tmp/err2" ] && fail "$f: stderr not empty"
+	[ "$(wc -l <"$tmp/json")" = 1 ] || fail "$f: not one JSON line"
+	out=$(python3 "$srcdir/cont-truth.py" "$tmp/text" "$tmp/json") ||
+		fail "$f: statistics differ from the trace" "$out"
+	snt=$(python3 -c 'import json,sys; print(" ".join(sorted({str(h["Snt"]) for h in json.load(sys.stdin)["report"]["hubs"]})))' <"$tmp/json")
+	[ "$snt" = "$n" ] || fail "$f: Snt $snt, want $n (the rounds)"
+	echo "$f: $n rounds, statistics as recomputed"
+done
+
+# usage errors of the rounds options
+for bad in "-c -1" "-c x" "--interval=0" "--interval=4000" "-c 3 -q 2" \
+	"-c 3 --mda" "--csv -j" "--flows=2"; do
+	# shellcheck disable=SC2086 # split on purpose
+	"$HOPTRACE" $bad 10.77.0.1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] ||
+		fail "'$bad': exit $rc, want 2 and one line on stderr" "$(cat "$tmp/out" "$tmp/err")"
+done
+exit $failed
