@@ -184,19 +184,85 @@ sort_nodes(struct ht_mda_graph *g, struct ent *e, uint32_t ne)
 }
 
 /*
- * The confidence: each node's failure bound given its next hops (k, at
- * least 1) and the flows sent one hop past it (n); the source's given the
- * first hop's nodes and probes.  Nodes whose flows went no further are
- * left out where nothing was probed past their hop (the end of the run),
- * and count as unknown (failure 1) where something was.
+ * MDA-Lite's bound for the step from hop h - 1 to hop h, as the graph
+ * shows it: the hop-wide rule (the interfaces of h against the probes sent
+ * to h) where the links between the two hops are unmeshed and even (equal
+ * successor counts at h - 1, equal predecessor counts at h), and where both
+ * hops have two or more interfaces, the meshing test's n_1 flows through
+ * each interface of h - 1 too.  1 (no bound) where an assumption fails.
+ */
+static double
+lite_bound(const struct ht_mda_graph *g, unsigned int h)
+{
+	uint32_t nu = 0, nv = 0, i, j, d, du = 0, dv = 0;
+	double worst = 0, f;
+	int out2 = 0, in2 = 0, uneven = 0;
+
+	for (i = 0; i < g->nnode; i++) {
+		if (ht_mda_node_at(g, i, (uint8_t)(h - 1)) && !g->node[i].final)
+			nu++;
+		if (ht_mda_node_at(g, i, (uint8_t)h))
+			nv++;
+	}
+	for (i = 0; i < g->nnode; i++) {
+		if (ht_mda_node_at(g, i, (uint8_t)(h - 1)) &&
+		    !g->node[i].final) {
+			if (g->node[i].addr.af == 0)
+				return 1;
+			for (j = 0, d = 0; j < g->nlink; j++)
+				if (g->link[j].from == i &&
+				    ht_mda_node_at(g, g->link[j].to, (uint8_t)h))
+					d++;
+			out2 |= d >= 2;
+			if (du != 0 && d != du)
+				uneven = 1;
+			du = d;
+			f = ht_mda_fail(1, g->node[i].behind);
+			if (nv >= 2 && f > worst)
+				worst = f;
+		}
+		if (ht_mda_node_at(g, i, (uint8_t)h)) {
+			if (g->node[i].addr.af == 0)
+				return 1;
+			for (j = 0, d = 0; j < g->nlink; j++)
+				if (g->link[j].to == i && !g->node[g->link[j].from].final &&
+				    ht_mda_node_at(g, g->link[j].from,
+				    (uint8_t)(h - 1)))
+					d++;
+			in2 |= d >= 2;
+			if (dv != 0 && d != dv)
+				uneven = 1;
+			dv = d;
+		}
+	}
+	if (nu == 0 || nv == 0 || (out2 && in2) ||
+	    (nu >= 2 && nv >= 2 && uneven))
+		return 1;
+	if (nu < 2 || nv < 2)
+		worst = 0;
+	f = ht_mda_fail(nv, g->hop[h].probes);
+	return f > worst ? f : worst;
+}
+
+/*
+ * The confidence: for each hop h after the first, the failure bound of
+ * full MDA (the worst of the nodes before it: each node's bound given its
+ * next hops, k at least 1, and the flows sent one hop past it, n) or of
+ * MDA-Lite (lite_bound), whichever is smaller; the first hop's given its
+ * nodes and probes.  Nodes whose flows went no further are left out where
+ * nothing was probed past their hop (the end of the run), and count as
+ * unknown (failure 1) where something was.
  */
 static void
 confidence(struct ht_mda_graph *g)
 {
 	const struct ht_mda_node *v;
-	double worst, f;
+	double worst, f, hopf[257];
 	uint32_t i, k;
+	unsigned int h;
 
+	for (h = 0; h < 257; h++)
+		hopf[h] = 0;
 	k = g->hop[g->first_ttl].nnodes;
 	worst = ht_mda_fail(k ? k : 1, g->hop[g->first_ttl].probes);
 	for (i = 0; i < g->nnode; i++) {
@@ -206,6 +272,15 @@ confidence(struct ht_mda_graph *g)
 		if (v->behind == 0 && v->ttl_max >= g->last_ttl)
 			continue;
 		f = ht_mda_fail(v->nout ? v->nout : 1, v->behind);
+		if (f > hopf[v->ttl_min + 1])
+			hopf[v->ttl_min + 1] = f;
+	}
+	for (h = (unsigned int)g->first_ttl + 1; h <= g->last_ttl; h++) {
+		if (hopf[h] == 0)
+			continue;
+		f = lite_bound(g, h);
+		if (f > hopf[h])
+			f = hopf[h];
 		if (f > worst)
 			worst = f;
 	}

@@ -60,6 +60,11 @@ struct ht_mda_graph {
 	 * the node before the first hop).
 	 */
 	double confidence;
+	/*
+	 * A live MDA-Lite run's switches to full MDA: enum ht_mda_why per
+	 * hop, filled in by the driver (a capture does not tell; 0 in replay).
+	 */
+	uint8_t why[256];
 };
 
 /* The flow a probe belongs to (see above). */
