@@ -52,7 +52,7 @@ ht_mda_why_name(unsigned int why)
 	    why_names[why] : "?";
 }
 
-/* "; full MDA at hop 4 (meshed), 5 (diamond)" or "" */
+/* " (full MDA at hop 4: meshed; 5: diamond)" or "" */
 static const char *
 why_str(const struct ht_mda_graph *g, char *buf, size_t len)
 {
@@ -64,13 +64,15 @@ why_str(const struct ht_mda_graph *g, char *buf, size_t len)
 	for (h = 0; h < 256; h++) {
 		if (g->why[h] == 0)
 			continue;
-		w = snprintf(buf + used, len - used, "%s%u (%s)",
-		    n++ ? ", " : "; full MDA at hop ", h,
+		w = snprintf(buf + used, len - used, "%s%u: %s",
+		    n++ ? "; " : " (full MDA at hop ", h,
 		    ht_mda_why_name(g->why[h]));
-		if (w < 0 || (size_t)w >= len - used)
+		if (w < 0 || (size_t)w + 2 >= len - used)
 			break;
 		used += (size_t)w;
 	}
+	if (n > 0)
+		memcpy(buf + used, ")", 2);
 	return buf;
 }
 
