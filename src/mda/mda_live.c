@@ -302,6 +302,7 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	for (i = 0; i < 256; i++)
 		if (i <= ml.t->max_ttl && g.hop[i].probes > 0)
 			g.why[i] = plan.why[i];
+	g.lite = (uint8_t)mc->lite;
 	if (mc->json)
 		ht_mda_json(o, &g);
 	else if (mc->dot)
