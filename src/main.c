@@ -101,7 +101,8 @@ help(void)
 "      --user=NAME          user to switch to after opening sockets [nobody]\n"
 "Multipath (MDA):\n"
 "      --mda[=lite|full]    find every path through per-flow load balancers\n"
-"                           (UDP unless -T; lite runs full MDA for now) [full]\n"
+"                           (UDP unless -T): MDA-Lite, which switches to full\n"
+"                           MDA where it finds meshing or uneven splits [lite]\n"
 "      --confidence=P       chance of seeing every next hop, 50..99.9999 % [95]\n"
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n"
@@ -341,10 +342,10 @@ parse(int argc, char **argv, struct opts *o)
 		case 's': o->src = optarg; break;
 		case OPT_USER: o->user = optarg; break;
 		case OPT_MDA:
-			if (optarg == NULL || strcmp(optarg, "full") == 0)
-				o->mda = 1;
-			else if (strcmp(optarg, "lite") == 0)
+			if (optarg == NULL || strcmp(optarg, "lite") == 0)
 				o->mda = 2;
+			else if (strcmp(optarg, "full") == 0)
+				o->mda = 1;
 			else
 				usage_error("--mda takes lite or full, not '%s'",
 				    optarg);

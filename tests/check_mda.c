@@ -393,6 +393,360 @@ START_TEST(test_plan_bounds)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* A simulated layered network: MDA-Lite and the switch to full MDA     */
+
+/*
+ * Hops 1 .. len; hop h has n[h] routers, router (h, i) has the address id
+ * addr[h][i] (one address may stand at two hops: unequal branch lengths)
+ * and splits flows over its successors succ[h][i][0 .. nsucc - 1] at hop
+ * h + 1 by a hash of (flow, router) of its own, as a Linux router with
+ * its own hash seed does.  The address id dest is the destination.
+ */
+#define GS_HOPS	12
+#define GS_W	8
+
+struct gsim {
+	unsigned int len, dest;
+	unsigned int n[GS_HOPS + 1];
+	unsigned int addr[GS_HOPS + 1][GS_W];
+	unsigned int nsucc[GS_HOPS + 1][GS_W];
+	unsigned int succ[GS_HOPS + 1][GS_W][GS_W];
+	uint32_t sent;
+};
+
+static void
+gs_addr(unsigned int id, struct ht_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->af = 4;
+	a->a[0] = 10;
+	a->a[1] = 78;
+	a->a[2] = (uint8_t)(id / 250);
+	a->a[3] = (uint8_t)(id % 250 + 1);
+}
+
+static uint32_t
+gs_mix(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352du;
+	x ^= x >> 15;
+	x *= 0x846ca68bu;
+	x ^= x >> 16;
+	return x;
+}
+
+/* The router (index at hop) a flow reaches at TTL ttl (ttl <= len). */
+static unsigned int
+gs_at(const struct gsim *s, uint32_t flow, unsigned int ttl)
+{
+	unsigned int h, i = 0;
+
+	for (h = 1; h < ttl; h++)
+		i = s->succ[h][i][gs_mix(flow * 131u + h * 8u + i + 1) %
+		    s->nsucc[h][i]];
+	return i;
+}
+
+static void
+gs_answer(struct gsim *s, struct ht_trace *t, uint32_t k)
+{
+	struct ht_probe *p = &t->p[k];
+	uint32_t flow = (uint16_t)(p->l4.dport - BASE);
+	unsigned int ttl = p->ttl, h, i, id;
+
+	s->sent++;
+	/* past the destination of its path: the destination answers */
+	for (h = 1; h < ttl && h < s->len; h++)
+		if (s->addr[h][gs_at(s, flow, h)] == s->dest)
+			break;
+	if (ttl > h)
+		ttl = h;
+	i = gs_at(s, flow, ttl);
+	id = s->addr[ttl][i];
+	gs_addr(id, &p->from);
+	p->rkind = id == s->dest ? HT_R_UNREACH : HT_R_TIMEX;
+	p->rcode = id == s->dest ? 3 : 0;
+	t->nreplies++;
+}
+
+static struct ht_trace *
+gs_run(struct gsim *s, struct ht_matcher *m, double alpha, int lite,
+    struct ht_mda_plan *st)
+{
+	static uint32_t nk[KMAX + 1];
+	struct ht_mda_plan_cfg c;
+	struct ht_mda_send out[16];
+	struct ht_addr src, dst;
+	struct ht_trace *t;
+	struct ht_l4 l4;
+	int n, i, rounds;
+	long k;
+
+	ck_assert_int_eq(ht_mda_table(alpha, KMAX, nk), 0);
+	memset(&c, 0, sizeof(c));
+	c.first_ttl = 1;
+	c.max_ttl = 30;
+	c.gap = 3;
+	c.max_probes = 20000;
+	c.max_flows = 65536 - BASE;
+	c.base = BASE;
+	c.nk = nk;
+	c.kmax = KMAX;
+	c.lite = lite;
+	ht_mda_plan_init(st, &c);
+	ht_matcher_init(m, 0, HT_NS_PER_SEC);
+	m->multiflow = 1;
+	ht_addr_parse("10.77.0.1", &src);
+	gs_addr(s->dest, &dst);
+	t = ht_trace_new(m, &src, &dst, HT_PROTO_UDP, 40000);
+	ck_assert_ptr_nonnull(t);
+	s->sent = 0;
+	for (rounds = 0; rounds < 100000; rounds++) {
+		n = ht_mda_plan_next(&c, st, t, out, 16);
+		ck_assert_int_ge(n, 0);
+		if (st->end != HT_MDA_RUNNING)
+			break;
+		ck_assert_int_gt(n, 0);
+		for (i = 0; i < n; i++) {
+			memset(&l4, 0, sizeof(l4));
+			l4.have = 8;
+			l4.sport = 40000;
+			l4.dport = (uint16_t)(BASE + out[i].flow);
+			l4.cksum = (uint16_t)t->n;
+			k = ht_trace_add_probe(t, out[i].ttl, t->n, &l4, 60,
+			    (ht_ns)t->n);
+			ck_assert_int_ge(k, 0);
+			gs_answer(s, t, (uint32_t)k);
+		}
+	}
+	ck_assert_int_eq(st->end, HT_MDA_END_DEST);
+	return t;
+}
+
+/* The graph has exactly the simulated addresses and links. */
+static void
+gs_check(const struct gsim *s, const struct ht_mda_graph *g)
+{
+	struct ht_addr a, b;
+	unsigned int h, i, j, nn = 0, nl = 0, seen[GS_HOPS * GS_W + 1];
+	unsigned int lk[GS_HOPS * GS_W * GS_W][2], x;
+	int dup;
+
+	memset(seen, 0, sizeof(seen));
+	for (h = 1; h <= s->len; h++)
+		for (i = 0; i < s->n[h]; i++) {
+			gs_addr(s->addr[h][i], &a);
+			ck_assert_int_ge(find_node(g, &a), 0);
+			if (!seen[s->addr[h][i]]++)
+				nn++;
+			if (h == s->len || s->addr[h][i] == s->dest)
+				continue;
+			for (j = 0; j < s->nsucc[h][i]; j++) {
+				gs_addr(s->addr[h + 1][s->succ[h][i][j]], &b);
+				ck_assert_msg(has_link(g, find_node(g, &a),
+				    find_node(g, &b)), "no link %u.%u -> %u",
+				    h, i, s->succ[h][i][j]);
+				dup = 0;
+				for (x = 0; x < nl; x++)
+					if (lk[x][0] == s->addr[h][i] &&
+					    lk[x][1] == s->addr[h + 1][s->succ[h][i][j]])
+						dup = 1;
+				if (!dup) {
+					lk[nl][0] = s->addr[h][i];
+					lk[nl][1] = s->addr[h + 1][s->succ[h][i][j]];
+					nl++;
+				}
+			}
+		}
+	ck_assert_uint_eq(g->nnode, nn);
+	ck_assert_uint_eq(g->nlink, nl);
+}
+
+/* A chain of len hops: router (h, 0) with id h, one successor each. */
+static void
+gs_chain(struct gsim *s, unsigned int len)
+{
+	unsigned int h;
+
+	memset(s, 0, sizeof(*s));
+	s->len = len;
+	s->dest = len;
+	for (h = 1; h <= len; h++) {
+		s->n[h] = 1;
+		s->addr[h][0] = h;
+		s->nsucc[h][0] = 1;
+	}
+}
+
+/* Hop h gets w routers (ids 100 h + i), fed by every router of h - 1. */
+static void
+gs_widen(struct gsim *s, unsigned int h, unsigned int w)
+{
+	unsigned int i, j;
+
+	s->n[h] = w;
+	for (i = 0; i < w; i++) {
+		s->addr[h][i] = 100 * h + i;
+		s->nsucc[h][i] = 1;
+		s->succ[h][i][0] = 0;
+	}
+	for (j = 0; j < s->n[h - 1]; j++) {
+		s->nsucc[h - 1][j] = w;
+		for (i = 0; i < w; i++)
+			s->succ[h - 1][j][i] = i;
+	}
+}
+
+/* Lite and full on s: both exact; returns the probes of each. */
+static void
+gs_both(struct gsim *s, double alpha, uint8_t *why, uint32_t *lite_n,
+    uint32_t *full_n)
+{
+	struct ht_matcher m;
+	struct ht_mda_plan st;
+	struct ht_mda_graph g;
+	struct ht_trace *t;
+	int lite;
+
+	for (lite = 1; lite >= 0; lite--) {
+		t = gs_run(s, &m, alpha, lite, &st);
+		ck_assert_int_eq(ht_mda_graph_build(t, &g), 0);
+		gs_check(s, &g);
+		ck_assert_msg(g.confidence >= 1 - alpha - 1e-9,
+		    "confidence %g", g.confidence);
+		if (lite) {
+			*lite_n = t->n;
+			memcpy(why, st.why, sizeof(st.why));
+		} else {
+			*full_n = t->n;
+			ck_assert(memcmp(st.why, (uint8_t[256]){ 0 }, 256) == 0);
+		}
+		if (getenv("GS_DEBUG"))
+			fprintf(stderr, "lite %d: %u probes, %u nodes %u links conf %g\n",
+			    lite, t->n, g.nnode, g.nlink, g.confidence);
+		ht_mda_graph_free(&g);
+		ht_matcher_free(&m);
+	}
+}
+
+/* Unmeshed, uniform diamonds: no switch, fewer probes than full MDA. */
+START_TEST(test_lite_diamonds)
+{
+	static const unsigned int widths[] = { 2, 4, 8 };
+	struct gsim s;
+	uint8_t why[256];
+	uint32_t ln, fn, h;
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		gs_chain(&s, 6);
+		gs_widen(&s, 3, widths[i]);
+		gs_both(&s, 0.05, why, &ln, &fn);
+		for (h = 0; h < 256; h++)
+			ck_assert_uint_eq(why[h], HT_MDA_WHY_LITE);
+		ck_assert_msg(ln < fn, "width %u: lite %u, full %u probes",
+		    widths[i], ln, fn);
+		gs_both(&s, 1e-4, why, &ln, &fn);
+		ck_assert_msg(ln < fn, "width %u: lite %u, full %u probes",
+		    widths[i], ln, fn);
+	}
+}
+END_TEST
+
+/* Two levels of 2 and 3 routers, every router linked to every one of the
+ * next: the meshing test fails at hop 4 and full MDA takes the diamond. */
+START_TEST(test_lite_meshed)
+{
+	struct gsim s;
+	uint8_t why[256];
+	uint32_t ln, fn;
+	unsigned int w;
+
+	for (w = 2; w <= 3; w++) {
+		gs_chain(&s, 7);
+		gs_widen(&s, 3, 2);
+		gs_widen(&s, 4, w);
+		gs_both(&s, 1e-3, why, &ln, &fn);
+		ck_assert_uint_eq(why[3], HT_MDA_WHY_LITE);
+		ck_assert_uint_eq(why[4], HT_MDA_WHY_MESHED);
+		ck_assert_uint_eq(why[5], HT_MDA_WHY_DIAMOND);
+		ck_assert_uint_eq(why[6], HT_MDA_WHY_LITE);
+	}
+}
+END_TEST
+
+/*
+ * Nested: hop 2 splits over a (3.0) and b (3.1); a splits again over
+ * 4.0 and 4.1, which meet at 5.0; b goes 4.2, 5.1; all meet at 6.0.
+ * Width asymmetry at hop 4 (a has two successors, b one): the switch.
+ */
+START_TEST(test_lite_nested)
+{
+	struct gsim s;
+	uint8_t why[256];
+	uint32_t ln, fn;
+
+	gs_chain(&s, 8);
+	gs_widen(&s, 3, 2);
+	s.n[4] = 3;
+	s.n[5] = 2;
+	for (unsigned int i = 0; i < 3; i++) {
+		s.addr[4][i] = 400 + i;
+		s.nsucc[4][i] = 1;
+		s.succ[4][i][0] = i == 2;
+	}
+	s.addr[5][0] = 500;
+	s.addr[5][1] = 501;
+	s.nsucc[5][0] = s.nsucc[5][1] = 1;
+	s.nsucc[3][0] = 2;
+	s.succ[3][0][0] = 0;
+	s.succ[3][0][1] = 1;
+	s.nsucc[3][1] = 1;
+	s.succ[3][1][0] = 2;
+	gs_both(&s, 1e-3, why, &ln, &fn);
+	ck_assert_uint_eq(why[3], HT_MDA_WHY_LITE);
+	ck_assert_uint_eq(why[4], HT_MDA_WHY_NONUNIFORM);
+	ck_assert_uint_eq(why[5], HT_MDA_WHY_DIAMOND);
+	ck_assert_uint_eq(why[7], HT_MDA_WHY_LITE);
+}
+END_TEST
+
+/*
+ * Unequal branches: hop 2 splits over 3.0 and 3.1; 3.0 goes on to 4.0
+ * and then to router 5, 3.1 straight to router 5 (id 5 at hops 4 and 5),
+ * then the destination (id 6, at hops 5 and 6).
+ */
+START_TEST(test_lite_unequal)
+{
+	struct gsim s;
+	uint8_t why[256];
+	uint32_t ln, fn;
+
+	gs_chain(&s, 6);
+	gs_widen(&s, 3, 2);
+	s.n[4] = 2;
+	s.addr[4][0] = 400;
+	s.addr[4][1] = 5;
+	s.nsucc[3][0] = s.nsucc[3][1] = 1;
+	s.succ[3][0][0] = 0;
+	s.succ[3][1][0] = 1;
+	s.nsucc[4][0] = s.nsucc[4][1] = 1;
+	s.succ[4][0][0] = 0;
+	s.succ[4][1][0] = 1;
+	s.n[5] = 2;
+	s.addr[5][0] = 5;
+	s.addr[5][1] = 6;
+	s.nsucc[5][0] = s.nsucc[5][1] = 1;
+	s.succ[5][0][0] = 0;
+	s.succ[5][1][0] = 0;
+	s.dest = 6;
+	s.addr[6][0] = 6;
+	gs_both(&s, 1e-3, why, &ln, &fn);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -412,6 +766,12 @@ suite(void)
 	tcase_add_test(tc, test_plan_cost95);
 	tcase_add_test(tc, test_plan_silent);
 	tcase_add_test(tc, test_plan_bounds);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lite");
+	tcase_add_test(tc, test_lite_diamonds);
+	tcase_add_test(tc, test_lite_meshed);
+	tcase_add_test(tc, test_lite_nested);
+	tcase_add_test(tc, test_lite_unequal);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,7 +9,7 @@
 #include "probe.h"
 
 struct ht_mda_cfg {
-	int lite;		/* MDA-Lite (not yet: full MDA runs) */
+	int lite;		/* MDA-Lite (mda_plan.h), else full MDA */
 	double confidence;	/* per stopping decision, 0.5 .. 0.999999 */
 	uint32_t max_probes;
 	int dot;		/* Graphviz DOT instead of text */
@@ -48,6 +48,9 @@ void ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
 void ht_mda_dot(const struct ht_outctx *o, const struct ht_mda_graph *g);
 /* One JSON object on one line (schema in mda_json.c); 0, or -1. */
 int ht_mda_json(const struct ht_outctx *o, const struct ht_mda_graph *g);
+
+/* "meshed", "non-uniform", "diamond" for enum ht_mda_why */
+const char *ht_mda_why_name(unsigned int why);
 
 /* "33434-33436,33440": flows as ranges into buf; returns buf. */
 const char *ht_mda_flows_str(const uint16_t *f, uint32_t n, char *buf,

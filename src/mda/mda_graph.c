@@ -115,10 +115,11 @@ node_get(struct ht_mda_graph *g, uint32_t *cap, const struct ht_addr *a,
 
 static int
 link_add(struct ht_mda_graph *g, uint32_t *cap, uint32_t from, uint32_t to,
-    uint8_t ttl, uint16_t flow)
+    uint8_t ttl, uint16_t flow, ht_ns rtt)
 {
 	struct ht_mda_link *l;
 	uint16_t *nf;
+	ht_ns *nr;
 	uint32_t i;
 
 	for (i = 0; i < g->nlink; i++)
@@ -148,9 +149,24 @@ link_add(struct ht_mda_graph *g, uint32_t *cap, uint32_t from, uint32_t to,
 		if ((nf = realloc(l->flows, l->cap * sizeof(*nf))) == NULL)
 			return -1;
 		l->flows = nf;
+		if ((nr = realloc(l->rtts, l->cap * sizeof(*nr))) == NULL)
+			return -1;
+		l->rtts = nr;
 	}
+	l->rtts[l->nflows] = rtt;
 	l->flows[l->nflows++] = flow;
 	return 0;
+}
+
+/* The RTT of probe i's reply (0 if none). */
+static ht_ns
+rtt_of(const struct ht_trace *t, uint32_t i)
+{
+	const struct ht_probe *p = &t->p[i];
+
+	if (p->rkind == HT_R_NONE || p->t_reply < p->t_sent)
+		return 0;
+	return p->t_reply - p->t_sent;
 }
 
 /* Sort the nodes and renumber everything that points at them. */
@@ -184,19 +200,85 @@ sort_nodes(struct ht_mda_graph *g, struct ent *e, uint32_t ne)
 }
 
 /*
- * The confidence: each node's failure bound given its next hops (k, at
- * least 1) and the flows sent one hop past it (n); the source's given the
- * first hop's nodes and probes.  Nodes whose flows went no further are
- * left out where nothing was probed past their hop (the end of the run),
- * and count as unknown (failure 1) where something was.
+ * MDA-Lite's bound for the step from hop h - 1 to hop h, as the graph
+ * shows it: the hop-wide rule (the interfaces of h against the probes sent
+ * to h) where the links between the two hops are unmeshed and even (equal
+ * successor counts at h - 1, equal predecessor counts at h), and where both
+ * hops have two or more interfaces, the meshing test's n_1 flows through
+ * each interface of h - 1 too.  1 (no bound) where an assumption fails.
+ */
+static double
+lite_bound(const struct ht_mda_graph *g, unsigned int h)
+{
+	uint32_t nu = 0, nv = 0, i, j, d, du = 0, dv = 0;
+	double worst = 0, f;
+	int out2 = 0, in2 = 0, uneven = 0;
+
+	for (i = 0; i < g->nnode; i++) {
+		if (ht_mda_node_at(g, i, (uint8_t)(h - 1)) && !g->node[i].final)
+			nu++;
+		if (ht_mda_node_at(g, i, (uint8_t)h))
+			nv++;
+	}
+	for (i = 0; i < g->nnode; i++) {
+		if (ht_mda_node_at(g, i, (uint8_t)(h - 1)) &&
+		    !g->node[i].final) {
+			if (g->node[i].addr.af == 0)
+				return 1;
+			for (j = 0, d = 0; j < g->nlink; j++)
+				if (g->link[j].from == i &&
+				    ht_mda_node_at(g, g->link[j].to, (uint8_t)h))
+					d++;
+			out2 |= d >= 2;
+			if (du != 0 && d != du)
+				uneven = 1;
+			du = d;
+			f = ht_mda_fail(1, g->node[i].behind);
+			if (nv >= 2 && f > worst)
+				worst = f;
+		}
+		if (ht_mda_node_at(g, i, (uint8_t)h)) {
+			if (g->node[i].addr.af == 0)
+				return 1;
+			for (j = 0, d = 0; j < g->nlink; j++)
+				if (g->link[j].to == i && !g->node[g->link[j].from].final &&
+				    ht_mda_node_at(g, g->link[j].from,
+				    (uint8_t)(h - 1)))
+					d++;
+			in2 |= d >= 2;
+			if (dv != 0 && d != dv)
+				uneven = 1;
+			dv = d;
+		}
+	}
+	if (nu == 0 || nv == 0 || (out2 && in2) ||
+	    (nu >= 2 && nv >= 2 && uneven))
+		return 1;
+	if (nu < 2 || nv < 2)
+		worst = 0;
+	f = ht_mda_fail(nv, g->hop[h].probes);
+	return f > worst ? f : worst;
+}
+
+/*
+ * The confidence: for each hop h after the first, the failure bound of
+ * full MDA (the worst of the nodes before it: each node's bound given its
+ * next hops, k at least 1, and the flows sent one hop past it, n) or of
+ * MDA-Lite (lite_bound), whichever is smaller; the first hop's given its
+ * nodes and probes.  Nodes whose flows went no further are left out where
+ * nothing was probed past their hop (the end of the run), and count as
+ * unknown (failure 1) where something was.
  */
 static void
 confidence(struct ht_mda_graph *g)
 {
 	const struct ht_mda_node *v;
-	double worst, f;
+	double worst, f, hopf[257];
 	uint32_t i, k;
+	unsigned int h;
 
+	for (h = 0; h < 257; h++)
+		hopf[h] = 0;
 	k = g->hop[g->first_ttl].nnodes;
 	worst = ht_mda_fail(k ? k : 1, g->hop[g->first_ttl].probes);
 	for (i = 0; i < g->nnode; i++) {
@@ -206,10 +288,185 @@ confidence(struct ht_mda_graph *g)
 		if (v->behind == 0 && v->ttl_max >= g->last_ttl)
 			continue;
 		f = ht_mda_fail(v->nout ? v->nout : 1, v->behind);
+		if (f > hopf[v->ttl_min + 1])
+			hopf[v->ttl_min + 1] = f;
+	}
+	for (h = (unsigned int)g->first_ttl + 1; h <= g->last_ttl; h++) {
+		if (hopf[h] == 0)
+			continue;
+		f = lite_bound(g, h);
+		if (f > hopf[h])
+			f = hopf[h];
 		if (f > worst)
 			worst = f;
 	}
 	g->confidence = 1 - worst;
+}
+
+#define DIAMOND_NODES	4096	/* larger graphs get no diamond summary */
+
+/* Mark in seen[] what d reaches, not passing through skip (or -1). */
+static void
+reach(const struct ht_mda_graph *g, uint32_t d, long skip, uint8_t *seen,
+    uint32_t *stack)
+{
+	uint32_t n = 0, v, j;
+
+	memset(seen, 0, g->nnode);
+	seen[d] = 1;
+	stack[n++] = d;
+	while (n > 0) {		/* each node is pushed once: bounded */
+		v = stack[--n];
+		for (j = 0; j < g->nlink; j++) {
+			if (g->link[j].from != v || seen[g->link[j].to] ||
+			    (long)g->link[j].to == skip)
+				continue;
+			seen[g->link[j].to] = 1;
+			stack[n++] = g->link[j].to;
+		}
+	}
+}
+
+/*
+ * Diamonds: every node with two or more next hops (the divergence point),
+ * with its convergence point: the nearest node that every path from it to
+ * an end of the graph passes through (its immediate post-dominator).
+ */
+static int
+diamonds(struct ht_mda_graph *g)
+{
+	struct ht_mda_diamond *dm;
+	uint8_t *fwd = NULL, *cut = NULL, *in = NULL, cnt[256];
+	uint32_t *stack = NULL, *dist = NULL, *dmax = NULL, d, c, v, j, r, nd = 0;
+	uint32_t *nin = NULL, *nout = NULL;
+	long best;
+	int rc = -1, ok, changed;
+	unsigned int h;
+
+	if (g->nnode == 0 || g->nnode > DIAMOND_NODES)
+		return 0;
+	if ((fwd = malloc(g->nnode)) == NULL || (cut = malloc(g->nnode)) ==
+	    NULL || (in = malloc((size_t)g->nnode * g->nnode)) == NULL ||
+	    (stack = malloc(g->nnode * sizeof(*stack))) == NULL ||
+	    (dist = malloc(g->nnode * sizeof(*dist))) == NULL ||
+	    (dmax = malloc(g->nnode * sizeof(*dmax))) == NULL ||
+	    (nin = calloc(g->nnode, sizeof(*nin))) == NULL ||
+	    (nout = calloc(g->nnode, sizeof(*nout))) == NULL ||
+	    (g->diamond = calloc(g->nnode, sizeof(*g->diamond))) == NULL)
+		goto out;
+	for (d = 0; d < g->nnode; d++) {
+		if (g->node[d].nout < 2)
+			continue;
+		dm = &g->diamond[nd];
+		dm->div = d;
+		dm->conv = UINT32_MAX;
+		dm->parent = UINT32_MAX;
+		reach(g, d, -1, fwd, stack);
+		best = -1;
+		for (c = 0; c < g->nnode; c++) {
+			if (c == d || !fwd[c] || (best >= 0 &&
+			    g->node[c].ttl_min >= g->node[best].ttl_min))
+				continue;
+			/* without c, does d still reach an end? */
+			reach(g, d, (long)c, cut, stack);
+			for (v = 0, ok = 1; v < g->nnode && ok; v++)
+				if (cut[v] && v != c && g->node[v].nout == 0)
+					ok = 0;
+			if (ok)
+				best = (long)c;
+		}
+		/* the interior: reached from d, reaching the convergence */
+		memset(in + (size_t)nd * g->nnode, 0, g->nnode);
+		if (best >= 0) {
+			dm->conv = (uint32_t)best;
+			for (v = 0; v < g->nnode; v++) {
+				if (!fwd[v] || v == d || v == (uint32_t)best)
+					continue;
+				reach(g, v, -1, cut, stack);
+				in[(size_t)nd * g->nnode + v] = cut[best];
+			}
+		}
+		/* width, path lengths (relaxation, bounded by the node count) */
+		memset(cnt, 0, sizeof(cnt));
+		for (v = 0; v < g->nnode; v++) {
+			dist[v] = UINT32_MAX;
+			dmax[v] = 0;
+			if (in[(size_t)nd * g->nnode + v])
+				for (h = g->node[v].ttl_min;
+				    h <= g->node[v].ttl_max; h++)
+					if (ht_mda_node_at(g, v, (uint8_t)h) &&
+					    cnt[h] < 255 && ++cnt[h] > dm->width)
+						dm->width = cnt[h];
+		}
+		dist[d] = 0;
+		for (r = 0, changed = 1; changed && r <= g->nnode; r++) {
+			changed = 0;
+			for (j = 0; j < g->nlink && best >= 0; j++) {
+				v = g->link[j].from;
+				c = g->link[j].to;
+				if (dist[v] == UINT32_MAX || (v != d &&
+				    !in[(size_t)nd * g->nnode + v]) || (c !=
+				    (uint32_t)best && !in[(size_t)nd * g->nnode + c]))
+					continue;
+				if (dist[v] + 1 < dist[c]) {
+					dist[c] = dist[v] + 1;
+					changed = 1;
+				}
+				if (dmax[v] + 1 > dmax[c] && dmax[v] < g->nnode) {
+					dmax[c] = dmax[v] + 1;
+					changed = 1;
+				}
+			}
+		}
+		if (best >= 0) {
+			dm->min_len = dist[best];
+			dm->max_len = dmax[best];
+		}
+		/* meshed: a link inside from a node of two successors there
+		 * to a node of two predecessors there */
+		memset(nin, 0, g->nnode * sizeof(*nin));
+		memset(nout, 0, g->nnode * sizeof(*nout));
+		for (j = 0; j < g->nlink; j++)
+			if (in[(size_t)nd * g->nnode + g->link[j].from] &&
+			    in[(size_t)nd * g->nnode + g->link[j].to]) {
+				nout[g->link[j].from]++;
+				nin[g->link[j].to]++;
+			}
+		for (j = 0; j < g->nlink; j++)
+			if (nout[g->link[j].from] >= 2 &&
+			    nin[g->link[j].to] >= 2)
+				dm->meshed = 1;
+		nd++;
+	}
+	/* the smallest diamond whose interior holds another's divergence */
+	for (d = 0; d < nd; d++) {
+		best = -1;
+		for (c = 0; c < nd; c++) {
+			if (c == d || !in[(size_t)c * g->nnode +
+			    g->diamond[d].div])
+				continue;
+			if (best < 0 || g->diamond[c].max_len <
+			    g->diamond[best].max_len)
+				best = (long)c;
+		}
+		g->diamond[d].parent = best < 0 ? UINT32_MAX : (uint32_t)best;
+	}
+	g->ndiamond = nd;
+	rc = 0;
+out:
+	free(fwd);
+	free(cut);
+	free(in);
+	free(stack);
+	free(dist);
+	free(dmax);
+	free(nin);
+	free(nout);
+	if (rc < 0) {
+		free(g->diamond);
+		g->diamond = NULL;
+	}
+	return rc;
 }
 
 int
@@ -286,7 +543,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		if (i > 0 && e[i].flow == e[j].flow &&
 		    e[i].ttl == e[j].ttl + 1 && !e[j].final &&
 		    link_add(g, &lcap, e[j].node, e[i].node, e[j].ttl,
-		    e[i].flow) < 0)
+		    e[i].flow, rtt_of(t, e[i].probe)) < 0)
 			goto fail;
 		/*
 		 * A flow first probed past a hop of one interface, and never
@@ -299,7 +556,8 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		    e[i].ttl > g->first_ttl && one[e[i].ttl - 1] >= 0 &&
 		    bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) == NULL) {
 			if (link_add(g, &lcap, (uint32_t)one[e[i].ttl - 1],
-			    e[i].node, (uint8_t)(e[i].ttl - 1), e[i].flow) < 0)
+			    e[i].node, (uint8_t)(e[i].ttl - 1), e[i].flow,
+			    rtt_of(t, e[i].probe)) < 0)
 				goto fail;
 			g->node[one[e[i].ttl - 1]].behind++;
 		}
@@ -324,6 +582,8 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	for (i = 0; i < g->nlink; i++)
 		g->node[g->link[i].from].nout++;
 	confidence(g);
+	if (diamonds(g) < 0)
+		goto fail;
 	return 0;
 fail:
 	free(e);
@@ -337,9 +597,12 @@ ht_mda_graph_free(struct ht_mda_graph *g)
 {
 	uint32_t i;
 
-	for (i = 0; i < g->nlink; i++)
+	for (i = 0; i < g->nlink; i++) {
 		free(g->link[i].flows);
+		free(g->link[i].rtts);
+	}
 	free(g->link);
+	free(g->diamond);
 	free(g->node);
 	memset(g, 0, sizeof(*g));
 }

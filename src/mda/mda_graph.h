@@ -34,6 +34,23 @@ struct ht_mda_link {
 	uint8_t ttl;		/* lowest TTL of from where a flow proved it */
 	uint32_t nflows, cap;
 	uint16_t *flows;	/* ascending */
+	ht_ns *rtts;		/* per flow: the RTT of its reply at to */
+};
+
+/*
+ * A diamond: a node with two or more next hops (div) and the nearest node
+ * that every path from it to an end of the graph passes (conv); between
+ * them, the interior: nodes that div reaches and that reach conv.
+ */
+struct ht_mda_diamond {
+	uint32_t div, conv;	/* node indices; conv UINT32_MAX: none */
+	uint32_t width;		/* most interior nodes at one TTL */
+	uint32_t min_len, max_len;	/* links on the shortest, longest path */
+	uint32_t parent;	/* the smallest diamond whose interior holds
+				   div (nested), or UINT32_MAX */
+	uint8_t meshed;		/* an interior link from a node of two or
+				   more interior successors to one of two
+				   or more interior predecessors */
 };
 
 struct ht_mda_hop {
@@ -53,6 +70,8 @@ struct ht_mda_graph {
 	struct ht_mda_link *link;	/* sorted by (from, to) */
 	uint32_t nlink;
 	struct ht_mda_hop hop[256];
+	struct ht_mda_diamond *diamond;	/* by divergence point */
+	uint32_t ndiamond;
 	/*
 	 * The confidence the probes achieved: 1 - the largest failure
 	 * probability (ht_mda_fail) of any node enumerated, given the next
@@ -60,6 +79,12 @@ struct ht_mda_graph {
 	 * the node before the first hop).
 	 */
 	double confidence;
+	/*
+	 * A live MDA-Lite run's switches to full MDA: enum ht_mda_why per
+	 * hop, filled in by the driver (a capture does not tell; 0 in replay).
+	 */
+	uint8_t why[256];
+	uint8_t lite;		/* the driver ran MDA-Lite (live only) */
 };
 
 /* The flow a probe belongs to (see above). */

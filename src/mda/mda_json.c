@@ -6,7 +6,16 @@
  *   confidence (0..1, as the text's totals line), dest_reached,
  *   hops:  [{hop, probes, replies, nodes: [node ids]}]
  *   nodes: [{id, addr ("*" for a silent hop), hops: [TTLs], final}]
- *   links: [{from, to (node ids), hop (TTL of from), flows: [ids]}]
+ *   links: [{from, to (node ids), hop (TTL of from), flows: [ids],
+ *            rtts: [ms, one per flow: the RTT of that flow's reply at to]}]
+ *   diamonds: [{div, conv (node ids; conv null if the paths never meet
+ *            again), div_hop, conv_hop (their first TTLs), width (most
+ *            interior nodes at one TTL), min_length, max_length (links on
+ *            the shortest and longest path from div to conv), meshed,
+ *            parent (index of the smallest diamond holding this one's
+ *            divergence point inside, or null)}]
+ *   lite (live MDA-Lite runs only): {switched: [{hop, why: "meshed",
+ *            "non-uniform" or "diamond"}]}: hops given to full MDA
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -35,6 +44,37 @@ node_json(const struct ht_mda_graph *g, uint32_t i)
 			json_array_append_new(hops, json_integer(h));
 	json_object_set_new(o, "hops", hops);
 	json_object_set_new(o, "final", json_boolean(v->final));
+	return o;
+}
+
+/* ms with microsecond resolution (jansson never gets a NaN here) */
+static json_t *
+ms(ht_ns t)
+{
+	return json_real(floor((double)t / 1000.0 + 0.5) / 1000.0);
+}
+
+static json_t *
+diamond_json(const struct ht_mda_graph *g, const struct ht_mda_diamond *d)
+{
+	json_t *o = json_object();
+	int conv = d->conv != UINT32_MAX;
+
+	json_object_set_new(o, "div", json_integer(d->div));
+	json_object_set_new(o, "conv", conv ? json_integer(d->conv) :
+	    json_null());
+	json_object_set_new(o, "div_hop",
+	    json_integer(g->node[d->div].ttl_min));
+	json_object_set_new(o, "conv_hop", conv ?
+	    json_integer(g->node[d->conv].ttl_min) : json_null());
+	json_object_set_new(o, "width", json_integer(d->width));
+	json_object_set_new(o, "min_length", conv ?
+	    json_integer(d->min_len) : json_null());
+	json_object_set_new(o, "max_length", conv ?
+	    json_integer(d->max_len) : json_null());
+	json_object_set_new(o, "meshed", json_boolean(d->meshed));
+	json_object_set_new(o, "parent", d->parent != UINT32_MAX ?
+	    json_integer(d->parent) : json_null());
 	return o;
 }
 
@@ -98,9 +138,34 @@ ht_mda_json(const struct ht_outctx *o, const struct ht_mda_graph *g)
 		for (i = 0; i < l->nflows; i++)
 			json_array_append_new(ids, json_integer(l->flows[i]));
 		json_object_set_new(x, "flows", ids);
+		ids = json_array();
+		for (i = 0; i < l->nflows; i++)
+			json_array_append_new(ids, ms(l->rtts[i]));
+		json_object_set_new(x, "rtts", ids);
 		json_array_append_new(arr, x);
 	}
 	json_object_set_new(top, "links", arr);
+	arr = json_array();
+	for (j = 0; j < g->ndiamond; j++)
+		json_array_append_new(arr, diamond_json(g, &g->diamond[j]));
+	json_object_set_new(top, "diamonds", arr);
+	for (h = 0, x = NULL; h < 256; h++) {
+		if (g->why[h] == 0)
+			continue;
+		if (x == NULL)
+			x = json_array();
+		ids = json_object();
+		json_object_set_new(ids, "hop", json_integer(h));
+		json_object_set_new(ids, "why",
+		    json_string(ht_mda_why_name(g->why[h])));
+		json_array_append_new(x, ids);
+	}
+	if (g->lite) {
+		ids = json_object();
+		json_object_set_new(ids, "switched", x ? x : json_array());
+		json_object_set_new(top, "lite", ids);
+	} else if (x != NULL)
+		json_decref(x);
 	rc = json_dumpf(top, o->fp, JSON_COMPACT | JSON_PRESERVE_ORDER |
 	    JSON_REAL_PRECISION(10));
 	json_decref(top);

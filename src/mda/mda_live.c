@@ -196,6 +196,7 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	pc.base = lc->probe.port;
 	pc.nk = nk;
 	pc.kmax = KMAX;
+	pc.lite = mc->lite;
 	ht_mda_plan_init(&plan, &pc);
 	ht_matcher_init(&ml.m, 0, lc->wait);
 	ml.m.multiflow = 1;
@@ -298,6 +299,10 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 		rc = -1;
 		goto out;
 	}
+	for (i = 0; i < 256; i++)
+		if (i <= ml.t->max_ttl && g.hop[i].probes > 0)
+			g.why[i] = plan.why[i];
+	g.lite = (uint8_t)mc->lite;
 	if (mc->json)
 		ht_mda_json(o, &g);
 	else if (mc->dot)

@@ -41,6 +41,41 @@ ht_mda_flows_str(const uint16_t *f, uint32_t n, char *buf, size_t len)
 	return buf;
 }
 
+static const char *const why_names[] = {
+	"lite", "meshed", "non-uniform", "diamond"
+};
+
+const char *
+ht_mda_why_name(unsigned int why)
+{
+	return why < sizeof(why_names) / sizeof(why_names[0]) ?
+	    why_names[why] : "?";
+}
+
+/* " (full MDA at hop 4: meshed; 5: diamond)" or "" */
+static const char *
+why_str(const struct ht_mda_graph *g, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int h;
+	int w, n = 0;
+
+	buf[0] = '\0';
+	for (h = 0; h < 256; h++) {
+		if (g->why[h] == 0)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%u: %s",
+		    n++ ? "; " : " (full MDA at hop ", h,
+		    ht_mda_why_name(g->why[h]));
+		if (w < 0 || (size_t)w + 2 >= len - used)
+			break;
+		used += (size_t)w;
+	}
+	if (n > 0)
+		memcpy(buf + used, ")", 2);
+	return buf;
+}
+
 /* "name (addr)", "addr" with -n, "*" for an anonymous node */
 static const char *
 who(const struct ht_outctx *o, const struct ht_mda_node *v, char *buf,
@@ -73,7 +108,7 @@ ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
     const struct ht_mda_graph *g)
 {
 	char d[HT_ADDRSTRLEN], s[HT_ADDRSTRLEN], when[64], w1[320], w2[320];
-	char flows[1024];
+	char flows[1024], why[512];
 	const struct ht_mda_link *l;
 	struct tm tm;
 	time_t sec;
@@ -83,9 +118,10 @@ ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
 	ht_addr_str(&g->dst, d);
 	if (o->live)
 		fprintf(o->fp, "hoptrace --mda to %s (%s), %d hops max, %s, "
-		    "%s MDA, %g%% confidence\n", o->dst_name ? o->dst_name : d,
-		    d, o->max_hops, ht_proto_name(g->proto),
-		    mc->lite ? "lite" : "full", mc->confidence * 100);
+		    "%s MDA%s, %g%% confidence\n", o->dst_name ? o->dst_name :
+		    d, d, o->max_hops, ht_proto_name(g->proto),
+		    mc->lite ? "lite" : "full", why_str(g, why, sizeof(why)),
+		    mc->confidence * 100);
 	else {
 		sec = (time_t)(g->t_first / HT_NS_PER_SEC);
 		gmtime_r(&sec, &tm);

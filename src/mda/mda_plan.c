@@ -187,6 +187,186 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	return busy || hp->waiting > 0 || hc->waiting > 0;
 }
 
+/*
+ * New flows to ttl, as many as should bring want more to a node that takes
+ * share (0 < share <= 1) of the flows there.  Returns 1 if any was emitted.
+ */
+static int
+fresh(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
+    struct ht_mda_send *out, uint32_t *nout, uint32_t room, uint32_t want,
+    double share, uint8_t ttl)
+{
+	uint32_t extra;
+	int any = 0;
+
+	if (share <= 0 || share > 1)
+		share = 1;
+	extra = (uint32_t)((double)want / share + 0.999);
+	while (extra > 0 && st->nflows < c->max_flows &&
+	    emit(out, nout, room, st->nflows, ttl)) {
+		st->nflows++;
+		extra--;
+		any = 1;
+	}
+	return any;
+}
+
+/*
+ * MDA-Lite's work at one hop (see mda_plan.h).  Returns 1 while the hop is
+ * not done, 0 when it is, 2 when a test failed and full MDA takes the hop
+ * over (st->phase and st->why set).
+ */
+static int
+lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
+    const uint32_t *prev, const struct hopset *hp, uint32_t *cur,
+    const struct hopset *hc, struct ht_mda_send *out, uint32_t *nout,
+    uint32_t room)
+{
+	static const uint32_t one = 1;
+	uint8_t h = st->hop, adj[HOP_NODES][HOP_NODES / 8];
+	uint32_t fwd[HOP_NODES], back[HOP_NODES], nu[HOP_NODES], nv[HOP_NODES];
+	uint32_t deg[HOP_NODES], a = 0, b = hc->n, f, u, v, probed = 0, want;
+	uint32_t nflows0 = st->nflows, n1 = need(c, 1), d0;
+	int tests, out2 = 0, in2 = 0, uneven = 0, busy = 0;
+
+	if (h == c->first_ttl || hp->answered == 0)
+		return hop_work(c, st, prev, hp, cur, hc, out, nout, room);
+	for (u = 0; u < hp->n; u++)
+		if (!hp->final[u])
+			a++;
+
+	/* vertex discovery: n_k flows at h, those of h - 1 first */
+	for (f = 0; f < nflows0; f++)
+		if (cur[f] != S_NONE)
+			probed++;
+	if (probed < need(c, b)) {
+		want = need(c, b) - probed;
+		for (f = 0; f < nflows0 && want > 0; f++) {
+			if (cur[f] != S_NONE || prev[f] < S_NODE ||
+			    hp->final[prev[f] - S_NODE])
+				continue;
+			if (!emit(out, nout, room, f, h))
+				return 1;
+			cur[f] = S_WAIT;
+			want--;
+		}
+		(void)fresh(c, st, out, nout, room, want, 1, h);
+		return 1;
+	}
+	if (hp->waiting > 0 || hc->waiting > 0)
+		return 1;
+	if (a == 0 || b == 0)
+		return 0;	/* all ended, or a silent hop: nothing to link */
+
+	memset(adj, 0, sizeof(adj));
+	memset(fwd, 0, sizeof(fwd));
+	memset(back, 0, sizeof(back));
+	memset(nu, 0, sizeof(nu));
+	memset(nv, 0, sizeof(nv));
+	for (f = 0; f < nflows0; f++) {
+		u = prev[f] >= S_NODE ? prev[f] - S_NODE : HOP_NODES;
+		v = cur[f] >= S_NODE ? cur[f] - S_NODE : HOP_NODES;
+		if (u < HOP_NODES && hp->final[u])
+			u = HOP_NODES;
+		if (u < HOP_NODES) {
+			nu[u]++;
+			if (cur[f] != S_NONE)
+				fwd[u]++;
+		}
+		if (v < HOP_NODES) {
+			nv[v]++;
+			if (prev[f] != S_NONE)
+				back[v]++;
+		}
+		if (u < HOP_NODES && v < HOP_NODES)
+			adj[u][v / 8] |= (uint8_t)(1u << (v % 8));
+	}
+	tests = a >= 2 && b >= 2;
+
+	/* on from h - 1: one flow of each u (n_1 for the meshing test) */
+	for (u = 0; u < hp->n; u++) {
+		if (hp->final[u] || fwd[u] >= (tests ? n1 : one))
+			continue;
+		want = (tests ? n1 : one) - fwd[u];
+		for (f = 0; f < nflows0 && want > 0; f++) {
+			if (prev[f] != S_NODE + u || cur[f] != S_NONE)
+				continue;
+			if (!emit(out, nout, room, f, h))
+				return 1;
+			cur[f] = S_WAIT;
+			want--;
+			busy = 1;
+		}
+		if (want > 0 && fresh(c, st, out, nout, room, want,
+		    (double)nu[u] / (double)hp->answered, (uint8_t)(h - 1)))
+			busy = 1;
+	}
+	if (busy)
+		return 1;
+	for (u = 0; u < hp->n; u++) {
+		deg[u] = 0;
+		for (v = 0; v < b; v++)
+			deg[u] += (adj[u][v / 8] >> (v % 8)) & 1;
+		if (deg[u] >= 2)
+			out2 = 1;
+	}
+	for (u = 0, d0 = 0; u < hp->n; u++) {
+		if (hp->final[u])
+			continue;
+		if (d0 == 0)
+			d0 = deg[u];
+		else if (deg[u] != d0)
+			uneven = 1;
+	}
+
+	/*
+	 * Back from h: one flow of each v, so that it has a link (unless h - 1
+	 * has one interface, which the graph then infers); n_1 for the
+	 * meshing test once some u showed two successors.
+	 */
+	if (hp->n < 2 && !tests)
+		return 0;
+	for (v = 0; v < b; v++) {
+		want = tests && out2 ? n1 : one;
+		if (back[v] >= want)
+			continue;
+		want -= back[v];
+		for (f = 0; f < nflows0 && want > 0; f++) {
+			if (cur[f] != S_NODE + v || prev[f] != S_NONE)
+				continue;
+			if (!emit(out, nout, room, f, (uint8_t)(h - 1)))
+				return 1;
+			want--;
+			busy = 1;
+		}
+		if (want > 0 && tests && out2 && fresh(c, st, out, nout,
+		    room, want, (double)nv[v] / (double)hc->answered, h))
+			busy = 1;
+	}
+	if (busy || !tests)
+		return busy;
+	for (v = 0, d0 = 0; v < b; v++) {
+		deg[v] = 0;
+		for (u = 0; u < hp->n; u++)
+			if (!hp->final[u])
+				deg[v] += (adj[u][v / 8] >> (v % 8)) & 1;
+		if (deg[v] >= 2)
+			in2 = 1;
+		if (v == 0)
+			d0 = deg[v];
+		else if (deg[v] != d0)
+			uneven = 1;
+	}
+	if (out2 && in2)
+		st->why[h] = HT_MDA_WHY_MESHED;
+	else if (uneven)
+		st->why[h] = HT_MDA_WHY_NONUNIFORM;
+	else
+		return 0;
+	st->phase = 1;
+	return 2;
+}
+
 int
 ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
     const struct ht_trace *t, struct ht_mda_send *out, uint32_t max)
@@ -216,15 +396,30 @@ ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	    (prev = calloc(cap, sizeof(*prev))) == NULL ||
 	    (cur = calloc(cap, sizeof(*cur))) == NULL)
 		goto out;
-	for (guard = 0; guard < 256; guard++) {
+	for (guard = 0; guard < 512; guard++) {
 		if (st->hop > c->first_ttl)
 			flow_states(c, st, t, (uint8_t)(st->hop - 1), prev, hp);
 		else
 			memset(hp, 0, sizeof(*hp));
 		flow_states(c, st, t, st->hop, cur, hc);
-		busy = hop_work(c, st, prev, hp, cur, hc, out, &nout, room);
+		if (c->lite && !st->full && st->phase == 0)
+			busy = lite_work(c, st, prev, hp, cur, hc, out, &nout,
+			    room);
+		else
+			busy = hop_work(c, st, prev, hp, cur, hc, out, &nout,
+			    room);
+		if (busy == 2)
+			continue;	/* full MDA takes the hop over */
 		if (busy || nout > 0)
 			break;
+		if (c->lite) {
+			/* a switch holds until the diamond converges */
+			if (st->full || st->phase)
+				st->full = hc->n > 1;
+			st->phase = 0;
+			if (st->full && st->hop < 255)
+				st->why[st->hop + 1] = HT_MDA_WHY_DIAMOND;
+		}
 		/* the hop is done: go on? */
 		nonfinal = 0;
 		for (f = 0; f < st->nflows; f++)

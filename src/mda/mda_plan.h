@@ -19,6 +19,25 @@
  * reached the destination or an unreachable), after gap silent hops in a
  * row, at the last TTL, or when the probe budget is spent.
  *
+ * MDA-Lite (Vermeulen et al., IMC 2018), with lite set, assumes that the
+ * balancers split flows uniformly and that diamonds are not meshed, and
+ * tests both.  At TTL h it probes n_k flows in all (k the interfaces seen at
+ * h), flows known at h - 1 first, then new ones sent to h alone: a hop-wide
+ * count, where full MDA needs n_k through every interface of h - 1.  Then,
+ * when h - 1 has two or more interfaces, every interface of h gets a flow
+ * traced back to h - 1 and every one of h - 1 a flow traced on to h, so that
+ * each has a link.  Where both hops have two or more:
+ *   - the meshing test: n_1 flows of every interface u of h - 1 probed at h
+ *     (what rules out a second successor of u at the run's confidence); if
+ *     some u shows two or more, n_1 flows of every interface v of h traced
+ *     back to h - 1.  Some u with two successors and some v with two
+ *     predecessors: the hops are meshed;
+ *   - the uniformity test: the interfaces of h - 1 must have equal numbers
+ *     of successors, and those of h equal numbers of predecessors (width
+ *     asymmetry makes the split at h non-uniform).
+ * Where a test fails, hop h is enumerated by full MDA, and so is every
+ * further hop until the diamond converges (a hop of one interface).
+ *
  * Flow i is the flow identifier base + i (UDP/TCP destination port);
  * probes of other flow identifiers in the trace are ignored.  The planner
  * reads the trace (a probe waits while it has no reply and is not
@@ -42,6 +61,15 @@ struct ht_mda_plan_cfg {
 	uint16_t base;		/* flow i = base + i */
 	const uint32_t *nk;	/* stopping points n_0 .. n_kmax */
 	unsigned int kmax;	/* larger k use n_kmax */
+	int lite;		/* MDA-Lite, switching to full MDA (above) */
+};
+
+/* Why MDA-Lite enumerated a hop with full MDA (ht_mda_plan.why[hop]). */
+enum ht_mda_why {
+	HT_MDA_WHY_LITE = 0,	/* it did not: MDA-Lite (or a full run) */
+	HT_MDA_WHY_MESHED,	/* the meshing test found meshing */
+	HT_MDA_WHY_NONUNIFORM,	/* unequal successor/predecessor counts */
+	HT_MDA_WHY_DIAMOND	/* an earlier hop of this diamond switched */
 };
 
 struct ht_mda_plan {
@@ -49,6 +77,10 @@ struct ht_mda_plan {
 	uint32_t nflows;	/* flows handed out so far */
 	int silent;		/* silent hops in a row before hop */
 	enum ht_mda_end end;
+	/* MDA-Lite */
+	uint8_t phase;		/* 0: lite at hop; 1: full MDA at hop */
+	uint8_t full;		/* full MDA until the diamond converges */
+	uint8_t why[256];	/* enum ht_mda_why per hop */
 };
 
 struct ht_mda_send {

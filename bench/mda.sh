@@ -1,0 +1,148 @@
+#!/bin/bash
+# bench/mda.sh - multipath discovery, side by side: hoptrace --mda (MDA-Lite
+# and full), scamper tracelb and dublin-traceroute on the testbed's diamonds
+# (tests/netns-graph.sh), IPv4, UDP, 95% for the MDA tools.
+#
+#   sudo bench/mda.sh [RUNS]          (RUNS per tool and diamond, default 20)
+#
+# For each diamond, RUNS rounds; each round runs the four tools, in an order
+# that rotates from round to round.  Per tool it reports: the fraction of
+# runs that found every true link (the topology's, from netns-graph.sh), the
+# probes sent (UDP packets leaving the source, counted from one tcpdump
+# capture of the source's interface, in each run's time window: median and
+# mean) and the wall time (median, mean).  dublin-traceroute runs with its
+# defaults (20 paths, 10 ms between probes) but --max-ttl 10 (no diamond
+# here is deeper than 8 hops).  Figures only, never pass/fail: the machine
+# is shared.  Traffic stays in the namespaces this script makes.
+# Without added latency (see bench/netns-delay.sh) RTTs are tens of
+# microseconds, so wall times mostly measure probing strategy and waits.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=$here/../tests
+# shellcheck source=../tests/netns.sh disable=SC1091
+. "$srcdir/netns.sh"
+# shellcheck source=../tests/netns-graph.sh disable=SC1091
+. "$srcdir/netns-graph.sh"
+HOPTRACE=${HOPTRACE:-$here/../hoptrace}
+RUNS=${1:-20}
+ht_net_need_root tcpdump python3 timeout
+for c in scamper dublin-traceroute; do
+	command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c not installed" >&2; exit 77; }
+done
+
+N=htbm$$0
+tmp=$(mktemp -d)
+trap 'kill "${tpid:-}" 2>/dev/null; ht_graph_down $N; rm -rf "$tmp" "/etc/netns/${N}s"' EXIT
+trap 'exit 143' TERM INT
+
+wide() { # W: s r1 r2, W routers, r4, t
+	local w=$1 j s="s>r1 r1>r2"
+	for ((j = 0; j < w; j++)); do s+=" r2>m$j m$j>r4"; done
+	echo "$s r4>t"
+}
+declare -A SPEC
+SHAPES=${BENCH_SHAPES:-"width2 width4 width8 nested meshed unequal"}
+SPEC[width2]=$(wide 2)
+SPEC[width4]=$(wide 4)
+SPEC[width8]=$(wide 8)
+SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
+SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
+SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
+TOOLS="lite full scamper dublin"
+BENCH_KEEP=${BENCH_KEEP:-}
+
+now() { date +%s%N; }
+
+# links TOOL OUT: "a b" per link found, from the tool's output
+links() {
+	case $1 in
+	lite | full)
+		awk '/^    [^ ]/ { from = $1; next } /^      -> / { print from, $2 }' "$2" ;;
+	scamper)
+		sed -n 's/^\([0-9.]*\) -> \([0-9.]*\)$/\1 \2/p' "$2" ;;
+	dublin)
+		python3 -c '
+import json, sys
+o = json.load(open(sys.argv[1]))
+for hops in o["flows"].values():
+    by = {h["sent"]["ip"]["ttl"]: h["received"]["ip"]["src"]
+          for h in hops if h.get("received")}
+    for t in sorted(by):
+        if t + 1 in by and by[t] != by[t + 1]:
+            print(by[t], by[t + 1])
+' "$2" ;;
+	esac | sort -u
+}
+
+runone() { # TOOL OUTFILE
+	case $1 in
+	lite | full)
+		ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n --mda="$1" "$HT_TARGET4" >"$2" 2>/dev/null ;;
+	scamper)
+		ip netns exec "${N}s" timeout 60 scamper -O text -I \
+			"tracelb -P udp-dport $HT_TARGET4" >"$2" 2>/dev/null ;;
+	dublin)
+		(cd "$tmp/dub" && rm -f trace.json &&
+			ip netns exec "${N}s" timeout 60 dublin-traceroute -T 10 "$HT_TARGET4" \
+				>/dev/null 2>&1; cp trace.json "$2" 2>/dev/null) ;;
+	esac
+}
+
+mkdir -p "$tmp/dub"
+printf '%-8s %-8s %5s %9s %9s %10s %10s\n' diamond tool found probes~ probes_avg time~_ms time_avg_ms
+for shape in $SHAPES; do
+	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
+	mkdir -p "/etc/netns/${N}s"
+	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
+	ht_graph_truth 4 | sed -n 's/^L //p' >"$tmp/truth"
+	ip netns exec "${N}s" tcpdump -i e0 -B 16384 -U --immediate-mode -w "$tmp/cap.pcap" \
+		"udp and src host $HT_SOURCE4" 2>"$tmp/tcpdump.err" &
+	tpid=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -q listening "$tmp/tcpdump.err" && break
+		sleep 0.1
+	done
+	: >"$tmp/windows"
+	read -ra tl <<<"$TOOLS"
+	for ((r = 0; r < RUNS; r++)); do
+		for ((k = 0; k < 4; k++)); do
+			tool=${tl[$(((k + r) % 4))]}
+			t0=$(now)
+			runone "$tool" "$tmp/out"
+			t1=$(now)
+			links "$tool" "$tmp/out" >"$tmp/found" 2>/dev/null
+			ok=0
+			[ -z "$(comm -23 "$tmp/truth" "$tmp/found")" ] && ok=1
+			echo "$tool $t0 $t1 $ok" >>"$tmp/windows"
+			[ -n "$BENCH_KEEP" ] && cp "$tmp/out" "$BENCH_KEEP.$shape.$tool.$r"
+			sleep 0.05 # the windows of two runs never touch
+		done
+	done
+	sleep 0.5
+	kill -INT "$tpid" 2>/dev/null
+	wait "$tpid" 2>/dev/null
+	tpid=""
+	grep -E 'dropped by kernel' "$tmp/tcpdump.err" | grep -v '^0 ' >&2
+	tcpdump -tt -n -r "$tmp/cap.pcap" 2>/dev/null | awk '{ print $1 }' >"$tmp/times"
+	python3 - "$shape" "$tmp/windows" "$tmp/times" <<'EOF'
+import statistics as st, sys
+shape, wf, tf = sys.argv[1:4]
+times = [float(x) for x in open(tf)]
+res = {}
+for line in open(wf):
+    tool, t0, t1, ok = line.split()
+    a, b = int(t0) / 1e9, int(t1) / 1e9
+    n = sum(1 for t in times if a <= t <= b)
+    res.setdefault(tool, []).append((int(ok), n, (b - a) * 1000))
+for tool in ("lite", "full", "scamper", "dublin"):
+    r = res.get(tool, [])
+    if not r:
+        continue
+    ok = sum(x[0] for x in r)
+    pr = [x[1] for x in r]
+    wt = [x[2] for x in r]
+    print("%-8s %-8s %2d/%-2d %9.0f %9.1f %10.1f %10.1f" % (shape, tool, ok,
+          len(r), st.median(pr), st.mean(pr), st.median(wt), st.mean(wt)))
+EOF
+	ht_graph_down "$N"
+done
