@@ -530,7 +530,8 @@ static void
 gs_check(const struct gsim *s, const struct ht_mda_graph *g)
 {
 	struct ht_addr a, b;
-	unsigned int h, i, j, nn = 0, nl = 0, seen[GS_HOPS * GS_W + 1];
+	/* router ids: h on a one-router hop, 100 h + i in a widened one */
+	unsigned int h, i, j, nn = 0, nl = 0, seen[100 * (GS_HOPS + 1)];
 	unsigned int lk[GS_HOPS * GS_W * GS_W][2], x;
 	int dup;
 
@@ -539,6 +540,8 @@ gs_check(const struct gsim *s, const struct ht_mda_graph *g)
 		for (i = 0; i < s->n[h]; i++) {
 			gs_addr(s->addr[h][i], &a);
 			ck_assert_int_ge(find_node(g, &a), 0);
+			ck_assert_uint_lt(s->addr[h][i], sizeof(seen) /
+			    sizeof(seen[0]));
 			if (!seen[s->addr[h][i]]++)
 				nn++;
 			if (h == s->len || s->addr[h][i] == s->dest)
@@ -554,6 +557,8 @@ gs_check(const struct gsim *s, const struct ht_mda_graph *g)
 					    lk[x][1] == s->addr[h + 1][s->succ[h][i][j]])
 						dup = 1;
 				if (!dup) {
+					ck_assert_uint_lt(nl, sizeof(lk) /
+					    sizeof(lk[0]));
 					lk[nl][0] = s->addr[h][i];
 					lk[nl][1] = s->addr[h + 1][s->succ[h][i][j]];
 					nl++;
