@@ -23,7 +23,7 @@ WARN="-Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes -Wm
 if [ -n "${CONFIG_DIR:-}" ]; then
 	DEFS="-DHAVE_CONFIG_H -I$CONFIG_DIR"
 else
-	DEFS="-D_GNU_SOURCE"
+	DEFS="-D_GNU_SOURCE -DPACKAGE_VERSION=\"fuzz\""
 fi
 if pkg-config --exists libpcap jansson 2>/dev/null; then
 	PKG_CFLAGS=$(pkg-config --cflags libpcap jansson)
@@ -38,7 +38,14 @@ SANFLAGS="-fsanitize=$SAN -fno-sanitize-recover=undefined"
 
 mkdir -p "$out/obj"
 objs=
-for f in addr decode trace output_text output_json resolve replay capture; do
+# every mode's replay driver and what it renders with (no live drivers,
+# no screen)
+for f in addr decode trace output_text output_json resolve replay capture \
+    mda/mda_rule mda/mda_graph mda/mda_plan mda/mda_replay mda/mda_output \
+    mda/mda_json cont/cont_stats cont/cont_model cont/cont_replay \
+    cont/cont_report cont/cont_json scan/scan_targets scan/scan_perm \
+    scan/scan_match scan/scan_replay scan/scan_rows; do
+	mkdir -p "$out/obj/$(dirname "$f")"
 	$CC $CFLAGS $WARN $DEFS -I"$top/src" $PKG_CFLAGS \
 	    $SANFLAGS -fsanitize=fuzzer-no-link \
 	    -c "$top/src/$f.c" -o "$out/obj/$f.o"

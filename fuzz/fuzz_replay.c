@@ -1,10 +1,11 @@
 /* \summary: libFuzzer target: a whole pcap or pcapng file through the replay driver */
 /*
  * The input is the capture file.  libpcap reads it from memory (fmemopen)
- * at nanosecond precision, as ht_capture_open_file() opens a file, and
- * ht_replay_run() decodes, matches and renders everything in it.  The low
- * bit of the last byte picks JSON (1) or text (0) output, which goes to
- * /dev/null.
+ * at nanosecond precision, as ht_capture_open_file() opens a file, and one
+ * of the modes' replay drivers decodes, matches and renders everything in
+ * it, to /dev/null.  The last byte picks the driver and its output, modulo
+ * 8: 0 traces as text, 1 as JSON; 2 MDA text (lite), 3 MDA JSON (full),
+ * 4 MDA DOT; 5 rounds as mtr's report, 6 as JSON; 7 a scan's rows.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -20,6 +21,9 @@
 #include "capture.h"
 #include "output.h"
 #include "replay.h"
+#include "mda/mda.h"
+#include "cont/cont.h"
+#include "scan/scan.h"
 
 #define WAIT	(5 * HT_NS_PER_SEC)	/* hoptrace's default -W */
 
@@ -48,12 +52,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ht_capture cap;
 	struct ht_outctx out;
 	struct ht_replay_stats st;
+	struct ht_mda_cfg mc;
+	struct ht_cont_cfg cc;
 	FILE *fp;
-	int json;
+	int mode, rc;
 
 	if (size == 0)
 		return 0;
-	json = data[size - 1] & 1;
+	mode = data[size - 1] % 8;
 	/* Read-only stream: the cast drops const, nothing writes. */
 	if ((fp = fmemopen((void *)(uintptr_t)data, size, "rb")) == NULL)
 		return 0;
@@ -73,7 +79,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&out, 0, sizeof(out));
 	out.fp = devnull;
 	out.res = NULL;
-	if (ht_replay_run(&cap, &out, json, WAIT, &st, err) < 0)
+	memset(&st, 0, sizeof(st));
+	memset(&mc, 0, sizeof(mc));
+	mc.lite = mode == 2;
+	mc.confidence = 0.95;
+	mc.max_probes = 5000;
+	mc.json = mode == 3;
+	mc.dot = mode == 4;
+	memset(&cc, 0, sizeof(cc));
+	cc.fmt = mode == 6 ? HT_CONT_JSON : HT_CONT_REPORT;
+	cc.interval = HT_NS_PER_SEC;
+	switch (mode) {
+	case 0:
+	case 1:
+		rc = ht_replay_run(&cap, &out, mode, WAIT, &st, err);
+		break;
+	case 2:
+	case 3:
+	case 4:
+		rc = ht_mda_replay_run(&cap, &mc, &out, WAIT, &st, err);
+		break;
+	case 5:
+	case 6:
+		rc = ht_cont_replay_run(&cap, &cc, &out, WAIT, &st, err);
+		break;
+	default:
+		rc = ht_scan_replay(&cap, NULL, devnull, &st, err);
+	}
+	if (rc < 0)
 		sink += (unsigned char)err[0];
 	else
 		sink += st.packets + st.traces + st.malformed +

@@ -1,9 +1,12 @@
 #!/bin/sh
 # tests/crashers.sh - every input the fuzzers (fuzz/) ever crashed on stays
 # a regression test: each capture in tests/crashers/ is replayed with
-# `hoptrace -n -r FILE` (text, then --json), which must end normally: exit
-# status 0 or 1 (a one-line error), never a signal (128 and above), and at
-# most one line on stderr (a sanitizer report is many).
+# `hoptrace -n -r FILE` by every mode's replay driver and output (traces
+# as text and --json; --mda as text, --mda=full -j, --mda --dot; rounds
+# --report and -j --report; a scan's --rows), which must end normally:
+# exit status 0 or 1 (a one-line error), never a signal (128 and above),
+# and at most one line on stderr (a sanitizer report is many; a warning
+# is one).
 #
 # Environment: HOPTRACE = the binary; srcdir = the tests directory, as
 # from automake.  Exit 0 pass, 1 fail, 77 skip (no crashers), 99 hard
@@ -28,13 +31,18 @@ n=0
 fail=0
 for f in "$srcdir"/crashers/*; do
 	[ -f "$f" ] || continue
-	for mode in text json; do
+	for mode in text json mda mda-full-json mda-dot report report-json rows; do
 		n=$((n + 1))
-		if [ $mode = json ]; then
-			set -- -n --json -r "$f"
-		else
-			set -- -n -r "$f"
-		fi
+		case $mode in
+		text) set -- -n -r "$f" ;;
+		json) set -- -n --json -r "$f" ;;
+		mda) set -- -n --mda -r "$f" ;;
+		mda-full-json) set -- -n --mda=full -j -r "$f" ;;
+		mda-dot) set -- -n --mda --dot -r "$f" ;;
+		report) set -- -n --report -r "$f" ;;
+		report-json) set -- -n --report -j -r "$f" ;;
+		rows) set -- -n --rows -r "$f" ;;
+		esac
 		# a hang is a failure too
 		if command -v timeout >/dev/null 2>&1; then
 			timeout 60 "$HOPTRACE" "$@" >"$tmp/out" 2>"$tmp/err"

@@ -480,6 +480,8 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 
 	memset(g, 0, sizeof(*g));
 	memset(&none, 0, sizeof(none));
+	for (i = 0; i < 256; i++)
+		one[i] = -1;	/* no hop of one interface (yet) */
 	g->src = t->src;
 	g->dst = t->dst;
 	g->proto = t->proto;
@@ -578,7 +580,8 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	keys = NULL;
 	free(e);
 	e = NULL;
-	qsort(g->link, g->nlink, sizeof(*g->link), link_qcmp);
+	if (g->nlink > 1)
+		qsort(g->link, g->nlink, sizeof(*g->link), link_qcmp);
 	for (i = 0; i < g->nlink; i++)
 		g->node[g->link[i].from].nout++;
 	confidence(g);
