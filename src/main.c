@@ -206,9 +206,9 @@ scan_check(struct opts *o)
 	if (o->json)
 		usage_error("--targets gives --rows only for now (-j is not "
 		    "there yet)");
-	if (o->method_set && o->method != HT_METHOD_ICMP)
-		usage_error("--targets probes with ICMP only for now (-U and "
-		    "-T are not there yet)");
+	if (o->paris)
+		usage_error("--targets keeps each target's flow constant "
+		    "already (--paris is not needed)");
 	if (o->rfile == NULL && o->targets == NULL)
 		usage_error("--rows needs --targets (or -r FILE)");
 	if (o->rfile == NULL && !o->rows)
@@ -410,6 +410,8 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	mda_check(o);
 	scan_check(o);
+	if (o->targets != NULL && o->port < 0)
+		o->port = o->method == HT_METHOD_TCP ? 80 : 33434;
 	if (o->targets != NULL && o->rfile == NULL) {
 		if (optind < argc)
 			usage_error("--targets takes no HOST ('%s')",
@@ -890,6 +892,9 @@ run_scan(const struct opts *o)
 	c.wfile = o->wfile;
 	c.rfile = o->rfile;
 	c.rows = o->rows;
+	c.proto = o->method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    o->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;
+	c.port = (uint16_t)(o->port > 0 ? o->port : 0);
 	return ht_scan_run(&c, stdout);
 }
 

@@ -13,6 +13,8 @@
 #     distance: time exceeded from that hop; at or above: echo reply from
 #     the target), every TTL up to the distance answered once, no row
 #     for another target, the summary line's counts agree with the rows;
+#   - UDP (-U) and TCP (-T), IPv4 and IPv6, 2 x 256 targets: the same,
+#     ending in the target's port unreachable or RST;
 #   - the -w capture replayed (-r FILE --rows) gives the same rows, byte
 #     for byte; with --targets, only the rows of those targets;
 #   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
@@ -30,7 +32,7 @@ ht_need_hoptrace
 usage_fail=0
 for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
 	"--skip-bad 192.0.2.1" "--targets=/dev/null" "--rows 192.0.2.1" \
-	"--targets=/dev/null --rows -j" "--targets=/dev/null --rows -U" \
+	"--targets=/dev/null --rows -j" "--targets=/dev/null --rows -U --paris" \
 	"--targets=/dev/null --rows --mda" "--targets=/dev/null --rows 192.0.2.1" \
 	"--targets=/dev/null --rows --rate=0" \
 	"--targets=/dev/null --rows --rate=1000001" \
@@ -72,8 +74,10 @@ check_rows() {
 	local out
 	checks=$((checks + 1))
 	out=$(python3 - "$tmp/out" "$tmp/err" "$1" "$2" "$HOPS" "$SHORT" <<'PY'
-import ipaddress, json, re, sys
+import ipaddress, json, os, re, sys
 path, errpath, af, ntargets, hops, short = sys.argv[1:7]
+final = os.environ.get("HT_FINAL", "echo-reply")
+proto = os.environ.get("HT_PROTO", "ICMP")
 af, ntargets, hops, short = int(af), int(ntargets), int(hops), int(short)
 err = []
 def hop_addr(k):
@@ -97,10 +101,12 @@ for ln, line in enumerate(open(path), 1):
     t, ttl = r["target"], r["ttl"]
     d = dist(t)
     want = (hop_addr(ttl) if af == 4 else hop6(ttl), "time-exceeded") \
-        if ttl < d else (t, "echo-reply")
-    if (r["responder"], r["reply"]) != want:
-        err.append("line %d: %s ttl %d: %s %s, expected %s %s" %
-                   (ln, t, ttl, r["responder"], r["reply"], want[0], want[1]))
+        if ttl < d else (hop6(d) if os.environ.get("HT_FINAL_HOP") else t,
+                         final)
+    if (r["responder"], r["reply"]) != want or r["proto"] != proto:
+        err.append("line %d: %s ttl %d: %s %s %s, expected %s %s %s" %
+                   (ln, t, ttl, r["responder"], r["reply"], r["proto"],
+                    want[0], want[1], proto))
     if r["af"] != af or not isinstance(r["rtt"], float) or r["rtt"] < 0:
         err.append("line %d: af %r rtt %r" % (ln, r["af"], r["rtt"]))
     if ttl < d and r["quoted_ttl"] != 1:
@@ -183,6 +189,29 @@ for line in open(sys.argv[1]):
 	"$HOPTRACE" -r "$tmp/live$af.pcap" --targets="$tmp/sub" --rows >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	same_rows "IPv$af: replay with --targets selects those targets" "$tmp/want-sub"
+done
+
+# UDP and TCP probes: the target's port unreachable, its RST; replay = live
+for m in U T; do
+	if [ "$m" = U ]; then fin=unreachable; pr=UDP; else fin=tcp-rst; pr=TCP; fi
+	for af in 4 6; do
+		if [ "$af" = 4 ]; then
+			printf '10.200.1.0/24\n10.200.129.0/24\n' >"$tmp/in"
+		else
+			printf 'fd77:200::1:0/120\nfd77:200::8000:0:0:100/120\n' >"$tmp/in"
+		fi
+		run --targets=- --rows -$m --rate=$RATE -m 8 -w "$tmp/l4.pcap"
+		# IPv6: Linux answers an AnyIP address's UDP from its link's
+		fhop=; [ "$m$af" = U6 ] && fhop=1
+		HT_FINAL=$fin HT_PROTO=$pr HT_FINAL_HOP=$fhop check_rows "$af" 512 \
+			"-$m IPv$af: 512 targets, rows exact" &&
+			echo "-$m IPv$af: 512 targets: $(tail -1 "$tmp/err")"
+		cp "$tmp/out" "$tmp/l4.json"
+		last_cmd="hoptrace -r l4.pcap --rows (-$m IPv$af)"
+		"$HOPTRACE" -r "$tmp/l4.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		same_rows "-$m IPv$af: replay of -w equals live" "$tmp/l4.json"
+	done
 done
 
 # one random address in each /24 of the /16

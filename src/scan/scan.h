@@ -25,6 +25,8 @@ struct ht_scan_cfg {
 	int af;			/* -4 / -6, else 0 */
 	const char *dev, *src, *user, *wfile, *rfile;
 	int rows;		/* --rows */
+	uint8_t proto;		/* HT_PROTO_UDP, HT_PROTO_TCP; 0: ICMP */
+	uint16_t port;		/* -p: TCP port, UDP port's high bits */
 	uint64_t seed;		/* order and --per-prefix addresses; 0 random */
 };
 

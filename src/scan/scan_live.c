@@ -228,7 +228,7 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 		bitv = 1u << (r->ttl - s->c->first_ttl);
 		x->ans |= bitv;
 		x->sil &= ~bitv;
-		if (ht_addr_eq(&r->from, &r->target) &&
+		if (ht_scan_row_reached(r) &&
 		    (x->reach == 0 || r->ttl < x->reach))
 			x->reach = r->ttl;
 	}

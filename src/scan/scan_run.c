@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "decode.h"
 #include "filter.h"
 #include "priv.h"
 #include "probe.h"
@@ -177,7 +178,9 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 	} else
 		pc.src = rt.src;
 	ident = (uint16_t)((getpid() & 0xffff) | 0x8000);
-	pc.method = HT_METHOD_ICMP;
+	pc.method = c.proto == HT_PROTO_UDP ? HT_METHOD_UDP :
+	    c.proto == HT_PROTO_TCP ? HT_METHOD_TCP : HT_METHOD_ICMP;
+	pc.port = c.port;
 	pc.dst = first;
 	pc.ident = ident;
 	pc.any_dst = 1;
@@ -218,7 +221,8 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 		ht_targets_free(&t);
 		return fail("cannot write %s: %s", c.wfile, err);
 	}
-	if ((pr = ht_scan_prober_open(&pc.src, c.dev, ident, 16, 0, err,
+	if ((pr = ht_scan_prober_open(&pc.src, c.dev, c.proto, ident, c.port,
+	    16, 0, err,
 	    sizeof(err))) == NULL ||
 	    ht_drop_privileges(&user, err, sizeof(err)) < 0) {
 		ht_scan_prober_close(pr);
