@@ -203,17 +203,17 @@ scan_check(struct opts *o)
 	}
 	if (o->mda)
 		usage_error("--targets and --rows cannot be used with --mda");
-	if (o->json)
-		usage_error("--targets gives --rows only for now (-j is not "
-		    "there yet)");
+	if (o->json && o->rows)
+		usage_error("--rows and -j cannot be used together (a row a "
+		    "reply, or a trace a target)");
 	if (o->paris)
 		usage_error("--targets keeps each target's flow constant "
 		    "already (--paris is not needed)");
 	if (o->rfile == NULL && o->targets == NULL)
 		usage_error("--rows needs --targets (or -r FILE)");
-	if (o->rfile == NULL && !o->rows)
-		usage_error("--targets needs --rows for now (a JSON row per "
-		    "reply)");
+	if (!o->rows && !o->json)
+		usage_error("--targets needs --rows (a JSON row a reply) or -j "
+		    "(Atlas JSON a target)");
 	if (o->rfile == NULL && o->scan_opts && o->targets == NULL)
 		usage_error("--rate, --per-prefix and --skip-bad need "
 		    "--targets");
@@ -892,6 +892,7 @@ run_scan(const struct opts *o)
 	c.wfile = o->wfile;
 	c.rfile = o->rfile;
 	c.rows = o->rows;
+	c.json = o->json;
 	c.proto = o->method == HT_METHOD_UDP ? HT_PROTO_UDP :
 	    o->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;
 	c.port = (uint16_t)(o->port > 0 ? o->port : 0);

@@ -15,6 +15,12 @@
 #     for another target, the summary line's counts agree with the rows;
 #   - UDP (-U) and TCP (-T), IPv4 and IPv6, 2 x 256 targets: the same,
 #     ending in the target's port unreachable or RST;
+#   - -j (ICMP, UDP, TCP; IPv4, IPv6; 2 x 64 targets): one RIPE Atlas
+#     trace a target, every hop exact, read back by ripe.atlas.sagan in
+#     strict mode where a copy is found (as sagan.sh finds it), and the
+#     -w capture replayed with -j gives the same lines (sorted: live
+#     writes a target when its trace is final, replay in order of first
+#     probe);
 #   - the -w capture replayed (-r FILE --rows) gives the same rows, byte
 #     for byte; with --targets, only the rows of those targets;
 #   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
@@ -32,7 +38,7 @@ ht_need_hoptrace
 usage_fail=0
 for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
 	"--skip-bad 192.0.2.1" "--targets=/dev/null" "--rows 192.0.2.1" \
-	"--targets=/dev/null --rows -j" "--targets=/dev/null --rows -U --paris" \
+	"--targets=/dev/null --rows -j" "--targets=/dev/null" "--targets=/dev/null --rows -U --paris" \
 	"--targets=/dev/null --rows --mda" "--targets=/dev/null --rows 192.0.2.1" \
 	"--targets=/dev/null --rows --rate=0" \
 	"--targets=/dev/null --rows --rate=1000001" \
@@ -212,6 +218,46 @@ for m in U T; do
 		rc=$?
 		same_rows "-$m IPv$af: replay of -w equals live" "$tmp/l4.json"
 	done
+done
+
+# -j: a RIPE Atlas trace a target, exact, read by sagan; replay = live
+# sagan as tests/sagan.sh finds it, and a python3 with dateutil and pytz
+spy=python3
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import dateutil, pytz' 2>/dev/null; then
+		spy=$p
+		break
+	fi
+done
+sagan=
+for d in "$srcdir/../../shared/vendor/ripe-atlas-sagan" /work/shared/vendor/ripe-atlas-sagan; do
+	[ -f "$d/ripe/atlas/sagan/traceroute.py" ] && sagan=$d && break
+done
+for ma in I4 U4 T4 I6 U6 T6; do
+	m=${ma%?} af=${ma#?}
+	case $m in I) pr=ICMP ;; U) pr=UDP ;; *) pr=TCP ;; esac
+	if [ "$af" = 4 ]; then
+		printf '10.200.2.0/26\n10.200.130.0/26\n' >"$tmp/in"
+	else
+		printf 'fd77:200::2:0/122\nfd77:200::8000:0:0:200/122\n' >"$tmp/in"
+	fi
+	run --targets=- -j -$m --rate=$RATE -m 8 -w "$tmp/j.pcap"
+	fhop=0; [ "$ma" = U6 ] && fhop=1
+	checks=$((checks + 1))
+	if out=$(PYTHONPATH=$sagan${PYTHONPATH:+:$PYTHONPATH} PYTHONDONTWRITEBYTECODE=1 \
+		"$spy" "$srcdir/scan-json.py" "$tmp/out" "$af" 128 "$HOPS" "$SHORT" "$pr" "$fhop") &&
+		[ "$rc" = 0 ]; then
+		echo "-j -$m IPv$af: $out"
+	else
+		ht_report "-j -$m IPv$af: a trace a target, exact" "exit $rc" "$out"
+	fi
+	sort "$tmp/out" >"$tmp/j.json"
+	last_cmd="hoptrace -r j.pcap --targets=::/0 -j (-$m IPv$af)"
+	if [ "$af" = 4 ]; then echo 0.0.0.0/0; else echo ::/0; fi >"$tmp/all"
+	"$HOPTRACE" -r "$tmp/j.pcap" --targets="$tmp/all" -j >"$tmp/out.u" 2>"$tmp/err"
+	rc=$?
+	sort "$tmp/out.u" >"$tmp/out"
+	same_rows "-j -$m IPv$af: replay of -w gives the same traces" "$tmp/j.json"
 done
 
 # one random address in each /24 of the /16

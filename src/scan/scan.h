@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "scan/scan_book.h"
 #include "scan/scan_match.h"
 #include "scan/scan_targets.h"
 
@@ -25,6 +26,7 @@ struct ht_scan_cfg {
 	int af;			/* -4 / -6, else 0 */
 	const char *dev, *src, *user, *wfile, *rfile;
 	int rows;		/* --rows */
+	int json;		/* -j: Atlas JSON a target */
 	uint8_t proto;		/* HT_PROTO_UDP, HT_PROTO_TCP; 0: ICMP */
 	uint16_t port;		/* -p: TCP port, UDP port's high bits */
 	uint64_t seed;		/* order and --per-prefix addresses; 0 random */
@@ -56,11 +58,11 @@ int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
     struct ht_capture *cap, struct ht_scan_prober *pr, uint16_t ident,
     FILE *out, struct ht_scan_stats *st, char *err);
 
-/* The replay driver (scan_replay.c): rows of every scan in a capture (of
- * targets in t when t is not NULL). */
+/* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
+ * every scan in a capture (of targets in t when t is not NULL). */
 struct ht_replay_stats;
 int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
-    FILE *out, struct ht_replay_stats *st, char *err);
+    int json, FILE *out, struct ht_replay_stats *st, char *err);
 
 /* One row as a JSON object on one line (ClickHouse JSONEachRow). */
 void ht_scan_row_json(FILE *fp, const struct ht_scan_row *r);

@@ -67,6 +67,7 @@ struct tstate {
 	uint32_t sil;		/* bit ttl - first: silent */
 	uint8_t reach;		/* lowest TTL the target answered at, 0 none */
 	uint8_t taken;		/* pairs taken (sent or skipped) */
+	uint8_t inwait;		/* probes in their wait */
 };
 
 struct inwait {
@@ -83,6 +84,8 @@ struct slive {
 	uint16_t ident;
 	FILE *out;
 	struct ht_scan_stats *st;
+	struct ht_scan_book *book;	/* -j */
+	int fail;		/* -j: out of memory or output */
 	struct ht_perm perm;
 	struct tstate *ts;
 	struct inwait *ring;
@@ -130,6 +133,20 @@ stop_rules(const struct slive *s, const struct tstate *x, uint32_t b)
 	return (x->sil & mask) == mask;
 }
 
+/* -j: the trace to target tgt is final when every pair is taken and waited. */
+static void
+maybe_final(struct slive *s, uint64_t tgt)
+{
+	const struct tstate *x = &s->ts[tgt];
+	struct ht_addr a;
+
+	if (s->book == NULL || x->taken != s->nttl || x->inwait != 0)
+		return;
+	ht_targets_get(s->t, tgt, &a);
+	if (ht_scan_book_emit(s->book, &a, s->ident, s->out) < 0)
+		s->fail = 1;
+}
+
 /* Probes whose wait is over leave the ring; the next deadline, or 0. */
 static ht_ns
 expire(struct slive *s, ht_ns now)
@@ -149,6 +166,8 @@ expire(struct slive *s, ht_ns now)
 			x->sil |= bitv;
 		s->rhead = (s->rhead + 1) % s->rcap;
 		s->rn--;
+		x->inwait--;
+		maybe_final(s, e->tgt);
 	}
 	return 0;
 }
@@ -179,6 +198,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 			s->next++;
 			x->taken++;
 			st->skipped++;
+			maybe_final(s, tgt);
 			continue;
 		}
 		ht_targets_get(s->t, tgt, &dst);
@@ -200,6 +220,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		x->taken++;
 		if (rc == 2) {
 			st->refused++;
+			maybe_final(s, tgt);
 			continue;
 		}
 		st->sent++;
@@ -207,6 +228,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		s->ring[(s->rhead + s->rn) % s->rcap] = (struct inwait){
 			(uint32_t)tgt, (uint8_t)(s->c->first_ttl + b), now };
 		s->rn++;
+		x->inwait++;
 		n++;
 	}
 	return 0;
@@ -216,7 +238,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 static void
 took_reply(struct slive *s, const struct ht_scan_row *r)
 {
-	struct tstate *x;
+	struct tstate *x = NULL;
 	int64_t i;
 	uint32_t bitv;
 
@@ -225,6 +247,10 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 	if (r->ttl >= s->c->first_ttl && r->ttl <= s->c->max_ttl &&
 	    (i = ht_targets_find(s->t, &r->target)) >= 0) {
 		x = &s->ts[i];
+		/* -j: a target written already takes no more (rows do) */
+		if (s->book != NULL && x->taken == s->nttl &&
+		    x->inwait == 0)
+			return;
 		bitv = 1u << (r->ttl - s->c->first_ttl);
 		x->ans |= bitv;
 		x->sil &= ~bitv;
@@ -232,7 +258,10 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 		    (x->reach == 0 || r->ttl < x->reach))
 			x->reach = r->ttl;
 	}
-	ht_scan_row_json(s->out, r);
+	if (s->book == NULL)
+		ht_scan_row_json(s->out, r);
+	else if (x != NULL && ht_scan_book_reply(s->book, r) < 0)
+		s->fail = 1;
 }
 
 static int
@@ -251,9 +280,12 @@ drain(struct slive *s, char *err)
 			continue;
 		w = ht_scan_match(&pkt, ht_capture_ts(s->cap, h), our_ident,
 		    &s->ident, &row);
-		if (w == HT_SCAN_PROBE && row.ident == s->ident)
+		if (w == HT_SCAN_PROBE && row.ident == s->ident) {
 			s->st->seen++;
-		else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
+			if (s->book != NULL && ht_scan_book_probe(s->book,
+			    &row) < 0)
+				s->fail = 1;
+		} else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
 			s->st->replies++;
 			s->st->matched++;
 			took_reply(s, &row);
@@ -294,7 +326,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
     FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa;
 	struct pollfd pfd;
 	struct timespec to;
 	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
@@ -318,18 +350,21 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	s.rcap = need > RING_MAX ? RING_MAX : (size_t)need;
 	s.ts = calloc((size_t)t->total, sizeof(*s.ts));
 	s.ring = malloc(s.rcap * sizeof(*s.ring));
-	if (s.ts == NULL || s.ring == NULL) {
+	if (c->json)
+		s.book = ht_scan_book_new();
+	if (s.ts == NULL || s.ring == NULL || (c->json && s.book == NULL)) {
 		snprintf(err, HT_ERRBUF, "out of memory (%llu targets)",
 		    (unsigned long long)t->total);
 		free(s.ts);
 		free(s.ring);
+		ht_scan_book_free(s.book);
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	got_signal = 0;
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
@@ -364,6 +399,12 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 			rc = -1;
 			break;
 		}
+		if (s.fail) {
+			snprintf(err, HT_ERRBUF, "out of memory or cannot "
+			    "write output");
+			rc = -1;
+			break;
+		}
 		if (now > last_flush + HT_NS_PER_SEC) {
 			fflush(out);
 			last_flush = now;
@@ -376,14 +417,22 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	/* what the capture holds already is ours to show */
 	if (rc == 0 && drain(&s, err) < 0)
 		rc = -1;
+	/* -j: the traces not final yet (interrupted), as far as they go */
+	if (s.book != NULL && rc >= 0 &&
+	    ht_scan_book_emit_all(s.book, out) < 0)
+		rc = -1;
+	ht_scan_book_free(s.book);
 	if (tty && last_prog != 0)
 		fputc('\n', stderr);
 	for (i = 0; i < t->total; i++)
 		if (s.ts[i].taken == s.nttl)
 			st->done++;
 	st->interrupted = got_signal != 0;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	/*
+	 * The handlers stay: a second signal (timeout(1) signals its child
+	 * and then its process group) must not kill the process before the
+	 * rows and the summary are out; main.c exits after the run.
+	 */
 	free(s.ts);
 	free(s.ring);
 	if (rc == 0 && got_signal)

@@ -192,6 +192,7 @@ match_probe(const struct ht_pkt *pkt, uint8_t icmp, ht_ns ts,
 	row->src = pkt->ip.src;
 	row->target = pkt->ip.dst;
 	row->qttl = pkt->ip.ttl;
+	row->rsize = pkt->ip.len;
 	row->ts = ts;
 	return HT_SCAN_PROBE;
 }

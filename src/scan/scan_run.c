@@ -86,7 +86,8 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 	}
 	if (ht_priv_lookup(c->user, &user, err, sizeof(err)) < 0 ||
 	    ht_drop_privileges(&user, err, sizeof(err)) < 0 ||
-	    ht_scan_replay(&cap, have_t ? &t : NULL, out, &st, err) < 0) {
+	    ht_scan_replay(&cap, have_t ? &t : NULL, c->json, out, &st,
+	    err) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
 		ht_capture_close(&cap);
 		if (have_t)
