@@ -21,6 +21,9 @@
 #     -w capture replayed with -j gives the same lines (sorted: live
 #     writes a target when its trace is final, replay in order of first
 #     probe);
+#   - --stop-set: the 768 IPv4 targets again; rows exact, every target's
+#     end reached, every TTL not probed below one a router answered, and
+#     the summary counts the stop set's skips;
 #   - the -w capture replayed (-r FILE --rows) gives the same rows, byte
 #     for byte; with --targets, only the rows of those targets;
 #   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
@@ -38,7 +41,7 @@ ht_need_hoptrace
 usage_fail=0
 for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
 	"--skip-bad 192.0.2.1" "--targets=/dev/null" "--rows 192.0.2.1" \
-	"--targets=/dev/null --rows -j" "--targets=/dev/null" "--targets=/dev/null --rows -U --paris" \
+	"--targets=/dev/null --rows -j" "--targets=/dev/null" "--stop-set 192.0.2.1" "--targets=/dev/null --rows -U --paris" \
 	"--targets=/dev/null --rows --mda" "--targets=/dev/null --rows 192.0.2.1" \
 	"--targets=/dev/null --rows --rate=0" \
 	"--targets=/dev/null --rows --rate=1000001" \
@@ -259,6 +262,57 @@ for ma in I4 U4 T4 I6 U6 T6; do
 	sort "$tmp/out.u" >"$tmp/out"
 	same_rows "-j -$m IPv$af: replay of -w gives the same traces" "$tmp/j.json"
 done
+
+# --stop-set (Doubletree): every target shares the chain's routers, so a
+# TTL below an interface already seen for another target is skipped; the
+# rows stay exact, every target still reaches its end, and each TTL not
+# probed lies below one that was answered by a router
+printf '10.200.0.0/23\n10.200.128.0/24\n' >"$tmp/in"
+run --targets=- --rows --stop-set --rate=$RATE -m 8
+checks=$((checks + 1))
+if out=$(python3 - "$tmp/out" "$tmp/err" "$HOPS" "$SHORT" <<'PY'
+import ipaddress, json, re, sys
+path, errpath, hops, short = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+err, ans = [], {}
+def dist(t):
+    return short if ipaddress.ip_address(t) in ipaddress.ip_network("10.200.128.0/17") else hops
+for ln, line in enumerate(open(path), 1):
+    r = json.loads(line)
+    t, ttl, d = r["target"], r["ttl"], dist(r["target"])
+    want = ("10.77.%d.2" % (ttl - 1), "time-exceeded") if ttl < d else (t, "echo-reply")
+    if (r["responder"], r["reply"]) != want:
+        err.append("line %d: %s ttl %d: %s, expected %s" % (ln, t, ttl, r["responder"], want[0]))
+    ans.setdefault(t, set()).add(ttl)
+if len(ans) != 768:
+    err.append("%d targets answered, expected 768" % len(ans))
+unprobed = 0
+for t, a in ans.items():
+    d = dist(t)
+    if d not in a:
+        err.append("%s: its end (TTL %d) not reached: %s" % (t, d, sorted(a)))
+    for x in range(1, d):
+        if x not in a:
+            unprobed += 1
+            if not any(x < h < d for h in a):
+                err.append("%s: TTL %d skipped with no router above it: %s" % (t, x, sorted(a)))
+m = re.match(r"^hoptrace: 768 targets, (\d+) probes sent .* (\d+) skipped "
+             r"\((\d+) by the stop set\), 0 refused; (\d+) replies, (\d+) matched; "
+             r"768 of 768 targets done$", open(errpath).read().strip())
+if not m:
+    err.append("summary line: %r" % open(errpath).read())
+else:
+    sent, skipped, stopped, rep, mat = map(int, m.groups())
+    if sent + skipped != 768 * 8 or stopped < unprobed or stopped == 0 or mat != sent:
+        err.append("sent %d skipped %d stopped %d matched %d; %d TTLs below an end unprobed"
+                   % (sent, skipped, stopped, mat, unprobed))
+print("\n".join(err[:20]) if err else "%d targets, %d TTLs below an end skipped" % (len(ans), unprobed))
+sys.exit(1 if err else 0)
+PY
+) && [ "$rc" = 0 ]; then
+	echo "--stop-set: $out; $(tail -1 "$tmp/err")"
+else
+	ht_report "--stop-set: rows exact, ends reached, skips explained" "exit $rc" "$out"
+fi
 
 # one random address in each /24 of the /16
 printf '10.200.0.0/16\n' >"$tmp/in"

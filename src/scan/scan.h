@@ -22,6 +22,7 @@ struct ht_scan_cfg {
 	double rate;		/* probes a second */
 	uint8_t first_ttl, max_ttl;
 	int gap;		/* silent TTLs in a row that end a target */
+	int stop_set;		/* --stop-set */
 	ht_ns wait;		/* longest wait for a reply */
 	int af;			/* -4 / -6, else 0 */
 	const char *dev, *src, *user, *wfile, *rfile;
@@ -37,6 +38,7 @@ struct ht_scan_stats {
 	uint64_t targets, pairs;	/* targets; (target, TTL) pairs */
 	uint64_t sent, skipped, refused;	/* probes; skipped by the stop
 					 * rules; refused by the kernel */
+	uint64_t stopped;	/* of skipped: by the stop set */
 	uint64_t seen;		/* our probes the capture saw */
 	uint64_t replies, matched, bad;	/* answers; rows; failed the check */
 	uint64_t done;		/* targets every pair of which was taken */

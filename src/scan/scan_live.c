@@ -68,6 +68,24 @@ struct tstate {
 	uint8_t reach;		/* lowest TTL the target answered at, 0 none */
 	uint8_t taken;		/* pairs taken (sent or skipped) */
 	uint8_t inwait;		/* probes in their wait */
+	uint8_t stop;		/* --stop-set: TTLs below it are skipped */
+};
+
+/*
+ * The stop set (--stop-set): every responder seen but a target itself,
+ * with the target it was first seen for; open addressing, grown at half
+ * full, at most STOP_MAX.
+ */
+#define STOP_MAX	(1u << 24)
+
+struct stopent {
+	struct ht_addr a;	/* af 0: empty */
+	uint32_t tgt;
+};
+
+struct stopset {
+	struct stopent *e;
+	uint32_t cap, n;	/* cap a power of two */
 };
 
 struct inwait {
@@ -85,6 +103,7 @@ struct slive {
 	FILE *out;
 	struct ht_scan_stats *st;
 	struct ht_scan_book *book;	/* -j */
+	struct stopset ss;	/* --stop-set */
 	int fail;		/* -j: out of memory or output */
 	struct ht_perm perm;
 	struct tstate *ts;
@@ -114,15 +133,63 @@ our_ident(uint16_t id, void *arg)
 	return id == *(const uint16_t *)arg;
 }
 
+/*
+ * The target the interface a was first seen for, after recording it for
+ * tgt if it is new; tgt itself when the set is full or out of memory.
+ */
+static uint32_t
+stop_seen(struct stopset *ss, const struct ht_addr *a, uint32_t tgt)
+{
+	struct stopent *ne, *old;
+	uint32_t i, j, k, ocap;
+
+	if (ss->n * 2 >= ss->cap) {
+		if (ss->cap >= STOP_MAX)
+			return tgt;
+		ocap = ss->cap;
+		old = ss->e;
+		k = ocap ? ocap * 2 : 4096;
+		if ((ne = calloc(k, sizeof(*ne))) == NULL)
+			return tgt;
+		ss->e = ne;
+		ss->cap = k;
+		for (i = 0; i < ocap; i++) {
+			if (old[i].a.af == 0)
+				continue;
+			j = ht_addr_hash(&old[i].a, 0x5eed) & (k - 1);
+			while (ne[j].a.af != 0)	/* half empty: ends */
+				j = (j + 1) & (k - 1);
+			ne[j] = old[i];
+		}
+		free(old);
+	}
+	i = ht_addr_hash(a, 0x5eed) & (ss->cap - 1);
+	for (k = 0; k < ss->cap; k++, i = (i + 1) & (ss->cap - 1)) {
+		if (ss->e[i].a.af == 0) {
+			ss->e[i].a = *a;
+			ss->e[i].tgt = tgt;
+			ss->n++;
+			return tgt;
+		}
+		if (ht_addr_eq(&ss->e[i].a, a))
+			return ss->e[i].tgt;
+	}
+	return tgt;
+}
+
 /* Should the pair (target state x, TTL bit b) be skipped? */
 static int
-stop_rules(const struct slive *s, const struct tstate *x, uint32_t b)
+stop_rules(struct slive *s, const struct tstate *x, uint32_t b)
 {
 	uint32_t below, lo, mask;
 	uint8_t ttl = (uint8_t)(s->c->first_ttl + b);
 
 	if (x->reach != 0 && ttl > x->reach)
 		return 1;
+	if (ttl < x->stop) {
+		s->st->stopped++;
+		return 1;
+	}
 	below = x->ans & ((1u << b) - 1);
 	lo = 0;
 	while (below >> lo)	/* lo: one above the highest answered bit */
@@ -257,6 +324,12 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 		if (ht_scan_row_reached(r) &&
 		    (x->reach == 0 || r->ttl < x->reach))
 			x->reach = r->ttl;
+		/* an interface known from another target: the path below
+		 * it is known (Doubletree) */
+		if (s->c->stop_set && !ht_addr_eq(&r->from, &r->target) &&
+		    stop_seen(&s->ss, &r->from, (uint32_t)i) != (uint32_t)i &&
+		    r->ttl > x->stop)
+			x->stop = r->ttl;
 	}
 	if (s->book == NULL)
 		ht_scan_row_json(s->out, r);
@@ -358,6 +431,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 		free(s.ts);
 		free(s.ring);
 		ht_scan_book_free(s.book);
+	free(s.ss.e);
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));

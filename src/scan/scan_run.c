@@ -110,13 +110,18 @@ static void
 summary(const struct ht_scan_cfg *c, const struct ht_scan_stats *st)
 {
 	double el = (double)(st->t_last - st->t_first) / 1e9;
+	char stopped[48] = "";
 
+	if (c->stop_set)
+		snprintf(stopped, sizeof(stopped), " (%llu by the stop set)",
+		    (unsigned long long)st->stopped);
 	fprintf(stderr, "hoptrace: %llu targets, %llu probes sent in %.3f s "
-	    "(%.0f pps, asked %.0f), %llu skipped, %llu refused; %llu "
+	    "(%.0f pps, asked %.0f), %llu skipped%s, %llu refused; %llu "
 	    "replies, %llu matched; %llu of %llu targets done%s\n",
 	    (unsigned long long)st->targets, (unsigned long long)st->sent, el,
 	    st->sent > 1 && el > 0 ? (double)(st->sent - 1) / el : 0, c->rate,
-	    (unsigned long long)st->skipped, (unsigned long long)st->refused,
+	    (unsigned long long)st->skipped, stopped,
+	    (unsigned long long)st->refused,
 	    (unsigned long long)st->replies, (unsigned long long)st->matched,
 	    (unsigned long long)st->done, (unsigned long long)st->targets,
 	    st->interrupted ? " (interrupted)" : "");
