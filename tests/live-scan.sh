@@ -13,6 +13,8 @@
 #     distance: time exceeded from that hop; at or above: echo reply from
 #     the target), every TTL up to the distance answered once, no row
 #     for another target, the summary line's counts agree with the rows;
+#   - 4096 IPv4 targets (two /21s, one 3 hops away, one 5) at 10,000
+#     pps: every path exact, replay equal to live;
 #   - UDP (-U) and TCP (-T), IPv4 and IPv6, 2 x 256 targets: the same,
 #     ending in the target's port unreachable or RST;
 #   - -j (ICMP, UDP, TCP; IPv4, IPv6; 2 x 64 targets): one RIPE Atlas
@@ -199,6 +201,18 @@ for line in open(sys.argv[1]):
 	rc=$?
 	same_rows "IPv$af: replay with --targets selects those targets" "$tmp/want-sub"
 done
+
+# a few thousand targets: 4096, half of them 3 hops away, every path exact,
+# replay equal to live
+printf '10.200.16.0/21\n10.200.200.0/21\n' >"$tmp/in"
+run --targets=- --rows --rate=10000 -m 8 -w "$tmp/big.pcap"
+check_rows 4 4096 "IPv4: 4096 targets at 10000 pps, every path exact" &&
+	echo "IPv4: 4096 targets: $(tail -1 "$tmp/err")"
+cp "$tmp/out" "$tmp/big.json"
+last_cmd="hoptrace -r big.pcap --rows"
+"$HOPTRACE" -r "$tmp/big.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+rc=$?
+same_rows "IPv4: 4096 targets: replay of -w equals live" "$tmp/big.json"
 
 # UDP and TCP probes: the target's port unreachable, its RST; replay = live
 for m in U T; do
