@@ -52,6 +52,7 @@ struct opts {
 	const char *targets;	/* --targets */
 	int rows, skip_bad, max_set;
 	int scan_opts;		/* --rate, --per-prefix or --skip-bad given */
+	int stop_set;		/* --stop-set */
 	double rate;
 	long per_prefix;
 	int cont;		/* rounds: -c, --interval, --report, --csv given */
@@ -112,7 +113,10 @@ help(void)
 "      --rate=PPS           probes a second, 1..1000000 [1000]\n"
 "      --per-prefix=N       one random address in each /N of a prefix, 1..128\n"
 "      --skip-bad           skip bad lines of FILE (with a warning)\n"
-"      --rows               a JSON row per reply (ClickHouse JSONEachRow)\n"
+"      --stop-set           skip TTLs below an interface seen for another\n"
+"                           target (Doubletree's stop set)\n"
+"      --rows               a JSON row per reply (ClickHouse JSONEachRow);\n"
+"                           or -j: a RIPE Atlas trace per target\n"
 "Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
 "  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
 "                           (the live screen's default) [10]\n"
@@ -186,7 +190,7 @@ mda_check(struct opts *o)
 
 enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_MDA, OPT_CONFIDENCE,
 	OPT_MAX_PROBES, OPT_DOT, OPT_TARGETS, OPT_RATE, OPT_PER_PREFIX,
-	OPT_ROWS, OPT_SKIP_BAD, OPT_INTERVAL, OPT_REPORT, OPT_REPORT_WIDE,
+	OPT_ROWS, OPT_SKIP_BAD, OPT_STOP_SET, OPT_INTERVAL, OPT_REPORT, OPT_REPORT_WIDE,
 	OPT_CSV, OPT_FLOWS };
 
 /* --targets and --rows belong together; what a scan cannot do yet. */
@@ -197,26 +201,26 @@ scan_check(struct opts *o)
 
 	if (!scan) {
 		if (o->scan_opts)
-			usage_error("--rate, --per-prefix and --skip-bad need "
-			    "--targets");
+			usage_error("--rate, --per-prefix, --skip-bad and --stop-set "
+			    "need --targets");
 		return;
 	}
 	if (o->mda)
 		usage_error("--targets and --rows cannot be used with --mda");
-	if (o->json)
-		usage_error("--targets gives --rows only for now (-j is not "
-		    "there yet)");
-	if (o->method_set && o->method != HT_METHOD_ICMP)
-		usage_error("--targets probes with ICMP only for now (-U and "
-		    "-T are not there yet)");
+	if (o->json && o->rows)
+		usage_error("--rows and -j cannot be used together (a row a "
+		    "reply, or a trace a target)");
+	if (o->paris)
+		usage_error("--targets keeps each target's flow constant "
+		    "already (--paris is not needed)");
 	if (o->rfile == NULL && o->targets == NULL)
 		usage_error("--rows needs --targets (or -r FILE)");
-	if (o->rfile == NULL && !o->rows)
-		usage_error("--targets needs --rows for now (a JSON row per "
-		    "reply)");
+	if (!o->rows && !o->json)
+		usage_error("--targets needs --rows (a JSON row a reply) or -j "
+		    "(Atlas JSON a target)");
 	if (o->rfile == NULL && o->scan_opts && o->targets == NULL)
-		usage_error("--rate, --per-prefix and --skip-bad need "
-		    "--targets");
+		usage_error("--rate, --per-prefix, --skip-bad and --stop-set "
+		    "need --targets");
 	if (!o->max_set)
 		o->max = HT_SCAN_MAX_HOPS;
 	if (o->first > o->max)
@@ -278,6 +282,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
 		{ "rows", no_argument, NULL, OPT_ROWS },
 		{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+		{ "stop-set", no_argument, NULL, OPT_STOP_SET },
 		{ "count", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "report", no_argument, NULL, OPT_REPORT },
@@ -374,6 +379,7 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_ROWS: o->rows = 1; break;
 		case OPT_SKIP_BAD: o->skip_bad = o->scan_opts = 1; break;
+		case OPT_STOP_SET: o->stop_set = o->scan_opts = 1; break;
 		case 'c': o->count = num("count (-c)", optarg, 0, 10000000);
 			o->cont = o->count_set = 1;
 			break;
@@ -410,6 +416,8 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	mda_check(o);
 	scan_check(o);
+	if (o->targets != NULL && o->port < 0)
+		o->port = o->method == HT_METHOD_TCP ? 80 : 33434;
 	if (o->targets != NULL && o->rfile == NULL) {
 		if (optind < argc)
 			usage_error("--targets takes no HOST ('%s')",
@@ -882,6 +890,7 @@ run_scan(const struct opts *o)
 	c.first_ttl = (uint8_t)o->first;
 	c.max_ttl = (uint8_t)o->max;
 	c.gap = (int)o->gap;
+	c.stop_set = o->stop_set;
 	c.wait = (ht_ns)(o->wait * 1e9);
 	c.af = o->af;
 	c.dev = o->dev;
@@ -890,6 +899,10 @@ run_scan(const struct opts *o)
 	c.wfile = o->wfile;
 	c.rfile = o->rfile;
 	c.rows = o->rows;
+	c.json = o->json;
+	c.proto = o->method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    o->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;
+	c.port = (uint16_t)(o->port > 0 ? o->port : 0);
 	return ht_scan_run(&c, stdout);
 }
 

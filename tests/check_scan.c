@@ -277,22 +277,30 @@ START_TEST(test_cksum_arith)
 }
 END_TEST
 
-/* The wire bytes of the scan probe to dst at ttl sent at t. */
+/* The wire bytes of the scan probe (proto, 0: ICMP) to dst at ttl sent at t. */
 static size_t
-build(const char *src, const char *dst, uint8_t ttl, ht_ns t, uint8_t *buf)
+build_l4(uint8_t proto, const char *src, const char *dst, uint8_t ttl, ht_ns t,
+    uint8_t *buf)
 {
 	char err[256];
 	struct ht_addr s = hex_addr(src), d = hex_addr(dst);
 	struct ht_scan_prober *pr;
 	int n;
 
-	pr = ht_scan_prober_open(&s, NULL, 0x8123, 16, 1, err, sizeof(err));
+	pr = ht_scan_prober_open(&s, NULL, proto, 0x8123,
+	    proto == HT_PROTO_TCP ? 80 : 33434, 16, 1, err, sizeof(err));
 	ck_assert_msg(pr != NULL, "%s", err);
 	n = ht_scan_prober_build(pr, &d, ttl, t, buf, 256, err, sizeof(err));
 	ck_assert_msg(n > 0, "%s", err);
 	ht_scan_prober_close(pr);
 	ck_assert_msg(hex_ip_cksums_ok(buf, (size_t)n), "bad checksum");
 	return (size_t)n;
+}
+
+static size_t
+build(const char *src, const char *dst, uint8_t ttl, ht_ns t, uint8_t *buf)
+{
+	return build_l4(0, src, dst, ttl, t, buf);
 }
 
 /* A router's ICMP error (type) from r quoting the probe q (as Linux: all). */
@@ -494,6 +502,165 @@ START_TEST(test_match_others)
 }
 END_TEST
 
+/* The target's TCP answer (flags) to the SYN q: ports and addresses swapped. */
+static size_t
+tcp_reply_of(const uint8_t *q, size_t n, uint8_t flags, uint8_t *out)
+{
+	int v6 = q[0] >> 4 == 6;
+	size_t h = v6 ? 40 : 20;
+	uint32_t seq = (uint32_t)q[h + 4] << 24 | (uint32_t)q[h + 5] << 16 |
+	    (uint32_t)q[h + 6] << 8 | q[h + 7], ack = seq + 1, sum;
+	uint16_t c;
+
+	memcpy(out, q, n);
+	memcpy(out + (v6 ? 8 : 12), q + (v6 ? 24 : 16), v6 ? 16 : 4);
+	memcpy(out + (v6 ? 24 : 16), q + (v6 ? 8 : 12), v6 ? 16 : 4);
+	memcpy(out + h, q + h + 2, 2);
+	memcpy(out + h + 2, q + h, 2);
+	memset(out + h + 4, 0x5a, 4);	/* the target's own sequence */
+	out[h + 8] = (uint8_t)(ack >> 24);
+	out[h + 9] = (uint8_t)(ack >> 16);
+	out[h + 10] = (uint8_t)(ack >> 8);
+	out[h + 11] = (uint8_t)ack;
+	out[h + 13] = flags;
+	out[h + 16] = out[h + 17] = 0;
+	if (v6) {
+		out[1] = out[2] = out[3] = 0;	/* its own flow label */
+		sum = hex_sum(out + 8, 32, 0);
+	} else {
+		out[4] = 0x12;	/* its own IP ID */
+		out[10] = out[11] = 0;
+		c = hex_cksum(out, h);
+		out[10] = (uint8_t)(c >> 8);
+		out[11] = (uint8_t)c;
+		sum = hex_sum(out + 12, 8, 0);
+	}
+	sum += 6 + (uint32_t)(n - h);
+	c = hex_fold(hex_sum(out + h, n - h, sum));
+	out[h + 16] = (uint8_t)(c >> 8);
+	out[h + 17] = (uint8_t)c;
+	ck_assert(hex_ip_cksums_ok(out, n));
+	return n;
+}
+
+/* UDP and TCP probes: encoded, built, matched from errors and answers. */
+static void
+one_l4(uint8_t proto, const char *src, const char *dst, const char *router)
+{
+	uint8_t p[256], e[512];
+	struct ht_pkt pkt;
+	struct ht_scan_row row;
+	ht_ns t0, rtt;
+	size_t n, m, h = strchr(dst, ':') ? 40 : 20;
+	int ttl, k, v6 = h == 40;
+	uint16_t dport0 = 0, dport;
+	char b[HT_ADDRSTRLEN];
+	const ht_ns starts[] = { 1796356592311012000ull,
+	    (ht_ns)HT_SCAN_TMOD * 1000 * 107 - 3000 };
+	const ht_ns rtts[] = { 0, 17000, 2500000, 16000000000ull };
+
+	for (k = 0; k < 2; k++)
+		for (ttl = 1; ttl <= 32; ttl += 5) {
+			t0 = starts[k] + (ht_ns)ttl * 1000;
+			n = build_l4(proto, src, dst, (uint8_t)ttl, t0, p);
+			ck_assert_uint_eq(p[v6 ? 6 : 9], proto);
+			dport = (uint16_t)(p[h + 2] << 8 | p[h + 3]);
+			if (proto == HT_PROTO_UDP) {
+				/* -p's high bits; one port for the target */
+				ck_assert_uint_eq(dport & 0xfc00, 33434 & 0xfc00);
+				ck_assert(p[h + 6] != 0 || p[h + 7] != 0);
+			} else
+				ck_assert_uint_eq(dport, 80);
+			if (dport0 == 0)
+				dport0 = dport;
+			ck_assert_uint_eq(dport, dport0);
+			ck_assert_uint_eq(p[h] << 8 | p[h + 1], 0x8123);
+			ck_assert_int_eq(ht_decode(DLT_RAW, p, n, &pkt),
+			    HT_PKT_PROBE);
+			ck_assert_int_eq(ht_scan_match(&pkt, t0, ident_8123,
+			    NULL, &row), HT_SCAN_PROBE);
+			ck_assert_str_eq(ht_addr_str(&row.target, b), dst);
+			ck_assert_uint_eq(row.ttl, ttl);
+			ck_assert_uint_eq(row.proto, proto);
+			rtt = rtts[(size_t)(ttl + k) % 4];
+			m = error_of(p, n, router, v6 ? 3 : 11, e);
+			ck_assert_int_eq(ht_decode(DLT_RAW, e, m, &pkt),
+			    HT_PKT_ERROR);
+			ck_assert_int_eq(ht_scan_match(&pkt, t0 + rtt + 999,
+			    ident_8123, NULL, &row), HT_SCAN_REPLY);
+			ck_assert_str_eq(ht_addr_str(&row.target, b), dst);
+			ck_assert_str_eq(ht_addr_str(&row.from, b), router);
+			ck_assert_uint_eq(row.ttl, ttl);
+			ck_assert_uint_eq(row.qttl, 1);
+			ck_assert_uint_eq(row.kind, HT_R_TIMEX);
+			ck_assert_uint_eq(row.proto, proto);
+			ck_assert_uint_eq(row.rtt, rtt);
+			/* only 8 bytes quoted (RFC 792) are enough */
+			if (!v6) {
+				m = error_of(p, 28, router, 11, e);
+				ht_decode(DLT_RAW, e, m, &pkt);
+				ck_assert_int_eq(ht_scan_match(&pkt, t0 + rtt,
+				    ident_8123, NULL, &row), HT_SCAN_REPLY);
+				ck_assert_uint_eq(row.rtt, rtt);
+				ck_assert_uint_eq(row.ttl, ttl);
+			}
+			if (proto == HT_PROTO_UDP) {
+				/* the target's port unreachable */
+				m = error_of(p, n, dst, v6 ? 1 : 3, e);
+				e[h + 1] = v6 ? 4 : 3;
+				ht_decode(DLT_RAW, e, m, &pkt);
+				ck_assert_int_eq(ht_scan_match(&pkt, t0 + rtt,
+				    ident_8123, NULL, &row), HT_SCAN_REPLY);
+				ck_assert_uint_eq(row.kind, HT_R_UNREACH);
+				ck_assert_str_eq(ht_addr_str(&row.from, b), dst);
+			} else {
+				/* the target's SYN-ACK, and a RST */
+				m = tcp_reply_of(p, n, 0x12, e);
+				ck_assert_int_eq(ht_decode(DLT_RAW, e, m, &pkt),
+				    HT_PKT_TCPREPLY);
+				ck_assert_int_eq(ht_scan_match(&pkt, t0 + rtt,
+				    ident_8123, NULL, &row), HT_SCAN_REPLY);
+				ck_assert_uint_eq(row.kind, HT_R_TCP);
+				ck_assert_str_eq(ht_addr_str(&row.target, b),
+				    dst);
+				ck_assert_str_eq(ht_addr_str(&row.from, b), dst);
+				ck_assert_uint_eq(row.ttl, ttl);
+				ck_assert_uint_eq(row.rtt, rtt);
+				ck_assert_uint_eq(row.type, 0);
+				m = tcp_reply_of(p, n, 0x14, e);
+				ht_decode(DLT_RAW, e, m, &pkt);
+				ck_assert_int_eq(ht_scan_match(&pkt, t0 + rtt,
+				    ident_8123, NULL, &row), HT_SCAN_REPLY);
+				ck_assert_uint_eq(row.tflags & 0x04, 0x04);
+				/* to a port not ours */
+				ck_assert_int_eq(ht_scan_match(&pkt, t0,
+				    ident_none, NULL, &row), HT_SCAN_NONE);
+			}
+			/* a quote whose destination was changed (NAT) */
+			m = error_of(p, n, router, v6 ? 3 : 11, e);
+			e[m - n + (v6 ? 39 : 19)] ^= 1;
+			ht_decode(DLT_RAW, e, m, &pkt);
+			ck_assert_int_eq(ht_scan_match(&pkt, t0, ident_8123,
+			    NULL, &row), HT_SCAN_BAD);
+			ck_assert_int_eq(ht_scan_match(&pkt, t0, ident_none,
+			    NULL, &row), HT_SCAN_NONE);
+		}
+}
+
+START_TEST(test_match_udp)
+{
+	one_l4(HT_PROTO_UDP, "10.77.0.1", "10.200.3.4", "10.77.2.2");
+	one_l4(HT_PROTO_UDP, "fd77::1", "fd77:200::8000:0:0:3", "fd77:0:0:2::2");
+}
+END_TEST
+
+START_TEST(test_match_tcp)
+{
+	one_l4(HT_PROTO_TCP, "10.77.0.1", "10.200.3.4", "10.77.2.2");
+	one_l4(HT_PROTO_TCP, "fd77::1", "fd77:200::8000:0:0:3", "fd77:0:0:2::2");
+}
+END_TEST
+
 static Suite *
 scan_suite(void)
 {
@@ -510,6 +677,8 @@ scan_suite(void)
 	tcase_add_test(tc, test_match_v4);
 	tcase_add_test(tc, test_match_v6);
 	tcase_add_test(tc, test_match_others);
+	tcase_add_test(tc, test_match_udp);
+	tcase_add_test(tc, test_match_tcp);
 	suite_add_tcase(s, tc);
 	return s;
 }

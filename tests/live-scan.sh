@@ -13,6 +13,19 @@
 #     distance: time exceeded from that hop; at or above: echo reply from
 #     the target), every TTL up to the distance answered once, no row
 #     for another target, the summary line's counts agree with the rows;
+#   - 4096 IPv4 targets (two /21s, one 3 hops away, one 5) at 10,000
+#     pps: every path exact, replay equal to live;
+#   - UDP (-U) and TCP (-T), IPv4 and IPv6, 2 x 256 targets: the same,
+#     ending in the target's port unreachable or RST;
+#   - -j (ICMP, UDP, TCP; IPv4, IPv6; 2 x 64 targets): one RIPE Atlas
+#     trace a target, every hop exact, read back by ripe.atlas.sagan in
+#     strict mode where a copy is found (as sagan.sh finds it), and the
+#     -w capture replayed with -j gives the same lines (sorted: live
+#     writes a target when its trace is final, replay in order of first
+#     probe);
+#   - --stop-set: the 768 IPv4 targets again; rows exact, every target's
+#     end reached, every TTL not probed below one a router answered, and
+#     the summary counts the stop set's skips;
 #   - the -w capture replayed (-r FILE --rows) gives the same rows, byte
 #     for byte; with --targets, only the rows of those targets;
 #   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
@@ -30,7 +43,7 @@ ht_need_hoptrace
 usage_fail=0
 for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
 	"--skip-bad 192.0.2.1" "--targets=/dev/null" "--rows 192.0.2.1" \
-	"--targets=/dev/null --rows -j" "--targets=/dev/null --rows -U" \
+	"--targets=/dev/null --rows -j" "--targets=/dev/null" "--stop-set 192.0.2.1" "--targets=/dev/null --rows -U --paris" \
 	"--targets=/dev/null --rows --mda" "--targets=/dev/null --rows 192.0.2.1" \
 	"--targets=/dev/null --rows --rate=0" \
 	"--targets=/dev/null --rows --rate=1000001" \
@@ -72,8 +85,10 @@ check_rows() {
 	local out
 	checks=$((checks + 1))
 	out=$(python3 - "$tmp/out" "$tmp/err" "$1" "$2" "$HOPS" "$SHORT" <<'PY'
-import ipaddress, json, re, sys
+import ipaddress, json, os, re, sys
 path, errpath, af, ntargets, hops, short = sys.argv[1:7]
+final = os.environ.get("HT_FINAL", "echo-reply")
+proto = os.environ.get("HT_PROTO", "ICMP")
 af, ntargets, hops, short = int(af), int(ntargets), int(hops), int(short)
 err = []
 def hop_addr(k):
@@ -97,10 +112,12 @@ for ln, line in enumerate(open(path), 1):
     t, ttl = r["target"], r["ttl"]
     d = dist(t)
     want = (hop_addr(ttl) if af == 4 else hop6(ttl), "time-exceeded") \
-        if ttl < d else (t, "echo-reply")
-    if (r["responder"], r["reply"]) != want:
-        err.append("line %d: %s ttl %d: %s %s, expected %s %s" %
-                   (ln, t, ttl, r["responder"], r["reply"], want[0], want[1]))
+        if ttl < d else (hop6(d) if os.environ.get("HT_FINAL_HOP") else t,
+                         final)
+    if (r["responder"], r["reply"]) != want or r["proto"] != proto:
+        err.append("line %d: %s ttl %d: %s %s %s, expected %s %s %s" %
+                   (ln, t, ttl, r["responder"], r["reply"], r["proto"],
+                    want[0], want[1], proto))
     if r["af"] != af or not isinstance(r["rtt"], float) or r["rtt"] < 0:
         err.append("line %d: af %r rtt %r" % (ln, r["af"], r["rtt"]))
     if ttl < d and r["quoted_ttl"] != 1:
@@ -184,6 +201,132 @@ for line in open(sys.argv[1]):
 	rc=$?
 	same_rows "IPv$af: replay with --targets selects those targets" "$tmp/want-sub"
 done
+
+# a few thousand targets: 4096, half of them 3 hops away, every path exact,
+# replay equal to live
+printf '10.200.16.0/21\n10.200.200.0/21\n' >"$tmp/in"
+run --targets=- --rows --rate=10000 -m 8 -w "$tmp/big.pcap"
+check_rows 4 4096 "IPv4: 4096 targets at 10000 pps, every path exact" &&
+	echo "IPv4: 4096 targets: $(tail -1 "$tmp/err")"
+cp "$tmp/out" "$tmp/big.json"
+last_cmd="hoptrace -r big.pcap --rows"
+"$HOPTRACE" -r "$tmp/big.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+rc=$?
+same_rows "IPv4: 4096 targets: replay of -w equals live" "$tmp/big.json"
+
+# UDP and TCP probes: the target's port unreachable, its RST; replay = live
+for m in U T; do
+	if [ "$m" = U ]; then fin=unreachable; pr=UDP; else fin=tcp-rst; pr=TCP; fi
+	for af in 4 6; do
+		if [ "$af" = 4 ]; then
+			printf '10.200.1.0/24\n10.200.129.0/24\n' >"$tmp/in"
+		else
+			printf 'fd77:200::1:0/120\nfd77:200::8000:0:0:100/120\n' >"$tmp/in"
+		fi
+		run --targets=- --rows -$m --rate=$RATE -m 8 -w "$tmp/l4.pcap"
+		# IPv6: Linux answers an AnyIP address's UDP from its link's
+		fhop=; [ "$m$af" = U6 ] && fhop=1
+		HT_FINAL=$fin HT_PROTO=$pr HT_FINAL_HOP=$fhop check_rows "$af" 512 \
+			"-$m IPv$af: 512 targets, rows exact" &&
+			echo "-$m IPv$af: 512 targets: $(tail -1 "$tmp/err")"
+		cp "$tmp/out" "$tmp/l4.json"
+		last_cmd="hoptrace -r l4.pcap --rows (-$m IPv$af)"
+		"$HOPTRACE" -r "$tmp/l4.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		same_rows "-$m IPv$af: replay of -w equals live" "$tmp/l4.json"
+	done
+done
+
+# -j: a RIPE Atlas trace a target, exact, read by sagan; replay = live
+# sagan as tests/sagan.sh finds it, and a python3 with dateutil and pytz
+spy=python3
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null && "$p" -c 'import dateutil, pytz' 2>/dev/null; then
+		spy=$p
+		break
+	fi
+done
+sagan=
+for d in "$srcdir/../../shared/vendor/ripe-atlas-sagan" /work/shared/vendor/ripe-atlas-sagan; do
+	[ -f "$d/ripe/atlas/sagan/traceroute.py" ] && sagan=$d && break
+done
+for ma in I4 U4 T4 I6 U6 T6; do
+	m=${ma%?} af=${ma#?}
+	case $m in I) pr=ICMP ;; U) pr=UDP ;; *) pr=TCP ;; esac
+	if [ "$af" = 4 ]; then
+		printf '10.200.2.0/26\n10.200.130.0/26\n' >"$tmp/in"
+	else
+		printf 'fd77:200::2:0/122\nfd77:200::8000:0:0:200/122\n' >"$tmp/in"
+	fi
+	run --targets=- -j -$m --rate=$RATE -m 8 -w "$tmp/j.pcap"
+	fhop=0; [ "$ma" = U6 ] && fhop=1
+	checks=$((checks + 1))
+	if out=$(PYTHONPATH=$sagan${PYTHONPATH:+:$PYTHONPATH} PYTHONDONTWRITEBYTECODE=1 \
+		"$spy" "$srcdir/scan-json.py" "$tmp/out" "$af" 128 "$HOPS" "$SHORT" "$pr" "$fhop") &&
+		[ "$rc" = 0 ]; then
+		echo "-j -$m IPv$af: $out"
+	else
+		ht_report "-j -$m IPv$af: a trace a target, exact" "exit $rc" "$out"
+	fi
+	sort "$tmp/out" >"$tmp/j.json"
+	last_cmd="hoptrace -r j.pcap --targets=::/0 -j (-$m IPv$af)"
+	if [ "$af" = 4 ]; then echo 0.0.0.0/0; else echo ::/0; fi >"$tmp/all"
+	"$HOPTRACE" -r "$tmp/j.pcap" --targets="$tmp/all" -j >"$tmp/out.u" 2>"$tmp/err"
+	rc=$?
+	sort "$tmp/out.u" >"$tmp/out"
+	same_rows "-j -$m IPv$af: replay of -w gives the same traces" "$tmp/j.json"
+done
+
+# --stop-set (Doubletree): every target shares the chain's routers, so a
+# TTL below an interface already seen for another target is skipped; the
+# rows stay exact, every target still reaches its end, and each TTL not
+# probed lies below one that was answered by a router
+printf '10.200.0.0/23\n10.200.128.0/24\n' >"$tmp/in"
+run --targets=- --rows --stop-set --rate=$RATE -m 8
+checks=$((checks + 1))
+if out=$(python3 - "$tmp/out" "$tmp/err" "$HOPS" "$SHORT" <<'PY'
+import ipaddress, json, re, sys
+path, errpath, hops, short = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+err, ans = [], {}
+def dist(t):
+    return short if ipaddress.ip_address(t) in ipaddress.ip_network("10.200.128.0/17") else hops
+for ln, line in enumerate(open(path), 1):
+    r = json.loads(line)
+    t, ttl, d = r["target"], r["ttl"], dist(r["target"])
+    want = ("10.77.%d.2" % (ttl - 1), "time-exceeded") if ttl < d else (t, "echo-reply")
+    if (r["responder"], r["reply"]) != want:
+        err.append("line %d: %s ttl %d: %s, expected %s" % (ln, t, ttl, r["responder"], want[0]))
+    ans.setdefault(t, set()).add(ttl)
+if len(ans) != 768:
+    err.append("%d targets answered, expected 768" % len(ans))
+unprobed = 0
+for t, a in ans.items():
+    d = dist(t)
+    if d not in a:
+        err.append("%s: its end (TTL %d) not reached: %s" % (t, d, sorted(a)))
+    for x in range(1, d):
+        if x not in a:
+            unprobed += 1
+            if not any(x < h < d for h in a):
+                err.append("%s: TTL %d skipped with no router above it: %s" % (t, x, sorted(a)))
+m = re.match(r"^hoptrace: 768 targets, (\d+) probes sent .* (\d+) skipped "
+             r"\((\d+) by the stop set\), 0 refused; (\d+) replies, (\d+) matched; "
+             r"768 of 768 targets done$", open(errpath).read().strip())
+if not m:
+    err.append("summary line: %r" % open(errpath).read())
+else:
+    sent, skipped, stopped, rep, mat = map(int, m.groups())
+    if sent + skipped != 768 * 8 or stopped < unprobed or stopped == 0 or mat != sent:
+        err.append("sent %d skipped %d stopped %d matched %d; %d TTLs below an end unprobed"
+                   % (sent, skipped, stopped, mat, unprobed))
+print("\n".join(err[:20]) if err else "%d targets, %d TTLs below an end skipped" % (len(ans), unprobed))
+sys.exit(1 if err else 0)
+PY
+) && [ "$rc" = 0 ]; then
+	echo "--stop-set: $out; $(tail -1 "$tmp/err")"
+else
+	ht_report "--stop-set: rows exact, ends reached, skips explained" "exit $rc" "$out"
+fi
 
 # one random address in each /24 of the /16
 printf '10.200.0.0/16\n' >"$tmp/in"

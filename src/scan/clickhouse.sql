@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS hoptrace.hops (
     ttl         UInt8,      -- the probe's TTL / hop limit
     responder   String,     -- the reply's source
     rtt         Float64,    -- milliseconds
-    reply       String,     -- time-exceeded, unreachable, echo-reply
+    reply       String,     -- time-exceeded, unreachable, echo-reply, tcp-syn-ack, tcp-rst
     icmp_type   UInt8,
     icmp_code   UInt8,
     quoted_ttl  UInt8,      -- as the router quoted it; 0 for echo replies
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS hoptrace.hops (
     time_ns     UInt64,     -- the same, nanoseconds
     src         String,     -- the prober's address
     af          UInt8,      -- 4 or 6
-    proto       String      -- ICMP
+    proto       String      -- the probes': ICMP, UDP or TCP
 ) ENGINE = MergeTree()
 PARTITION BY toYYYYMMDD(time)
 ORDER BY (target, ttl, time);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "scan/scan_book.h"
 #include "scan/scan_match.h"
 #include "scan/scan_targets.h"
 
@@ -21,10 +22,14 @@ struct ht_scan_cfg {
 	double rate;		/* probes a second */
 	uint8_t first_ttl, max_ttl;
 	int gap;		/* silent TTLs in a row that end a target */
+	int stop_set;		/* --stop-set */
 	ht_ns wait;		/* longest wait for a reply */
 	int af;			/* -4 / -6, else 0 */
 	const char *dev, *src, *user, *wfile, *rfile;
 	int rows;		/* --rows */
+	int json;		/* -j: Atlas JSON a target */
+	uint8_t proto;		/* HT_PROTO_UDP, HT_PROTO_TCP; 0: ICMP */
+	uint16_t port;		/* -p: TCP port, UDP port's high bits */
 	uint64_t seed;		/* order and --per-prefix addresses; 0 random */
 };
 
@@ -33,6 +38,7 @@ struct ht_scan_stats {
 	uint64_t targets, pairs;	/* targets; (target, TTL) pairs */
 	uint64_t sent, skipped, refused;	/* probes; skipped by the stop
 					 * rules; refused by the kernel */
+	uint64_t stopped;	/* of skipped: by the stop set */
 	uint64_t seen;		/* our probes the capture saw */
 	uint64_t replies, matched, bad;	/* answers; rows; failed the check */
 	uint64_t done;		/* targets every pair of which was taken */
@@ -54,11 +60,11 @@ int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
     struct ht_capture *cap, struct ht_scan_prober *pr, uint16_t ident,
     FILE *out, struct ht_scan_stats *st, char *err);
 
-/* The replay driver (scan_replay.c): rows of every scan in a capture (of
- * targets in t when t is not NULL). */
+/* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
+ * every scan in a capture (of targets in t when t is not NULL). */
 struct ht_replay_stats;
 int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
-    FILE *out, struct ht_replay_stats *st, char *err);
+    int json, FILE *out, struct ht_replay_stats *st, char *err);
 
 /* One row as a JSON object on one line (ClickHouse JSONEachRow). */
 void ht_scan_row_json(FILE *fp, const struct ht_scan_row *r);

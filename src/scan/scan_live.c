@@ -67,6 +67,25 @@ struct tstate {
 	uint32_t sil;		/* bit ttl - first: silent */
 	uint8_t reach;		/* lowest TTL the target answered at, 0 none */
 	uint8_t taken;		/* pairs taken (sent or skipped) */
+	uint8_t inwait;		/* probes in their wait */
+	uint8_t stop;		/* --stop-set: TTLs below it are skipped */
+};
+
+/*
+ * The stop set (--stop-set): every responder seen but a target itself,
+ * with the target it was first seen for; open addressing, grown at half
+ * full, at most STOP_MAX.
+ */
+#define STOP_MAX	(1u << 24)
+
+struct stopent {
+	struct ht_addr a;	/* af 0: empty */
+	uint32_t tgt;
+};
+
+struct stopset {
+	struct stopent *e;
+	uint32_t cap, n;	/* cap a power of two */
 };
 
 struct inwait {
@@ -83,6 +102,9 @@ struct slive {
 	uint16_t ident;
 	FILE *out;
 	struct ht_scan_stats *st;
+	struct ht_scan_book *book;	/* -j */
+	struct stopset ss;	/* --stop-set */
+	int fail;		/* -j: out of memory or output */
 	struct ht_perm perm;
 	struct tstate *ts;
 	struct inwait *ring;
@@ -111,15 +133,63 @@ our_ident(uint16_t id, void *arg)
 	return id == *(const uint16_t *)arg;
 }
 
+/*
+ * The target the interface a was first seen for, after recording it for
+ * tgt if it is new; tgt itself when the set is full or out of memory.
+ */
+static uint32_t
+stop_seen(struct stopset *ss, const struct ht_addr *a, uint32_t tgt)
+{
+	struct stopent *ne, *old;
+	uint32_t i, j, k, ocap;
+
+	if (ss->n * 2 >= ss->cap) {
+		if (ss->cap >= STOP_MAX)
+			return tgt;
+		ocap = ss->cap;
+		old = ss->e;
+		k = ocap ? ocap * 2 : 4096;
+		if ((ne = calloc(k, sizeof(*ne))) == NULL)
+			return tgt;
+		ss->e = ne;
+		ss->cap = k;
+		for (i = 0; i < ocap; i++) {
+			if (old[i].a.af == 0)
+				continue;
+			j = ht_addr_hash(&old[i].a, 0x5eed) & (k - 1);
+			while (ne[j].a.af != 0)	/* half empty: ends */
+				j = (j + 1) & (k - 1);
+			ne[j] = old[i];
+		}
+		free(old);
+	}
+	i = ht_addr_hash(a, 0x5eed) & (ss->cap - 1);
+	for (k = 0; k < ss->cap; k++, i = (i + 1) & (ss->cap - 1)) {
+		if (ss->e[i].a.af == 0) {
+			ss->e[i].a = *a;
+			ss->e[i].tgt = tgt;
+			ss->n++;
+			return tgt;
+		}
+		if (ht_addr_eq(&ss->e[i].a, a))
+			return ss->e[i].tgt;
+	}
+	return tgt;
+}
+
 /* Should the pair (target state x, TTL bit b) be skipped? */
 static int
-stop_rules(const struct slive *s, const struct tstate *x, uint32_t b)
+stop_rules(struct slive *s, const struct tstate *x, uint32_t b)
 {
 	uint32_t below, lo, mask;
 	uint8_t ttl = (uint8_t)(s->c->first_ttl + b);
 
 	if (x->reach != 0 && ttl > x->reach)
 		return 1;
+	if (ttl < x->stop) {
+		s->st->stopped++;
+		return 1;
+	}
 	below = x->ans & ((1u << b) - 1);
 	lo = 0;
 	while (below >> lo)	/* lo: one above the highest answered bit */
@@ -128,6 +198,20 @@ stop_rules(const struct slive *s, const struct tstate *x, uint32_t b)
 		return 0;
 	mask = ((1u << s->c->gap) - 1) << lo;
 	return (x->sil & mask) == mask;
+}
+
+/* -j: the trace to target tgt is final when every pair is taken and waited. */
+static void
+maybe_final(struct slive *s, uint64_t tgt)
+{
+	const struct tstate *x = &s->ts[tgt];
+	struct ht_addr a;
+
+	if (s->book == NULL || x->taken != s->nttl || x->inwait != 0)
+		return;
+	ht_targets_get(s->t, tgt, &a);
+	if (ht_scan_book_emit(s->book, &a, s->ident, s->out) < 0)
+		s->fail = 1;
 }
 
 /* Probes whose wait is over leave the ring; the next deadline, or 0. */
@@ -149,6 +233,8 @@ expire(struct slive *s, ht_ns now)
 			x->sil |= bitv;
 		s->rhead = (s->rhead + 1) % s->rcap;
 		s->rn--;
+		x->inwait--;
+		maybe_final(s, e->tgt);
 	}
 	return 0;
 }
@@ -179,6 +265,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 			s->next++;
 			x->taken++;
 			st->skipped++;
+			maybe_final(s, tgt);
 			continue;
 		}
 		ht_targets_get(s->t, tgt, &dst);
@@ -200,6 +287,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		x->taken++;
 		if (rc == 2) {
 			st->refused++;
+			maybe_final(s, tgt);
 			continue;
 		}
 		st->sent++;
@@ -207,6 +295,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		s->ring[(s->rhead + s->rn) % s->rcap] = (struct inwait){
 			(uint32_t)tgt, (uint8_t)(s->c->first_ttl + b), now };
 		s->rn++;
+		x->inwait++;
 		n++;
 	}
 	return 0;
@@ -216,7 +305,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 static void
 took_reply(struct slive *s, const struct ht_scan_row *r)
 {
-	struct tstate *x;
+	struct tstate *x = NULL;
 	int64_t i;
 	uint32_t bitv;
 
@@ -225,14 +314,27 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 	if (r->ttl >= s->c->first_ttl && r->ttl <= s->c->max_ttl &&
 	    (i = ht_targets_find(s->t, &r->target)) >= 0) {
 		x = &s->ts[i];
+		/* -j: a target written already takes no more (rows do) */
+		if (s->book != NULL && x->taken == s->nttl &&
+		    x->inwait == 0)
+			return;
 		bitv = 1u << (r->ttl - s->c->first_ttl);
 		x->ans |= bitv;
 		x->sil &= ~bitv;
-		if (ht_addr_eq(&r->from, &r->target) &&
+		if (ht_scan_row_reached(r) &&
 		    (x->reach == 0 || r->ttl < x->reach))
 			x->reach = r->ttl;
+		/* an interface known from another target: the path below
+		 * it is known (Doubletree) */
+		if (s->c->stop_set && !ht_addr_eq(&r->from, &r->target) &&
+		    stop_seen(&s->ss, &r->from, (uint32_t)i) != (uint32_t)i &&
+		    r->ttl > x->stop)
+			x->stop = r->ttl;
 	}
-	ht_scan_row_json(s->out, r);
+	if (s->book == NULL)
+		ht_scan_row_json(s->out, r);
+	else if (x != NULL && ht_scan_book_reply(s->book, r) < 0)
+		s->fail = 1;
 }
 
 static int
@@ -251,9 +353,12 @@ drain(struct slive *s, char *err)
 			continue;
 		w = ht_scan_match(&pkt, ht_capture_ts(s->cap, h), our_ident,
 		    &s->ident, &row);
-		if (w == HT_SCAN_PROBE && row.ident == s->ident)
+		if (w == HT_SCAN_PROBE && row.ident == s->ident) {
 			s->st->seen++;
-		else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
+			if (s->book != NULL && ht_scan_book_probe(s->book,
+			    &row) < 0)
+				s->fail = 1;
+		} else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
 			s->st->replies++;
 			s->st->matched++;
 			took_reply(s, &row);
@@ -294,7 +399,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
     FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
-	struct sigaction sa, old_int, old_term;
+	struct sigaction sa;
 	struct pollfd pfd;
 	struct timespec to;
 	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
@@ -318,18 +423,22 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	s.rcap = need > RING_MAX ? RING_MAX : (size_t)need;
 	s.ts = calloc((size_t)t->total, sizeof(*s.ts));
 	s.ring = malloc(s.rcap * sizeof(*s.ring));
-	if (s.ts == NULL || s.ring == NULL) {
+	if (c->json)
+		s.book = ht_scan_book_new();
+	if (s.ts == NULL || s.ring == NULL || (c->json && s.book == NULL)) {
 		snprintf(err, HT_ERRBUF, "out of memory (%llu targets)",
 		    (unsigned long long)t->total);
 		free(s.ts);
 		free(s.ring);
+		ht_scan_book_free(s.book);
+	free(s.ss.e);
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	got_signal = 0;
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
@@ -364,6 +473,12 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 			rc = -1;
 			break;
 		}
+		if (s.fail) {
+			snprintf(err, HT_ERRBUF, "out of memory or cannot "
+			    "write output");
+			rc = -1;
+			break;
+		}
 		if (now > last_flush + HT_NS_PER_SEC) {
 			fflush(out);
 			last_flush = now;
@@ -376,14 +491,22 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	/* what the capture holds already is ours to show */
 	if (rc == 0 && drain(&s, err) < 0)
 		rc = -1;
+	/* -j: the traces not final yet (interrupted), as far as they go */
+	if (s.book != NULL && rc >= 0 &&
+	    ht_scan_book_emit_all(s.book, out) < 0)
+		rc = -1;
+	ht_scan_book_free(s.book);
 	if (tty && last_prog != 0)
 		fputc('\n', stderr);
 	for (i = 0; i < t->total; i++)
 		if (s.ts[i].taken == s.nttl)
 			st->done++;
 	st->interrupted = got_signal != 0;
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	/*
+	 * The handlers stay: a second signal (timeout(1) signals its child
+	 * and then its process group) must not kill the process before the
+	 * rows and the summary are out; main.c exits after the run.
+	 */
 	free(s.ts);
 	free(s.ring);
 	if (rc == 0 && got_signal)

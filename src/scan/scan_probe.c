@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode.h"
 #include "scan/scan_match.h"
 #include "scan/scan_probe.h"
 
@@ -30,7 +31,8 @@
 struct ht_scan_prober {
 	libnet_t *l;
 	struct ht_addr src;
-	uint16_t ident, plen;
+	uint8_t proto;		/* HT_PROTO_UDP, HT_PROTO_TCP, 0: ICMP */
+	uint16_t ident, port, plen;
 	int fd;			/* raw IP socket, -1 when dry */
 	libnet_ptag_t t_l4, t_ip;
 	uint8_t payload[PAYLOAD_MAX];
@@ -38,7 +40,8 @@ struct ht_scan_prober {
 
 struct ht_scan_prober *
 ht_scan_prober_open(const struct ht_addr *src, const char *dev,
-    uint16_t ident, uint16_t payload, int dry, char *err, size_t errlen)
+    uint8_t proto, uint16_t ident, uint16_t port, uint16_t payload, int dry,
+    char *err, size_t errlen)
 {
 	char ebuf[LIBNET_ERRBUF_SIZE];
 	struct ht_scan_prober *pr;
@@ -49,7 +52,9 @@ ht_scan_prober_open(const struct ht_addr *src, const char *dev,
 		return NULL;
 	}
 	pr->src = *src;
+	pr->proto = proto == HT_PROTO_UDP || proto == HT_PROTO_TCP ? proto : 0;
 	pr->ident = ident;
+	pr->port = port;
 	pr->plen = payload < 2 ? 2 : payload > PAYLOAD_MAX ? PAYLOAD_MAX :
 	    payload;
 	pr->fd = -1;
@@ -86,6 +91,34 @@ ht_scan_prober_open(const struct ht_addr *src, const char *dev,
 	return pr;
 }
 
+/* The transport header's pblock, from f; its length with payload in *l4. */
+static libnet_ptag_t
+build_l4(struct ht_scan_prober *pr, int v6, const struct ht_scan_fields *f,
+    uint32_t *l4)
+{
+	libnet_t *l = pr->l;
+	uint32_t plen = pr->plen;
+
+	switch (pr->proto) {
+	case HT_PROTO_UDP:
+		*l4 = LIBNET_UDP_H + plen;
+		return libnet_build_udp(pr->ident, f->dport, (uint16_t)*l4, 0,
+		    pr->payload, plen, l, pr->t_l4);
+	case HT_PROTO_TCP:
+		*l4 = LIBNET_TCP_H;
+		return libnet_build_tcp(pr->ident, f->dport, f->tseq, 0, TH_SYN,
+		    5840, 0, 0, LIBNET_TCP_H, NULL, 0, l, pr->t_l4);
+	default:
+		*l4 = LIBNET_ICMPV4_ECHO_H + plen;
+		if (v6)
+			return libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0,
+			    0, pr->ident, f->seq, pr->payload, plen, l,
+			    pr->t_l4);
+		return libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, pr->ident,
+		    f->seq, pr->payload, plen, l, pr->t_l4);
+	}
+}
+
 int
 ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
     uint8_t ttl, ht_ns now, uint8_t *buf, size_t len, char *err,
@@ -94,35 +127,30 @@ ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
 	struct ht_scan_fields f;
 	libnet_t *l = pr->l;
 	uint8_t *pkt = NULL;
-	uint32_t plen = pr->plen, n = 0;
-	size_t h = dst->af == 6 ? 40 : 20;
+	uint32_t n = 0, l4 = 0;
+	size_t h = dst->af == 6 ? 40 : 20, ck;
 	uint16_t got, w;
+	uint8_t proto = pr->proto != 0 ? pr->proto : dst->af == 6 ?
+	    IPPROTO_ICMPV6 : IPPROTO_ICMP;
 
-	ht_scan_encode(dst, ttl, now, pr->ident, &f);
+	ht_scan_encode_l4(proto, dst, ttl, now, pr->ident, pr->port, &f);
 	pr->payload[0] = pr->payload[1] = 0;
-	if (dst->af == 6) {
+	pr->t_l4 = build_l4(pr, dst->af == 6, &f, &l4);
+	if (pr->t_l4 != -1 && dst->af == 6) {
 		struct libnet_in6_addr s6, d6;
 
 		memcpy(&s6, pr->src.a, 16);
 		memcpy(&d6, dst->a, 16);
-		pr->t_l4 = libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0, 0,
-		    pr->ident, f.seq, pr->payload, plen, l, pr->t_l4);
-		if (pr->t_l4 != -1)
-			pr->t_ip = libnet_build_ipv6(0, 0,
-			    (uint16_t)(LIBNET_ICMPV6_ECHO_H + plen),
-			    IPPROTO_ICMPV6, ttl, s6, d6, NULL, 0, l, pr->t_ip);
-	} else {
+		pr->t_ip = libnet_build_ipv6(0, 0, (uint16_t)l4, proto, ttl,
+		    s6, d6, NULL, 0, l, pr->t_ip);
+	} else if (pr->t_l4 != -1) {
 		uint32_t s4, d4;
 
 		memcpy(&s4, pr->src.a, 4);
 		memcpy(&d4, dst->a, 4);
-		pr->t_l4 = libnet_build_icmpv4_echo(ICMP_ECHO, 0, 0, pr->ident,
-		    f.seq, pr->payload, plen, l, pr->t_l4);
-		if (pr->t_l4 != -1)
-			pr->t_ip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H +
-			    LIBNET_ICMPV4_ECHO_H + plen), 0, (uint16_t)f.check,
-			    0, ttl, IPPROTO_ICMP, 0, s4, d4, NULL, 0, l,
-			    pr->t_ip);
+		pr->t_ip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + l4), 0,
+		    (uint16_t)f.check, 0, ttl, proto, 0, s4, d4, NULL, 0, l,
+		    pr->t_ip);
 	}
 	if (pr->t_l4 == -1 || pr->t_ip == -1 ||
 	    libnet_pblock_coalesce(l, &pkt, &n) < 0) {
@@ -130,20 +158,23 @@ ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
 		    libnet_geterror(l));
 		return -1;
 	}
-	if (n > len || n < h + 8 + 2) {
+	if (n > len || n < h + l4) {
 		libnet_adv_free_packet(l, pkt);
 		snprintf(err, errlen, "probe of %u bytes: no room", n);
 		return -1;
 	}
 	memcpy(buf, pkt, n);
 	libnet_adv_free_packet(l, pkt);
-	/* the checksum field carries time; the first payload word fits it */
-	got = (uint16_t)(buf[h + 2] << 8 | buf[h + 3]);
-	w = ht_scan_fixup(got, f.cksum);
-	buf[h + 2] = (uint8_t)(f.cksum >> 8);
-	buf[h + 3] = (uint8_t)f.cksum;
-	buf[h + 8] = (uint8_t)(w >> 8);
-	buf[h + 9] = (uint8_t)w;
+	if (pr->proto != HT_PROTO_TCP) {
+		/* the checksum carries time; the first payload word fits it */
+		ck = h + (pr->proto == HT_PROTO_UDP ? 6 : 2);
+		got = (uint16_t)(buf[ck] << 8 | buf[ck + 1]);
+		w = ht_scan_fixup(got, f.cksum);
+		buf[ck] = (uint8_t)(f.cksum >> 8);
+		buf[ck + 1] = (uint8_t)f.cksum;
+		buf[h + 8] = (uint8_t)(w >> 8);
+		buf[h + 9] = (uint8_t)w;
+	}
 	if (dst->af == 6) {
 		buf[1] = (uint8_t)((buf[1] & 0xf0) | (f.check >> 16 & 0x0f));
 		buf[2] = (uint8_t)(f.check >> 8);

@@ -11,13 +11,16 @@
 struct ht_scan_prober;
 
 /*
- * ICMP(v6) echo probes from src with the identifier ident and payload
- * bytes after the echo header (at least 2: the checksum word).  dry: build
- * only (no socket, no privileges).  NULL and err on failure.
+ * Probes of IP protocol proto (HT_PROTO_UDP, HT_PROTO_TCP; else ICMP(v6)
+ * echo) from src with the identifier ident (ICMP identifier, UDP or TCP
+ * source port), port (-p: TCP destination port, UDP port base) and payload
+ * bytes after the echo or UDP header (ICMP, UDP: at least 2, the checksum
+ * word; TCP: none).  dry: build only (no socket, no privileges).  NULL and
+ * err on failure.
  */
 struct ht_scan_prober *ht_scan_prober_open(const struct ht_addr *src,
-    const char *dev, uint16_t ident, uint16_t payload, int dry, char *err,
-    size_t errlen);
+    const char *dev, uint8_t proto, uint16_t ident, uint16_t port,
+    uint16_t payload, int dry, char *err, size_t errlen);
 
 /*
  * The probe to dst at ttl sent at now, fields as scan_match.h says: its IP

@@ -47,9 +47,10 @@ learn(struct idents *k, uint16_t id)
 }
 
 int
-ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, FILE *out,
-    struct ht_replay_stats *st, char *err)
+ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
+    FILE *out, struct ht_replay_stats *st, char *err)
 {
+	struct ht_scan_book *book = NULL;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	struct ht_pkt pkt;
@@ -60,7 +61,12 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, FILE *out,
 
 	memset(st, 0, sizeof(*st));
 	memset(&k, 0, sizeof(k));
+	if (json && (book = ht_scan_book_new()) == NULL) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
 	if (!ht_decode_dlt_ok(cap->dlt)) {
+		ht_scan_book_free(book);
 		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
 		return -1;
 	}
@@ -83,15 +89,30 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, FILE *out,
 		w = ht_scan_match(&pkt, ht_capture_ts(cap, h), known, &k, &row);
 		if (w == HT_SCAN_PROBE)
 			learn(&k, row.ident);
-		if (w != HT_SCAN_REPLY)
+		if (w != HT_SCAN_PROBE && w != HT_SCAN_REPLY)
 			continue;
 		learn(&k, row.ident);
 		if (t != NULL && !ht_targets_covers(t, &row.target))
 			continue;
-		ht_scan_row_json(out, &row);
+		if (book != NULL && (w == HT_SCAN_PROBE ?
+		    ht_scan_book_probe(book, &row) :
+		    ht_scan_book_reply(book, &row)) < 0) {
+			snprintf(err, HT_ERRBUF, "out of memory");
+			ht_scan_book_free(book);
+			return -1;
+		}
+		if (w == HT_SCAN_PROBE)
+			continue;
+		if (book == NULL)
+			ht_scan_row_json(out, &row);
 		st->traces++;
 	}
+	if (book != NULL) {
+		ht_scan_book_emit_all(book, out);
+		ht_scan_book_free(book);
+	}
 	if (rc == PCAP_ERROR && st->packets == 0) {
+		/* (nothing was read: no trace was written) */
 		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
 		return -1;
 	}

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "decode.h"
 #include "filter.h"
 #include "priv.h"
 #include "probe.h"
@@ -85,7 +86,8 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 	}
 	if (ht_priv_lookup(c->user, &user, err, sizeof(err)) < 0 ||
 	    ht_drop_privileges(&user, err, sizeof(err)) < 0 ||
-	    ht_scan_replay(&cap, have_t ? &t : NULL, out, &st, err) < 0) {
+	    ht_scan_replay(&cap, have_t ? &t : NULL, c->json, out, &st,
+	    err) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
 		ht_capture_close(&cap);
 		if (have_t)
@@ -108,13 +110,18 @@ static void
 summary(const struct ht_scan_cfg *c, const struct ht_scan_stats *st)
 {
 	double el = (double)(st->t_last - st->t_first) / 1e9;
+	char stopped[48] = "";
 
+	if (c->stop_set)
+		snprintf(stopped, sizeof(stopped), " (%llu by the stop set)",
+		    (unsigned long long)st->stopped);
 	fprintf(stderr, "hoptrace: %llu targets, %llu probes sent in %.3f s "
-	    "(%.0f pps, asked %.0f), %llu skipped, %llu refused; %llu "
+	    "(%.0f pps, asked %.0f), %llu skipped%s, %llu refused; %llu "
 	    "replies, %llu matched; %llu of %llu targets done%s\n",
 	    (unsigned long long)st->targets, (unsigned long long)st->sent, el,
 	    st->sent > 1 && el > 0 ? (double)(st->sent - 1) / el : 0, c->rate,
-	    (unsigned long long)st->skipped, (unsigned long long)st->refused,
+	    (unsigned long long)st->skipped, stopped,
+	    (unsigned long long)st->refused,
 	    (unsigned long long)st->replies, (unsigned long long)st->matched,
 	    (unsigned long long)st->done, (unsigned long long)st->targets,
 	    st->interrupted ? " (interrupted)" : "");
@@ -177,7 +184,9 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 	} else
 		pc.src = rt.src;
 	ident = (uint16_t)((getpid() & 0xffff) | 0x8000);
-	pc.method = HT_METHOD_ICMP;
+	pc.method = c.proto == HT_PROTO_UDP ? HT_METHOD_UDP :
+	    c.proto == HT_PROTO_TCP ? HT_METHOD_TCP : HT_METHOD_ICMP;
+	pc.port = c.port;
 	pc.dst = first;
 	pc.ident = ident;
 	pc.any_dst = 1;
@@ -218,7 +227,8 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 		ht_targets_free(&t);
 		return fail("cannot write %s: %s", c.wfile, err);
 	}
-	if ((pr = ht_scan_prober_open(&pc.src, c.dev, ident, 16, 0, err,
+	if ((pr = ht_scan_prober_open(&pc.src, c.dev, c.proto, ident, c.port,
+	    16, 0, err,
 	    sizeof(err))) == NULL ||
 	    ht_drop_privileges(&user, err, sizeof(err)) < 0) {
 		ht_scan_prober_close(pr);
