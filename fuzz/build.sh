@@ -44,7 +44,7 @@ for f in addr decode trace output_text output_json resolve replay capture \
     mda/mda_rule mda/mda_graph mda/mda_plan mda/mda_replay mda/mda_output \
     mda/mda_json cont/cont_stats cont/cont_model cont/cont_replay \
     cont/cont_report cont/cont_json scan/scan_targets scan/scan_perm \
-    scan/scan_match scan/scan_replay scan/scan_rows; do
+    scan/scan_match scan/scan_replay scan/scan_rows scan/scan_book; do
 	mkdir -p "$out/obj/$(dirname "$f")"
 	$CC $CFLAGS $WARN $DEFS -I"$top/src" $PKG_CFLAGS \
 	    $SANFLAGS -fsanitize=fuzzer-no-link \

@@ -104,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = ht_cont_replay_run(&cap, &cc, &out, WAIT, &st, err);
 		break;
 	default:
-		rc = ht_scan_replay(&cap, NULL, devnull, &st, err);
+		rc = ht_scan_replay(&cap, NULL, 0, devnull, &st, err);
 	}
 	if (rc < 0)
 		sink += (unsigned char)err[0];
