@@ -63,7 +63,8 @@ struct ht_mda_graph {
 	uint8_t proto;
 	uint8_t first_ttl, last_ttl;	/* lowest and highest TTL probed */
 	uint8_t dest_reached;
-	uint32_t probes, replies;
+	uint32_t probes, replies;	/* shown: not folded */
+	uint32_t folded;	/* probes of a flow past the TTL it ended at */
 	ht_ns t_first, t_last;
 	struct ht_mda_node *node;	/* sorted by (ttl_min, address) */
 	uint32_t nnode;
