@@ -24,6 +24,11 @@
 # printed, each checked to be a link of the topology, and their nodes
 #   pcaps/scamper-tracelb-icmp6.pcap, tests/replay-mda/scamper-tracelb-icmp6.graph,
 #   pcaps/tool-output/scamper-tracelb-icmp6.txt (the command, scamper's text)
+# "icmp" is hoptrace's own -I --mda -w on the width-4 diamond whose
+# balancer splits ICMP echo by its checksum (tests/netns-icmp-balance.sh),
+# IPv4 and IPv6: pcaps/hoptrace-mda-icmp4.pcap, -icmp6.pcap, the .graph the
+# topology's (made again unless the run found exactly it), tool-output the
+# command and hoptrace's text.
 # A capture is made again (at most 4 tries) if tcpdump dropped packets or
 # dublin's own trace.json misses a true link (20 flows through a width 8
 # can miss one: that shape runs 64).  Traffic stays in the namespaces
@@ -36,6 +41,8 @@ srcdir=$here
 . "$here/netns.sh"
 # shellcheck source=netns-graph.sh disable=SC1091
 . "$here/netns-graph.sh"
+# shellcheck source=netns-icmp-balance.sh disable=SC1091
+. "$here/netns-icmp-balance.sh"
 ht_net_need_root tcpdump python3 timeout dublin-traceroute
 
 N=htmc$$0
@@ -57,7 +64,8 @@ SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
 DEPTH[meshed]=7 PATHS[meshed]=20
 SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
 DEPTH[unequal]=7 PATHS[unequal]=20
-SHAPES=${*:-"width2 width4 width8 nested meshed unequal scamper6"}
+SHAPES=${*:-"width2 width4 width8 nested meshed unequal scamper6 icmp"}
+HOPTRACE=${HOPTRACE:-$top/hoptrace}
 
 # paths TRACE.JSON: "DPORT TTL:ADDR ..." per flow, up to its first answer
 # from the destination (or an unreachable), by dport
@@ -126,8 +134,39 @@ scamper6() {
 	ht_graph_down "$N"
 }
 
+icmp() {
+	local af name ok try tgt
+	ht_graph_up "$N" "$(wide 4)" >/dev/null || { echo "network width4 failed" >&2; exit 1; }
+	ht_graph_icmp_balance "$N" || exit 1
+	for af in 4 6; do
+		name=hoptrace-mda-icmp$af
+		if [ "$af" = 4 ]; then tgt=$HT_TARGET4; else tgt=$HT_TARGET6; fi
+		ht_graph_truth "$af" >"$tmp/graph"
+		ok=0
+		for ((try = 0; try < 4 && ok == 0; try++)); do
+			rm -f "$tmp/h.pcap"
+			ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n -I --mda --confidence=99.99 \
+				-w "$tmp/h.pcap" "$tgt" >"$tmp/h.txt" 2>&1 || continue
+			awk '/^    [^ ]/ { from = $1; print "N " $1; next }
+				/^      -> / { print "L " from " " $2 }' "$tmp/h.txt" | sort -u >"$tmp/found"
+			cmp -s "$tmp/found" "$tmp/graph" && ok=1
+		done
+		[ "$ok" = 1 ] || { echo "$name: no good run in 4 tries" >&2; exit 1; }
+		cp "$tmp/h.pcap" "$top/pcaps/$name.pcap"
+		cp "$tmp/graph" "$top/tests/replay-mda/$name.graph"
+		{ echo "hoptrace -n -I --mda --confidence=99.99 -w FILE $tgt"; cat "$tmp/h.txt"; } \
+			>"$top/pcaps/tool-output/$name.txt"
+		echo "$name: $(wc -c <"$top/pcaps/$name.pcap") bytes"
+	done
+	ht_graph_down "$N"
+}
+
 mkdir -p "$top/tests/replay-mda" "$top/pcaps/tool-output" "$tmp/run"
 for shape in $SHAPES; do
+	if [ "$shape" = icmp ]; then
+		icmp
+		continue
+	fi
 	if [ "$shape" = scamper6 ]; then
 		command -v scamper >/dev/null 2>&1 || { echo "no scamper" >&2; exit 1; }
 		scamper6
