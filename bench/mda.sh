@@ -105,6 +105,7 @@ printf '%-8s %-8s %5s %9s %9s %10s %10s\n' diamond tool found probes~ probes_avg
 for shape in $SHAPES; do
 	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
 	if [ "$DELAY" != 0 ]; then
+		# shellcheck disable=SC2086 # one name a word
 		HT_DELAY_NODES=$(printf '%s\n' $HT_GRAPH_NODES | grep -vx s | tr '\n' ' ') \
 			ht_delay_start "$N" "$DELAY" || { echo "delay on $shape failed" >&2; exit 1; }
 	fi

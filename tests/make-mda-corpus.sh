@@ -36,7 +36,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$here/..
-srcdir=$here
 # shellcheck source=netns.sh disable=SC1091
 . "$here/netns.sh"
 # shellcheck source=netns-graph.sh disable=SC1091

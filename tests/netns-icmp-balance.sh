@@ -23,9 +23,12 @@ ht_graph_icmp_balance() {
 		seed=$((seed + 1))
 		read -ra rl <<<"${_htg_right[$n]-}"
 		w=${#rl[@]}
-		[ "$n" != s ] && [ "$w" -ge 2 ] || continue
+		if [ "$n" = s ] || [ "$w" -lt 2 ]; then
+			continue
+		fi
 		rules=""
 		for i in "ip icmp" "ip6 icmpv6"; do
+			# shellcheck disable=SC2086 # two words on purpose
 			set -- $i
 			rules+="table $1 htbal {
 	chain pre {
@@ -41,14 +44,16 @@ ht_graph_icmp_balance() {
 		fi
 		for ((j = 0; j < w; j++)); do
 			L=${rl[j]}
-			ip netns exec "$name$n" ip rule add fwmark $((j + 1)) table $((101 + j)) &&
-				ip netns exec "$name$n" ip -6 rule add fwmark $((j + 1)) table $((101 + j)) &&
-				ip netns exec "$name$n" ip route add default via "10.77.$L.2" dev "e$L" table $((101 + j)) &&
-				ip netns exec "$name$n" ip -6 route add default via "$(_ht_v6 "$L" 2)" dev "e$L" table $((101 + j)) ||
-				{
-					_ht_err "$name$n: policy routes for ICMP balancing failed"
-					return 1
-				}
+			# shellcheck disable=SC2016 # expanded by that bash
+			if ! ip netns exec "$name$n" bash -c '
+				ip rule add fwmark "$1" table "$2" &&
+				ip -6 rule add fwmark "$1" table "$2" &&
+				ip route add default via "$3" dev "$5" table "$2" &&
+				ip -6 route add default via "$4" dev "$5" table "$2"' htbal \
+				$((j + 1)) $((101 + j)) "10.77.$L.2" "$(_ht_v6 "$L" 2)" "e$L"; then
+				_ht_err "$name$n: policy routes for ICMP balancing failed"
+				return 1
+			fi
 		done
 	done
 	return 0

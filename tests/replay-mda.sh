@@ -19,6 +19,7 @@
 #     one from the source.
 # Environment: HOPTRACE, srcdir, top_srcdir as from automake; MDA_ONLY="name
 # ..." runs only those lines.  Exit 0 pass, 1 fail, 99 hard error.
+# shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
 srcdir=${srcdir:-$(cd "$(dirname "$0")" && pwd)}
 # shellcheck source=common.sh disable=SC1091
