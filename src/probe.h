@@ -52,7 +52,8 @@ int ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
 
 /*
  * The UDP base port / TCP destination port of the probes built from now
- * on (the MDA driver's flow identifier, with paris set).
+ * on, or with cksum_flow their ICMP checksum (the MDA driver's flow
+ * identifier, with paris set).
  */
 void ht_prober_set_port(struct ht_prober *pr, uint16_t port);
 

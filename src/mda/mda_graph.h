@@ -17,7 +17,10 @@
  * first reply to a probe of that flow at h; two consecutive TTLs answered
  * for one flow prove a link.  A hop where every probe went unanswered is
  * one anonymous node ("*", af 0), through which the flows probed there
- * link the hops around it.
+ * link the hops around it.  Probes of a flow past the lowest TTL where
+ * it ended (destination reached, or an unreachable) are folded: counted in
+ * folded, in no hop, node or link (dublin-traceroute sends every flow to
+ * its last TTL; hoptrace never probes an ended flow further).
  */
 
 struct ht_mda_node {
