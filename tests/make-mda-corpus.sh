@@ -16,14 +16,13 @@
 #   pcaps/tool-output/dublin-SHAPE.txt    the command, then one line per
 #                                      flow from dublin's own trace.json:
 #                                      "DPORT TTL:ADDR ..." up to its end
-# "scamper6" is scamper's tracelb over IPv6 on the width-2 diamond, with
-# ICMP echo probes: scamper 20211212 sees no ICMPv6 error that quotes a UDP
-# probe here (tracelb -P udp-dport and even trace -P udp-paris retry every
-# 5 s until they give up), and a Linux balancer hashes ICMP by addresses
-# only, so its graph is one path: the .graph holds the links scamper
-# printed, each checked to be a link of the topology, and their nodes
-#   pcaps/scamper-tracelb-icmp6.pcap, tests/replay-mda/scamper-tracelb-icmp6.graph,
-#   pcaps/tool-output/scamper-tracelb-icmp6.txt (the command, scamper's text)
+# "scamper6" is scamper's tracelb over IPv6 (needs ethtool, see scamper6()):
+#   scamper-tracelb-udp6-width2, -width4 (tracelb -P udp-dport): the .graph
+#     the topology's, remade unless scamper printed exactly its links;
+#   scamper-tracelb-icmp6 (-P icmp-echo, width 2): a Linux balancer hashes
+#     ICMP by addresses only, so its graph is one path: the .graph holds the
+#     links scamper printed, each checked to be a link of the topology;
+# each with pcaps/tool-output/NAME.txt (the command, scamper's text).
 # "icmp" is hoptrace's own -I --mda -w on the width-4 diamond whose
 # balancer splits ICMP echo by its checksum (tests/netns-icmp-balance.sh),
 # IPv4 and IPv6: pcaps/hoptrace-mda-icmp4.pcap, -icmp6.pcap, the .graph the
@@ -42,7 +41,7 @@ top=$here/..
 . "$here/netns-graph.sh"
 # shellcheck source=netns-icmp-balance.sh disable=SC1091
 . "$here/netns-icmp-balance.sh"
-ht_net_need_root tcpdump python3 timeout dublin-traceroute
+ht_net_need_root tcpdump python3 timeout
 
 N=htmc$$0
 tmp=$(mktemp -d)
@@ -109,25 +108,40 @@ capture() {
 	grep -q '^0 packets dropped by kernel' "$tmp/tcpdump.err"
 }
 
+# scamper6 NAME W METHOD: scamper's tracelb over IPv6 on the width-W
+# diamond.  The source's veth has its transmit checksum offload off: with
+# it on, scamper's UDP probes leave with a partial checksum (veth never
+# completes it), routers quote that, and scamper, whose probes carry their
+# number in the UDP checksum, matches no answer.
 scamper6() {
-	local name=scamper-tracelb-icmp6 ok=0 try
-	ht_graph_up "$N" "$(wide 2)" >/dev/null || { echo "network width2 failed" >&2; exit 1; }
-	ht_graph_truth 6 | sed -n 's/^L //p' >"$tmp/truth"
-	cmd="tracelb -P icmp-echo $HT_TARGET6"
+	local name=$1 w=$2 meth=$3 ok=0 try
+	ht_graph_up "$N" "$(wide "$w")" >/dev/null || { echo "network width$w failed" >&2; exit 1; }
+	ip netns exec "${N}s" ethtool -K e0 tx off >/dev/null || exit 1
+	ht_graph_truth 6 >"$tmp/graph"
+	sed -n 's/^L //p' "$tmp/graph" >"$tmp/truth"
+	cmd="tracelb -P $meth $HT_TARGET6"
 	for ((try = 0; try < 4 && ok == 0; try++)); do
 		capture scamper -O text -I "$cmd" >"$tmp/sc.txt" 2>&1 || continue
 		sed -n 's/^\([0-9a-f:]*\) -> \([0-9a-f:]*\)$/\1 \2/p' "$tmp/sc.txt" |
 			sort -u >"$tmp/found"
-		# scamper's links: at least the 4 of one path, all true ones
-		[ "$(wc -l <"$tmp/found")" -ge 4 ] &&
-			[ -z "$(comm -23 "$tmp/found" "$tmp/truth")" ] && ok=1
+		if [ "$meth" = icmp-echo ]; then
+			# one path (4 links), every link a true one
+			[ "$(wc -l <"$tmp/found")" -ge 4 ] &&
+				[ -z "$(comm -23 "$tmp/found" "$tmp/truth")" ] && ok=1
+		else
+			[ -z "$(comm -3 "$tmp/found" "$tmp/truth")" ] && ok=1
+		fi
 	done
 	[ "$ok" = 1 ] || { echo "$name: no good capture in 4 tries" >&2; exit 1; }
 	cp "$tmp/cap.pcap" "$top/pcaps/$name.pcap"
-	{
-		awk '{ print "N " $1; print "N " $2 }' "$tmp/found"
-		sed 's/^/L /' "$tmp/found"
-	} | sort -u >"$top/tests/replay-mda/$name.graph"
+	if [ "$meth" = icmp-echo ]; then
+		{
+			awk '{ print "N " $1; print "N " $2 }' "$tmp/found"
+			sed 's/^/L /' "$tmp/found"
+		} | sort -u >"$top/tests/replay-mda/$name.graph"
+	else
+		cp "$tmp/graph" "$top/tests/replay-mda/$name.graph"
+	fi
 	{ echo "scamper -O text -I '$cmd'"; cat "$tmp/sc.txt"; } >"$top/pcaps/tool-output/$name.txt"
 	echo "$name: $(wc -c <"$top/pcaps/$name.pcap") bytes"
 	ht_graph_down "$N"
@@ -167,11 +181,16 @@ for shape in $SHAPES; do
 		continue
 	fi
 	if [ "$shape" = scamper6 ]; then
-		command -v scamper >/dev/null 2>&1 || { echo "no scamper" >&2; exit 1; }
-		scamper6
+		for c in scamper ethtool; do
+			command -v "$c" >/dev/null 2>&1 || { echo "no $c" >&2; exit 1; }
+		done
+		scamper6 scamper-tracelb-icmp6 2 icmp-echo
+		scamper6 scamper-tracelb-udp6-width2 2 udp-dport
+		scamper6 scamper-tracelb-udp6-width4 4 udp-dport
 		continue
 	fi
 	[ -n "${SPEC[$shape]-}" ] || { echo "no shape $shape" >&2; exit 2; }
+	command -v dublin-traceroute >/dev/null 2>&1 || { echo "no dublin-traceroute" >&2; exit 1; }
 	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
 	mkdir -p "/etc/netns/${N}s"
 	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
