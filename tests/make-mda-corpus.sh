@@ -22,6 +22,8 @@
 #   scamper-tracelb-icmp6 (-P icmp-echo, width 2): a Linux balancer hashes
 #     ICMP by addresses only, so its graph is one path: the .graph holds the
 #     links scamper printed, each checked to be a link of the topology;
+#   scamper-tracelb-icmp4-width4 (-P icmp-echo, IPv4, width 4 balanced by the
+#     ICMP checksum): the topology's .graph;
 # each with pcaps/tool-output/NAME.txt (the command, scamper's text).
 # "icmp" is hoptrace's own -I --mda -w on the width-4 diamond whose
 # balancer splits ICMP echo by its checksum (tests/netns-icmp-balance.sh),
@@ -108,23 +110,29 @@ capture() {
 	grep -q '^0 packets dropped by kernel' "$tmp/tcpdump.err"
 }
 
-# scamper6 NAME W METHOD: scamper's tracelb over IPv6 on the width-W
-# diamond.  The source's veth has its transmit checksum offload off: with
+# scamper6 NAME W METHOD [AF [BALANCE]]: scamper's tracelb over IPv6 (or
+# AF) on the width-W diamond; BALANCE "icmp": its balancer splits ICMP echo
+# by checksum (tests/netns-icmp-balance.sh), and the .graph is the
+# topology's.  The source's veth has its transmit checksum offload off: with
 # it on, scamper's UDP probes leave with a partial checksum (veth never
 # completes it), routers quote that, and scamper, whose probes carry their
 # number in the UDP checksum, matches no answer.
 scamper6() {
-	local name=$1 w=$2 meth=$3 ok=0 try
+	local name=$1 w=$2 meth=$3 af=${4:-6} bal=${5-} ok=0 try tgt
 	ht_graph_up "$N" "$(wide "$w")" >/dev/null || { echo "network width$w failed" >&2; exit 1; }
 	ip netns exec "${N}s" ethtool -K e0 tx off >/dev/null || exit 1
-	ht_graph_truth 6 >"$tmp/graph"
+	if [ "$bal" = icmp ]; then
+		ht_graph_icmp_balance "$N" || exit 1
+	fi
+	ht_graph_truth "$af" >"$tmp/graph"
 	sed -n 's/^L //p' "$tmp/graph" >"$tmp/truth"
-	cmd="tracelb -P $meth $HT_TARGET6"
+	if [ "$af" = 4 ]; then tgt=$HT_TARGET4; else tgt=$HT_TARGET6; fi
+	cmd="tracelb -P $meth $tgt"
 	for ((try = 0; try < 4 && ok == 0; try++)); do
 		capture scamper -O text -I "$cmd" >"$tmp/sc.txt" 2>&1 || continue
-		sed -n 's/^\([0-9a-f:]*\) -> \([0-9a-f:]*\)$/\1 \2/p' "$tmp/sc.txt" |
+		sed -n 's/^\([0-9a-f:.]*\) -> \([0-9a-f:.]*\)$/\1 \2/p' "$tmp/sc.txt" |
 			sort -u >"$tmp/found"
-		if [ "$meth" = icmp-echo ]; then
+		if [ "$meth" = icmp-echo ] && [ "$bal" != icmp ]; then
 			# one path (4 links), every link a true one
 			[ "$(wc -l <"$tmp/found")" -ge 4 ] &&
 				[ -z "$(comm -23 "$tmp/found" "$tmp/truth")" ] && ok=1
@@ -134,7 +142,7 @@ scamper6() {
 	done
 	[ "$ok" = 1 ] || { echo "$name: no good capture in 4 tries" >&2; exit 1; }
 	cp "$tmp/cap.pcap" "$top/pcaps/$name.pcap"
-	if [ "$meth" = icmp-echo ]; then
+	if [ "$meth" = icmp-echo ] && [ "$bal" != icmp ]; then
 		{
 			awk '{ print "N " $1; print "N " $2 }' "$tmp/found"
 			sed 's/^/L /' "$tmp/found"
@@ -187,6 +195,7 @@ for shape in $SHAPES; do
 		scamper6 scamper-tracelb-icmp6 2 icmp-echo
 		scamper6 scamper-tracelb-udp6-width2 2 udp-dport
 		scamper6 scamper-tracelb-udp6-width4 4 udp-dport
+		scamper6 scamper-tracelb-icmp4-width4 4 icmp-echo 4 icmp
 		continue
 	fi
 	[ -n "${SPEC[$shape]-}" ] || { echo "no shape $shape" >&2; exit 2; }
