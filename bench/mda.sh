@@ -16,6 +16,13 @@
 # is shared.  Traffic stays in the namespaces this script makes.
 # Without added latency (see bench/netns-delay.sh) RTTs are tens of
 # microseconds, so wall times mostly measure probing strategy and waits.
+#
+# BENCH_DELAY: milliseconds that every router and the target hold each
+# packet they forward or send (bench/netns-delay.sh, NFQUEUE; hop k's RTT
+# is about (2k - 1) * BENCH_DELAY) [2]; 0: no added latency.
+# BENCH_UNTIL: a Unix time; no round starts after it, so a run that must end
+# by then reports the rounds it made (the found column's denominator) [none].
+# BENCH_SHAPES: the diamonds to run, in order [all six].
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$here/../tests
@@ -23,8 +30,12 @@ srcdir=$here/../tests
 . "$srcdir/netns.sh"
 # shellcheck source=../tests/netns-graph.sh disable=SC1091
 . "$srcdir/netns-graph.sh"
+# shellcheck source=netns-delay.sh disable=SC1091
+. "$here/netns-delay.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}
 RUNS=${1:-20}
+DELAY=${BENCH_DELAY:-2}
+UNTIL=${BENCH_UNTIL:-}
 ht_net_need_root tcpdump python3 timeout
 for c in scamper dublin-traceroute; do
 	command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c not installed" >&2; exit 77; }
@@ -32,7 +43,7 @@ done
 
 N=htbm$$0
 tmp=$(mktemp -d)
-trap 'kill "${tpid:-}" 2>/dev/null; ht_graph_down $N; rm -rf "$tmp" "/etc/netns/${N}s"' EXIT
+trap 'kill "${tpid:-}" 2>/dev/null; ht_delay_stop $N; ht_graph_down $N; rm -rf "$tmp" "/etc/netns/${N}s"' EXIT
 trap 'exit 143' TERM INT
 
 wide() { # W: s r1 r2, W routers, r4, t
@@ -89,9 +100,15 @@ runone() { # TOOL OUTFILE
 }
 
 mkdir -p "$tmp/dub"
+echo "# $RUNS rounds, delay ${DELAY} ms a router, $(uname -r), $(nproc) CPUs"
 printf '%-8s %-8s %5s %9s %9s %10s %10s\n' diamond tool found probes~ probes_avg time~_ms time_avg_ms
 for shape in $SHAPES; do
 	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
+	if [ "$DELAY" != 0 ]; then
+		# shellcheck disable=SC2086 # one name a word
+		HT_DELAY_NODES=$(printf '%s\n' $HT_GRAPH_NODES | grep -vx s | tr '\n' ' ') \
+			ht_delay_start "$N" "$DELAY" || { echo "delay on $shape failed" >&2; exit 1; }
+	fi
 	mkdir -p "/etc/netns/${N}s"
 	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
 	ht_graph_truth 4 | sed -n 's/^L //p' >"$tmp/truth"
@@ -105,6 +122,7 @@ for shape in $SHAPES; do
 	: >"$tmp/windows"
 	read -ra tl <<<"$TOOLS"
 	for ((r = 0; r < RUNS; r++)); do
+		[ -n "$UNTIL" ] && [ "$(date +%s)" -ge "$UNTIL" ] && break
 		for ((k = 0; k < 4; k++)); do
 			tool=${tl[$(((k + r) % 4))]}
 			t0=$(now)
@@ -144,5 +162,6 @@ for tool in ("lite", "full", "scamper", "dublin"):
     print("%-8s %-8s %2d/%-2d %9.0f %9.1f %10.1f %10.1f" % (shape, tool, ok,
           len(r), st.median(pr), st.mean(pr), st.median(wt), st.mean(wt)))
 EOF
+	ht_delay_stop "$N"
 	ht_graph_down "$N"
 done

@@ -30,6 +30,9 @@
 # (a standard deviation of J/sqrt(12) a crossing; hop k's RTT crosses
 # 2k - 1 queues: StDev ~= J sqrt((2k - 1) / 12)) [0]
 #
+# HT_DELAY_NODES: the namespaces to delay, as names after NAME (default:
+# every r<k>, r<k>b and t).
+#
 # HT_DELAY_RTPRIO: nfq-delay -p, SCHED_FIFO priority, so that the hold time
 # stays DELAY on a loaded machine [10]; 0: normal scheduling.
 #
@@ -74,9 +77,17 @@ _ht_delay_state() {
 	printf '%s/ht-delay.%s\n' "${TMPDIR:-/tmp}" "$1"
 }
 
-# namespaces that get a delay: NAME r<k>[b] and NAME t
+# namespaces that get a delay: NAME r<k>[b] and NAME t, or the list in
+# HT_DELAY_NODES (names after NAME, e.g. "r1 r2 m0 t" for a netns-graph.sh
+# network)
 _ht_delay_nodes() {
 	local name=$1 ns rest
+	if [ -n "${HT_DELAY_NODES-}" ]; then
+		for rest in $HT_DELAY_NODES; do
+			printf '%s%s\n' "$name" "$rest"
+		done
+		return 0
+	fi
 	while read -r ns _; do
 		case $ns in
 		"$name"*) ;;

@@ -102,8 +102,9 @@ help(void)
 "      --user=NAME          user to switch to after opening sockets [nobody]\n"
 "Multipath (MDA):\n"
 "      --mda[=lite|full]    find every path through per-flow load balancers\n"
-"                           (UDP unless -T): MDA-Lite, which switches to full\n"
-"                           MDA where it finds meshing or uneven splits [lite]\n"
+"                           (UDP unless -T or -I): MDA-Lite, which switches\n"
+"                           to full MDA where it finds meshing or uneven\n"
+"                           splits [lite]\n"
 "      --confidence=P       chance of seeing every next hop, 50..99.9999 % [95]\n"
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n"
@@ -169,7 +170,7 @@ real(const char *what, const char *s, double lo, double hi,
 	return v;
 }
 
-/* The MDA options belong together; ICMP MDA is not there yet. */
+/* The MDA options belong together; UDP unless -I or -T is given. */
 static void
 mda_check(struct opts *o)
 {
@@ -181,9 +182,6 @@ mda_check(struct opts *o)
 	}
 	if (o->json && o->dot)
 		usage_error("-j and --dot cannot be used together");
-	if (o->method_set && o->method == HT_METHOD_ICMP)
-		usage_error("--mda needs UDP (-U) or TCP (-T): ICMP multipath "
-		    "discovery is not there yet");
 	if (!o->method_set)
 		o->method = HT_METHOD_UDP;
 }
@@ -455,6 +453,9 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->simq == 0)
 		o->simq = o->queries * 10 < 16 ? 16 : o->queries * 10;
+	if (o->mda && o->method == HT_METHOD_ICMP && o->port > 65534)
+		usage_error("port (-p %ld) too high for ICMP --mda: the checksum "
+		    "carries the flow, port + flow in 1..65534", o->port);
 	if (o->method == HT_METHOD_UDP && !o->paris && !o->mda &&
 	    o->port + (o->max - o->first + 1) * o->queries > 65536)
 		usage_error("port (-p %ld) too high: UDP ports rise by one per "
@@ -756,6 +757,8 @@ run_live(const struct opts *o)
 	cfg.probe.dev = o->dev;
 	/* MDA: the flow is the port, set per probe; the checksum tells probes apart */
 	cfg.probe.paris = o->paris || o->mda || o->cont;
+	/* ICMP MDA: the flow is the checksum (port + flow), set per probe */
+	cfg.probe.cksum_flow = o->mda != 0;
 	cfg.probe.port = (uint16_t)o->port;
 	cfg.probe.payload = 32;
 	/* Our identity: the process ID, folded into 16 bits. */

@@ -18,7 +18,11 @@
  * IPv4 ID = sequence (0xffff for 0, which the raw socket would replace).  UDP: source port = ident, destination port =
  * port + k (classic) or port (Paris, the checksum then carries k).  TCP:
  * source port = ident, destination port = port, sequence number carries k;
- * its flow never changes, so TCP probes are always Paris-style.
+ * its flow never changes, so TCP probes are always Paris-style.  ICMP with
+ * cksum_flow (MDA): the checksum is port, the flow a balancer that hashes
+ * the first four bytes of the transport header sees (Augustin et al.,
+ * "Avoiding traceroute anomalies with Paris traceroute", IMC 2006), and the
+ * payload's first word is set so that the checksum comes out so.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -199,6 +203,38 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 	return 0;
 }
 
+/* one's complement addition (RFC 1071) */
+static uint16_t
+oc_add(uint16_t a, uint16_t b)
+{
+	uint32_t s = (uint32_t)a + b;
+
+	return (uint16_t)((s & 0xffff) + (s >> 16));
+}
+
+/*
+ * Make the ICMP checksum at off + 2 equal to want by changing the payload's
+ * first word at off + 8 (RFC 1624's incremental update solved for the new
+ * word: ~want = ~HC + ~m + m', so m' = ~want + HC + m).  want 0 and 0xffff
+ * are refused: the one's complement zero has two forms.
+ */
+static int
+cksum_set(uint8_t *f, size_t len, size_t off, uint16_t want)
+{
+	uint16_t hc, m, m2;
+
+	if (want == 0 || want == 0xffff || len < off + 10)
+		return -1;
+	hc = (uint16_t)(f[off + 2] << 8 | f[off + 3]);
+	m = (uint16_t)(f[off + 8] << 8 | f[off + 9]);
+	m2 = oc_add(oc_add((uint16_t)~want, hc), m);
+	f[off + 8] = (uint8_t)(m2 >> 8);
+	f[off + 9] = (uint8_t)m2;
+	f[off + 2] = (uint8_t)(want >> 8);
+	f[off + 3] = (uint8_t)want;
+	return 0;
+}
+
 int
 ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *frame,
     size_t framelen, size_t *ipoff, char *err, size_t errlen)
@@ -220,6 +256,12 @@ ht_prober_build(struct ht_prober *pr, uint32_t k, uint8_t ttl, uint8_t *frame,
 	memcpy(frame, pkt, len);
 	libnet_adv_free_packet(pr->l, pkt);
 	*ipoff = 0;		/* an IP packet, no link header */
+	if (pr->cfg.method == HT_METHOD_ICMP && pr->cfg.paris &&
+	    pr->cfg.cksum_flow && cksum_set(frame, len, pr->cfg.dst.af == 6 ?
+	    40 : 20, pr->cfg.port) < 0) {
+		snprintf(err, errlen, "cannot set the ICMP checksum");
+		return -1;
+	}
 	return (int)len;
 }
 

@@ -20,6 +20,9 @@ struct ht_probe_cfg {
 	uint16_t ident;		/* ICMP identifier / UDP or TCP source port */
 	uint16_t port;		/* UDP base port / TCP destination port */
 	int paris;
+	int cksum_flow;		/* ICMP with paris: the checksum is port (the
+				 * MDA flow), the payload's first word made
+				 * to fit (port 1..65534) */
 	uint16_t payload;	/* bytes after the transport header */
 	int dry;		/* build only, never send (no privileges) */
 	int ifindex;		/* outgoing interface (IPv6 scope), 0 unknown */
@@ -49,7 +52,8 @@ int ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
 
 /*
  * The UDP base port / TCP destination port of the probes built from now
- * on (the MDA driver's flow identifier, with paris set).
+ * on, or with cksum_flow their ICMP checksum (the MDA driver's flow
+ * identifier, with paris set).
  */
 void ht_prober_set_port(struct ht_prober *pr, uint16_t port);
 

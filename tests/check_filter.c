@@ -761,6 +761,88 @@ START_TEST(test_admits_what_libpcap_admits)
 }
 END_TEST
 
+/* The Internet checksum's sum (RFC 1071) of n bytes, added to sum. */
+static uint32_t
+oc_sum(const uint8_t *b, size_t n, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (n & 1)
+		sum += (uint32_t)b[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t
+oc_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * ICMP MDA probes (cksum_flow): the checksum is the flow (the port), the
+ * message's checksum verifies (IPv6 with its pseudo-header, RFC 8200 8.1),
+ * identifier and sequence are the trace's and the probe's own, and the
+ * filter admits the probe and the errors quoting it.
+ */
+START_TEST(test_icmp_cksum_flow)
+{
+	static const uint16_t ports[] = { 1, 2, 0x7fff, 33434, 0xfffe };
+	struct ht_probe_cfg c;
+	struct progs p;
+	struct verdict v;
+	struct pkt k, e;
+	uint32_t sum, q;
+	size_t i, hl;
+	uint16_t seq, seen[64];
+	int af;
+
+	for (af = 4; af <= 6; af += 2) {
+		c = config(af, HT_METHOD_ICMP);
+		c.paris = 1;
+		c.cksum_flow = 1;
+		c.payload = 32;
+		progs_make(&p, &c, DLT_EN10MB);
+		hl = af == 6 ? 40 : 20;
+		for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+			c.port = ports[i];
+			for (q = 0; q < 64; q++) {
+				k = probe(&c, q * 97);
+				ck_assert_uint_ge(k.n, hl + 8 + 32);
+				ck_assert_uint_eq(k.b[hl + 2] << 8 | k.b[hl + 3],
+				    ports[i]);
+				ck_assert_uint_eq(k.b[hl + 4] << 8 | k.b[hl + 5],
+				    c.ident);
+				seq = (uint16_t)(k.b[hl + 6] << 8 | k.b[hl + 7]);
+				seen[q] = seq;
+				sum = oc_sum(k.b + hl, k.n - hl, 0);
+				if (af == 6) {
+					sum = oc_sum(k.b + 8, 32, sum);
+					sum += (uint32_t)(k.n - hl) + 58;
+				}
+				ck_assert_msg(oc_fold(sum) == 0xffff,
+				    "v%d port %u probe %u: checksum does not "
+				    "verify (sum %04x)", af, ports[i], q,
+				    oc_fold(sum));
+				if (q % 16 != 0)
+					continue;
+				v = run(&p, etype_of(k.b, k.n), k.b, k.n);
+				ck_assert(v.lib != 0 && v.hand == v.lib);
+				e = error_of(&c, &k, timex(&c));
+				v = run(&p, etype_of(e.b, e.n), e.b, e.n);
+				ck_assert(v.lib != 0 && v.hand == v.lib);
+			}
+			for (q = 1; q < 64; q++)
+				ck_assert_uint_ne(seen[q], seen[q - 1]);
+		}
+		progs_free(&p);
+	}
+}
+END_TEST
+
 static Suite *
 filter_suite(void)
 {
@@ -773,6 +855,7 @@ filter_suite(void)
 	tcase_add_test(tc, test_rejects_foreign);
 	tcase_add_test(tc, test_unknown_link);
 	tcase_add_test(tc, test_any_dst);
+	tcase_add_test(tc, test_icmp_cksum_flow);
 	/* 2 link types x 2 families x 3 methods, one destination or any */
 	tcase_add_loop_test(tc, test_admits_what_libpcap_admits, 0, 24);
 	suite_add_tcase(s, tc);

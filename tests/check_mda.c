@@ -282,6 +282,62 @@ diamond(unsigned int width)
 	ht_matcher_free(&m);
 }
 
+/*
+ * dublin-traceroute's way: every flow at every TTL up to a last one past
+ * the destination.  The probes past the TTL where a flow ended are folded:
+ * the graph ends at the destination's hop, they count in folded only, and
+ * it is the diamond.
+ */
+START_TEST(test_graph_fold)
+{
+	struct sim s;
+	struct ht_matcher m;
+	struct ht_mda_graph g;
+	struct ht_addr src, dst;
+	struct ht_trace *t;
+	struct ht_l4 l4;
+	uint32_t f, sum;
+	unsigned int h;
+	long k;
+
+	memset(&s, 0, sizeof(s));
+	s.len = 5;
+	s.div = 2;
+	s.width = 2;
+	ht_matcher_init(&m, 0, HT_NS_PER_SEC);
+	m.multiflow = 1;
+	ht_addr_parse("10.77.0.1", &src);
+	sim_addr(&s, s.len, 0, &dst);
+	t = ht_trace_new(&m, &src, &dst, HT_PROTO_UDP, 12345);
+	ck_assert_ptr_nonnull(t);
+	for (h = 1; h <= 8; h++)
+		for (f = 0; f < 20; f++) {
+			memset(&l4, 0, sizeof(l4));
+			l4.have = 8;
+			l4.sport = 12345;
+			l4.dport = (uint16_t)(BASE + f);
+			l4.cksum = (uint16_t)t->n;
+			k = ht_trace_add_probe(t, (uint8_t)h, t->n, &l4, 60,
+			    (ht_ns)t->n);
+			ck_assert_int_ge(k, 0);
+			sim_answer(&s, t, (uint32_t)k);
+		}
+	ck_assert_int_eq(ht_mda_graph_build(t, &g), 0);
+	ck_assert_uint_eq(g.last_ttl, s.len);
+	ck_assert_uint_eq(g.folded, 20 * (8 - s.len));
+	ck_assert_uint_eq(g.probes, 20 * s.len);
+	ck_assert_uint_eq(g.replies, 20 * s.len);
+	for (sum = 0, h = 0; h < 256; h++)
+		sum += g.hop[h].probes;
+	ck_assert_uint_eq(sum, g.probes);
+	for (h = s.len + 1; h < 256; h++)
+		ck_assert_uint_eq(g.hop[h].probes, 0);
+	check_diamond(&s, &g);
+	ht_mda_graph_free(&g);
+	ht_matcher_free(&m);
+}
+END_TEST
+
 START_TEST(test_plan_chain)
 {
 	diamond(1);
@@ -764,6 +820,7 @@ suite(void)
 	tcase_add_test(tc, test_flows_str);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("plan");
+	tcase_add_test(tc, test_graph_fold);
 	tcase_add_test(tc, test_plan_chain);
 	tcase_add_test(tc, test_plan_diamond2);
 	tcase_add_test(tc, test_plan_diamond4);

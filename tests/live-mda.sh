@@ -18,7 +18,7 @@
 #     and said, without scamper or tcpdump);
 #   - --max-probes bounds the run (a warning says so, exit 0);
 #   - usage errors (before any network): --dot, --confidence or
-#     --max-probes without --mda, --mda with -I, -j with --dot, values out
+#     --max-probes without --mda, -j with --dot, values out
 #     of range;
 #   - -j: one JSON object whose nodes and links are the topology's, live
 #     and replayed.
@@ -35,7 +35,7 @@ ht_need_hoptrace
 # usage errors: exit 2, one line on stderr, nothing on stdout
 usage_fail=0
 for args in "--dot 192.0.2.1" "--confidence=99 192.0.2.1" \
-	"--max-probes=10 192.0.2.1" "--mda -I 192.0.2.1" "--mda -j --dot 192.0.2.1" \
+	"--max-probes=10 192.0.2.1" "--mda -j --dot 192.0.2.1" \
 	"--mda --confidence=49 192.0.2.1" "--mda --confidence=100 192.0.2.1" \
 	"--mda --max-probes=0 192.0.2.1" "--mda --max-probes=65536 192.0.2.1" \
 	"--mda=medium 192.0.2.1"; do

@@ -475,7 +475,8 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	const struct ht_probe *p;
 	struct ht_addr none;
 	struct ent *e = NULL;
-	uint32_t *keys = NULL, key, i, j, ne = 0, ncap = 0, lcap = 0;
+	uint32_t *keys = NULL, key, i, j, ne = 0, nk = 0, ncap = 0, lcap = 0;
+	uint8_t *end = NULL;
 	long ni, one[256];
 
 	memset(g, 0, sizeof(*g));
@@ -486,25 +487,50 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	g->dst = t->dst;
 	g->proto = t->proto;
 	g->first_ttl = t->min_ttl;
-	g->last_ttl = t->max_ttl;
+	g->last_ttl = t->min_ttl;
 	g->dest_reached = t->dest_reached;
 	g->t_first = t->t_first;
 	g->t_last = t->t_last;
-	g->probes = t->n;
-	g->replies = t->nreplies;
 	g->confidence = 1;
 	if (t->n == 0)
 		return 0;
+	/*
+	 * The lowest TTL at which each flow ended (0: never).  Probes of a
+	 * flow past its end are folded, as a trace folds the probes beyond
+	 * the destination: dublin-traceroute sends every flow at every TTL
+	 * up to its last.
+	 */
+	if ((end = calloc(65536, 1)) == NULL)
+		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
+		key = ht_mda_flow(t->proto, &p->l4);
+		if (ht_probe_final(t, p) && (end[key] == 0 || p->ttl < end[key]))
+			end[key] = p->ttl;
+	}
+	for (i = 0; i < t->n; i++) {
+		p = &t->p[i];
+		key = ht_mda_flow(t->proto, &p->l4);
+		if (end[key] != 0 && p->ttl > end[key]) {
+			g->folded++;
+			continue;
+		}
+		g->probes++;
 		g->hop[p->ttl].probes++;
-		if (p->rkind != HT_R_NONE)
+		if (p->ttl > g->last_ttl)
+			g->last_ttl = p->ttl;
+		if (p->rkind != HT_R_NONE) {
+			g->replies++;
 			g->hop[p->ttl].replies++;
+		}
 	}
 	if ((e = malloc(t->n * sizeof(*e))) == NULL)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
+		key = ht_mda_flow(t->proto, &p->l4);
+		if (end[key] != 0 && p->ttl > end[key])
+			continue;	/* folded */
 		if (p->rkind == HT_R_NONE && g->hop[p->ttl].replies > 0)
 			continue;	/* a loss at a hop that answers */
 		ni = node_get(g, &ncap, p->rkind != HT_R_NONE ? &p->from :
@@ -534,10 +560,13 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	/* every (flow, TTL) probed, answered or not */
 	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
 		goto fail;
-	for (i = 0; i < t->n; i++)
-		keys[i] = (uint32_t)ht_mda_flow(t->proto, &t->p[i].l4) << 8 |
-		    t->p[i].ttl;
-	qsort(keys, t->n, sizeof(*keys), key_qcmp);
+	for (i = 0; i < t->n; i++) {
+		key = ht_mda_flow(t->proto, &t->p[i].l4);
+		if (end[key] != 0 && t->p[i].ttl > end[key])
+			continue;
+		keys[nk++] = key << 8 | t->p[i].ttl;
+	}
+	qsort(keys, nk, sizeof(*keys), key_qcmp);
 	/* first answer per (flow, TTL); consecutive TTLs of a flow link */
 	for (i = 0, j = 0; i < ne; i++) {
 		if (i > 0 && e[i].flow == e[j].flow && e[i].ttl == e[j].ttl)
@@ -556,7 +585,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		key = (uint32_t)e[i].flow << 8 | (uint32_t)(e[i].ttl - 1);
 		if ((i == 0 || e[i].flow != e[j].flow) &&
 		    e[i].ttl > g->first_ttl && one[e[i].ttl - 1] >= 0 &&
-		    bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) == NULL) {
+		    bsearch(&key, keys, nk, sizeof(*keys), key_qcmp) == NULL) {
 			if (link_add(g, &lcap, (uint32_t)one[e[i].ttl - 1],
 			    e[i].node, (uint8_t)(e[i].ttl - 1), e[i].flow,
 			    rtt_of(t, e[i].probe)) < 0)
@@ -573,13 +602,15 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		if (e[i].final || e[i].ttl == 255)
 			continue;
 		key = (uint32_t)e[i].flow << 8 | (uint32_t)(e[i].ttl + 1);
-		if (bsearch(&key, keys, t->n, sizeof(*keys), key_qcmp) != NULL)
+		if (bsearch(&key, keys, nk, sizeof(*keys), key_qcmp) != NULL)
 			g->node[e[i].node].behind++;
 	}
 	free(keys);
 	keys = NULL;
 	free(e);
 	e = NULL;
+	free(end);
+	end = NULL;
 	if (g->nlink > 1)
 		qsort(g->link, g->nlink, sizeof(*g->link), link_qcmp);
 	for (i = 0; i < g->nlink; i++)
@@ -591,6 +622,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 fail:
 	free(e);
 	free(keys);
+	free(end);
 	ht_mda_graph_free(g);
 	return -1;
 }

@@ -17,7 +17,10 @@
  * first reply to a probe of that flow at h; two consecutive TTLs answered
  * for one flow prove a link.  A hop where every probe went unanswered is
  * one anonymous node ("*", af 0), through which the flows probed there
- * link the hops around it.
+ * link the hops around it.  Probes of a flow past the lowest TTL where
+ * it ended (destination reached, or an unreachable) are folded: counted in
+ * folded, in no hop, node or link (dublin-traceroute sends every flow to
+ * its last TTL; hoptrace never probes an ended flow further).
  */
 
 struct ht_mda_node {
@@ -63,7 +66,8 @@ struct ht_mda_graph {
 	uint8_t proto;
 	uint8_t first_ttl, last_ttl;	/* lowest and highest TTL probed */
 	uint8_t dest_reached;
-	uint32_t probes, replies;
+	uint32_t probes, replies;	/* shown: not folded */
+	uint32_t folded;	/* probes of a flow past the TTL it ended at */
 	ht_ns t_first, t_last;
 	struct ht_mda_node *node;	/* sorted by (ttl_min, address) */
 	uint32_t nnode;

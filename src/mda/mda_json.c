@@ -3,6 +3,8 @@
  * Schema (JSON Lines, one object per trace), documented in the man page:
  *   type "mda", af, proto, src_addr, dst_addr, timestamp, endtime (Unix
  *   seconds of the first probe and the last event), probes, replies,
+ *   folded (probes of a flow past the TTL where it reached the
+ *   destination or an unreachable: not in probes, hops or links),
  *   confidence (0..1, as the text's totals line), dest_reached,
  *   hops:  [{hop, probes, replies, nodes: [node ids]}]
  *   nodes: [{id, addr ("*" for a silent hop), hops: [TTLs], final}]
@@ -102,6 +104,7 @@ ht_mda_json(const struct ht_outctx *o, const struct ht_mda_graph *g)
 	    json_integer((json_int_t)(g->t_last / HT_NS_PER_SEC)));
 	json_object_set_new(top, "probes", json_integer(g->probes));
 	json_object_set_new(top, "replies", json_integer(g->replies));
+	json_object_set_new(top, "folded", json_integer(g->folded));
 	json_object_set_new(top, "confidence",
 	    json_real(floor(g->confidence * 1e6) / 1e6));
 	json_object_set_new(top, "dest_reached",

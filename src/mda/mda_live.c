@@ -192,7 +192,9 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	pc.max_ttl = lc->max_ttl;
 	pc.gap = lc->gap;
 	pc.max_probes = mc->max_probes;
-	pc.max_flows = 65536u - lc->probe.port;
+	/* ICMP: the flow is the checksum, which cannot be 0xffff */
+	pc.max_flows = (lc->probe.method == HT_METHOD_ICMP ? 65535u : 65536u) -
+	    lc->probe.port;
 	pc.base = lc->probe.port;
 	pc.nk = nk;
 	pc.kmax = KMAX;
