@@ -80,6 +80,9 @@ help(void)
 	fputs(
 "Usage: hoptrace [options] HOST       trace the path to HOST, live\n"
 "       hoptrace -r FILE [options]    rebuild every trace in a capture\n"
+"       hoptrace --mda [options] HOST every path through load balancers\n"
+"       hoptrace --targets=FILE --rows|-j [options]   many targets at a rate\n"
+"       hoptrace -c N [--report] [options] HOST   rounds, mtr's statistics\n"
 "\n"
 "Probes:\n"
 "  -I, --icmp               ICMP echo probes (ICMPv6 echo for IPv6) [default]\n"
