@@ -58,6 +58,8 @@ struct opts {
 	long count;		/* -c: rounds, 0 until interrupted */
 	double interval;	/* --interval, seconds */
 	int report, report_wide, csv, queries_set, count_set;
+	long flows;		/* --flows: Paris flows side by side */
+	const char *fields;	/* -o: mtr's report fields */
 };
 
 static void
@@ -121,7 +123,10 @@ help(void)
 "      --report             mtr's report table after the last round, no screen\n"
 "      --report-wide        the same, host names never cut\n"
 "      --csv                mtr's CSV instead of the table\n"
-"      --flows=K            K Paris flows side by side (not there yet)\n"
+"      --flows=K            K Paris flows side by side, 1..64, a table each\n"
+"                           (flow F: UDP/TCP port -p + F, ICMP checksum + F)\n"
+"  -o, --order=FIELDS       mtr's fields and their order [\"LS NABWV\"]:\n"
+"                           L D R S N B A W V G J M X I, space\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
@@ -284,6 +289,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "report-wide", no_argument, NULL, OPT_REPORT_WIDE },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
+		{ "order", required_argument, NULL, 'o' },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -308,7 +314,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->count = 10;
 	o->interval = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:c:njw:r:hV",
+	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:c:o:njw:r:hV",
 	    lo, NULL)) != -1) {
 		switch (c) {
 		case 'I': o->method = HT_METHOD_ICMP; o->method_set = 1; break;
@@ -386,9 +392,16 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_REPORT_WIDE: o->report_wide = o->cont = 1; break;
 		case OPT_CSV: o->csv = o->cont = 1; break;
 		case OPT_FLOWS:
-			(void)num("flows (--flows)", optarg, 1, 64);
-			usage_error("--flows is not there yet: rounds keep one "
-			    "Paris flow");
+			o->flows = num("flows (--flows)", optarg, 1, 64);
+			o->cont = 1;
+			break;
+		case 'o':
+			if (ht_cont_fields_ok(optarg) < 0)
+				usage_error("fields (-o) '%s': 1 to %d of mtr's "
+				    "keys L D R S N B A W V G J M X I and space",
+				    optarg, HT_CONT_MAXFIELDS);
+			o->fields = optarg;
+			o->cont = 1;
 			break;
 		case 'n': o->numeric = 1; break;
 		case 'j': o->json = 1; break;
@@ -571,6 +584,8 @@ cont_cfg(const struct opts *o, struct ht_cont_cfg *cc, char *host,
 	host[hostlen - 1] = '\0';
 	cc->local = host;
 	cc->dst_name = o->host;
+	cc->fields = o->fields;
+	cc->flows = o->flows ? (uint32_t)o->flows : 1;
 }
 
 static int
