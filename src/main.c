@@ -125,7 +125,7 @@ help(void)
 "      --csv                mtr's CSV instead of the table\n"
 "      --flows=K            K Paris flows side by side, 1..64, a table each\n"
 "                           (flow F: UDP/TCP port -p + F, ICMP checksum + F)\n"
-"  -o, --order=FIELDS       mtr's fields and their order [\"LS NABWV\"]:\n"
+"  -o, --order=FIELDS       mtr's fields and their order [LS NABWV]:\n"
 "                           L D R S N B A W V G J M X I, space\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
