@@ -460,6 +460,11 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->simq == 0)
 		o->simq = o->queries * 10 < 16 ? 16 : o->queries * 10;
+	if (o->flows > 1 && o->method != HT_METHOD_ICMP &&
+	    o->port + o->flows > 65536)
+		usage_error("port (-p %ld) too high for --flows=%ld: flow F "
+		    "probes port -p + F - 1, which must stay below 65536",
+		    o->port, o->flows);
 	if (o->method == HT_METHOD_UDP && !o->paris && !o->mda &&
 	    o->port + (o->max - o->first + 1) * o->queries > 65536)
 		usage_error("port (-p %ld) too high: UDP ports rise by one per "
