@@ -9,7 +9,8 @@
 #
 # Per tool and run: wall time, CPU (user + system of the tool and its
 # children: mtr's mtr-packet included), and per hop Loss%, Avg and StDev
-# (from each tool's --json) beside the network's truth:
+# (from each tool's --json; the median over runs, so that a run hit by
+# the shared machine's stalls does not decide) beside the network's truth:
 #   Loss%  the hop's set loss (0 for the others);
 #   Avg    (2k - 1)(D + J/2): hop k's probe and answer cross 2k - 1 queues;
 #   StDev  J sqrt((2k - 1) / 12), for independent holds.  Both tools send
@@ -99,7 +100,7 @@ for t in tools:
     print('| %s | %.2f | %.3f | %s |' % (t, st.median(x[0] for x in res[t]),
           st.median(x[1] for x in res[t]), ','.join(str(x[2]) for x in res[t])))
 print()
-print('Per hop, mean over runs (truth: set loss; Avg (2k-1)(D+J/2); StDev J sqrt((2k-1)/12)):')
+print('Per hop, median over runs (truth: set loss; Avg (2k-1)(D+J/2); StDev J sqrt((2k-1)/12)):')
 print()
 print('| hop | Loss% truth | ' + ' | '.join(tools) + ' | Avg truth | ' + ' | '.join(tools) + ' | StDev truth | ' + ' | '.join(tools) + ' |')
 print('|---' * (1 + 3 * (1 + len(tools))) + '|')
@@ -113,7 +114,7 @@ for k in range(1, hops + 1):
         vals = []
         for t in tools:
             v = [x[3][k][key] for x in res[t] if k in x[3]]
-            mv = st.mean(v) if v else float('nan')
+            mv = st.median(v) if v else float('nan')
             vals.append(mv)
             if v:
                 err[t][i] += abs(mv - tr[i])

@@ -60,6 +60,7 @@ struct opts {
 	int report, report_wide, csv, queries_set, count_set;
 	long flows;		/* --flows: Paris flows side by side */
 	const char *fields;	/* -o: mtr's report fields */
+	int send_set;		/* -z given */
 };
 
 static void
@@ -342,6 +343,7 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'z': o->send_ms = real("send interval (-z)", optarg, 0,
 			    1000, "ms");
+			o->send_set = 1;
 			break;
 		case 'p': o->port = num("port (-p)", optarg, 1, 65535); break;
 		case 'i': o->dev = optarg; break;
@@ -591,6 +593,7 @@ cont_cfg(const struct opts *o, struct ht_cont_cfg *cc, char *host,
 	cc->dst_name = o->host;
 	cc->fields = o->fields;
 	cc->flows = o->flows ? (uint32_t)o->flows : 1;
+	cc->pace = !o->send_set;
 }
 
 static int

@@ -22,6 +22,7 @@ struct ht_cont_cfg {
 	const char *title;	/* the screen's first line */
 	const char *fields;	/* -o: mtr's field keys; NULL: HT_CONT_FIELDS */
 	uint32_t flows;		/* --flows: K Paris flows side by side (1..) */
+	int pace;		/* no -z: spread a round's probes (cont_live.c) */
 };
 
 /* mtr's report fields by default (Loss%, Snt, a space, the times). */

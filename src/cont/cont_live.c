@@ -19,6 +19,7 @@
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
+#define PACE_MAX	(10 * 1000000ull)	/* widest spacing of a round */
 
 static volatile sig_atomic_t got_signal;
 
@@ -50,6 +51,7 @@ struct clive {
 	uint32_t round;		/* rounds begun */
 	unsigned int ttl_next;	/* the round's next TTL to send; 0: sent */
 	uint32_t flow_next;	/* the flow that TTL is sent in */
+	ht_ns gap;		/* least time between two probes this round */
 	uint32_t inflight;
 	uint32_t sent;		/* probes sent: the probe number (sequence) */
 	ht_ns t_start, last_send, slowest;
@@ -125,6 +127,28 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
  * first (so that a replay of the capture sees the round begin), flow by
  * flow (--flows), within the window and the send interval.
  */
+/*
+ * The least time between two probes of a round: -z when given, else the
+ * round's probes spread over half the interval, at most PACE_MAX apart, as
+ * mtr spreads its own.  A burst of a whole round meets in the routers'
+ * queues, where each probe waits for the ones before it: the later hops'
+ * times then grow by the queueing the burst itself causes (BENCHMARKS.md,
+ * bench/continuous.sh).
+ */
+static ht_ns
+gap_of(const struct clive *cl)
+{
+	uint64_t n;
+	ht_ns g;
+
+	if (!cl->cc->pace)
+		return cl->lc->send_gap;
+	n = (uint64_t)(limit_ttl(cl) - cl->lc->first_ttl + 1) *
+	    cl->fs.maxflows;
+	g = cl->cc->interval / (2 * (n > 0 ? n : 1));
+	return g < PACE_MAX ? g : PACE_MAX;
+}
+
 /* The round's TTLs are sent in this flow: the next flow's, or the end. */
 static int
 next_flow(struct clive *cl)
@@ -148,12 +172,13 @@ send_due(struct clive *cl, ht_ns now, char *err)
 		cl->round++;
 		cl->ttl_next = lc->first_ttl;
 		cl->flow_next = 0;
+		cl->gap = gap_of(cl);
 	}
 	while (cl->ttl_next != 0 && cl->inflight < (uint32_t)lc->simq) {
 		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
-		if (lc->send_gap && cl->t->n > 0 &&
-		    now_ns() < cl->last_send + lc->send_gap)
+		if (cl->gap && cl->t->n > 0 &&
+		    now_ns() < cl->last_send + cl->gap)
 			break;
 		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
 			return -1;
@@ -417,8 +442,8 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 			    cc->interval, timeout);
 		if (cl.pr != NULL && cl.ttl_next != 0 &&
 		    cl.inflight < (uint32_t)lc->simq)
-			timeout = lc->send_gap ? ms_until(now, cl.last_send +
-			    lc->send_gap, timeout) : 0;
+			timeout = cl.gap ? ms_until(now, cl.last_send +
+			    cl.gap, timeout) : 0;
 		if (poll(pfd, cc->screen ? 2 : 1, (int)timeout) < 0 &&
 		    errno != EINTR) {
 			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
