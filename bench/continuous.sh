@@ -17,10 +17,10 @@
 #          a round's probes close together, so a hop's packets may wait in
 #          nfq-delay's FIFO behind another's (bench/nfq-delay.c): the real
 #          StDev and Avg are then above these figures, for both tools alike.
-# hoptrace runs twice: as it is (a round's probes all at once, within -N)
-# and as "hoptrace-z" with -z GAP ms between probes (BENCH_GAP, default
-# 10), which spaces a round's probes as mtr does (it spreads them over the
-# interval), so that no two of them meet in a queue.
+# hoptrace runs twice: as it is (without -z a round's probes are spread
+# over half the interval, as mtr spreads its own) and as "hoptrace-burst"
+# with -z 0 (a round's probes all at once, within -N), whose probes queue
+# behind each other in nfq-delay's FIFO and lengthen the later hops' times.
 # The tools alternate within a run (their order turns from run to run).  Figures
 # only, never pass/fail: the machine is shared.  Traffic stays in the
 # namespaces this script makes.
@@ -33,7 +33,7 @@ srcdir=$here/../tests
 . "$here/netns-delay.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}
 COUNT=${1:-100} IVL=${2:-0.1} RUNS=${3:-1}
-D=${BENCH_DELAY:-1} J=${BENCH_JITTER:-2} GAP=${BENCH_GAP:-10}
+D=${BENCH_DELAY:-1} J=${BENCH_JITTER:-2}
 HOPS=8 L3=30 L8=20
 ht_net_need_root python3 timeout mtr
 
@@ -65,14 +65,14 @@ open(sys.argv[2], "w").write("%.3f %.3f %d\n" % (w, r.ru_utime + r.ru_stime, rc)
 echo "chain of $HOPS, hop 3 loses $L3%, hop $HOPS $L8%; delay $D ms + [0, $J) ms a crossing;"
 echo "$COUNT rounds at ${IVL}s, $RUNS run(s); $(uname -r), $(nproc) CPUs; mtr: $(mtr --version)"
 for ((run = 1; run <= RUNS; run++)); do
-	order="hoptrace mtr hoptrace-z"
-	[ $((run % 3)) = 2 ] && order="mtr hoptrace-z hoptrace"
-	[ $((run % 3)) = 0 ] && order="hoptrace-z hoptrace mtr"
+	order="hoptrace mtr hoptrace-burst"
+	[ $((run % 3)) = 2 ] && order="mtr hoptrace-burst hoptrace"
+	[ $((run % 3)) = 0 ] && order="hoptrace-burst hoptrace mtr"
 	for tool in $order; do
 		if [ "$tool" = hoptrace ]; then
 			measure "hoptrace.$run" "$HOPTRACE" -n -c "$COUNT" --interval="$IVL" --report -j "$T"
-		elif [ "$tool" = hoptrace-z ]; then
-			measure "hoptrace-z.$run" "$HOPTRACE" -n -z "$GAP" -c "$COUNT" --interval="$IVL" --report -j "$T"
+		elif [ "$tool" = hoptrace-burst ]; then
+			measure "hoptrace-burst.$run" "$HOPTRACE" -n -z 0 -c "$COUNT" --interval="$IVL" --report -j "$T"
 		else
 			measure "mtr.$run" mtr -n -r -c "$COUNT" -i "$IVL" --json "$T"
 		fi
@@ -83,7 +83,7 @@ python3 - "$tmp" "$RUNS" "$HOPS" "$D" "$J" "$L3" "$L8" <<'PY'
 import json, math, statistics as st, sys
 tmp, runs, hops, d, j = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
 loss = {3: float(sys.argv[6]), hops: float(sys.argv[7])}
-tools = ('hoptrace', 'hoptrace-z', 'mtr')
+tools = ('hoptrace', 'hoptrace-burst', 'mtr')
 res = {t: [] for t in tools}
 for t in tools:
     for r in range(1, runs + 1):
