@@ -16,7 +16,8 @@
 #   - ICMP, 4 flows: 4 tables, 4 distinct checksums, the replay equal;
 #   - -o "LSD NBAW JMXI": the columns, titles and widths of mtr -r -o on
 #     the same chain (mtr-tiny, when installed);
-#   - on a terminal (tmux): f switches the flow shown ("flow 2 of 3").
+#   - on a terminal (tmux): the sparkline of the newest rounds after a
+#     hop's statistics; f switches the flow shown ("flow 2 of 3").
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
 # fail, 77 skip (not root, no netns, no python3), 99 hard error.
 
@@ -203,6 +204,12 @@ if command -v tmux >/dev/null; then
 	r=$?
 	checks=$((checks + 1))
 	[ $r = 0 ] || { report "screen: flow 1 of 3 named" ""; pane | sed 's/^/    | /'; }
+	# the sparkline of the newest rounds: a tenth field on a hop's line
+	wait_for "newest rounds" &&
+		pane | awk -v h="$HOPS." '$1 == h { ok = NF >= 10 && length($NF) >= 3 } END { exit !ok }'
+	r=$?
+	checks=$((checks + 1))
+	[ $r = 0 ] || { report "screen: a sparkline after the statistics" ""; pane | sed 's/^/    | /'; }
 	tmux send-keys -t "$S" f
 	wait_for "flow 2 of 3: UDP port 33435"
 	r=$?
