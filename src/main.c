@@ -59,6 +59,9 @@ struct opts {
 	long count;		/* -c: rounds, 0 until interrupted */
 	double interval;	/* --interval, seconds */
 	int report, report_wide, csv, queries_set, count_set;
+	long flows;		/* --flows: Paris flows side by side */
+	const char *fields;	/* -o: mtr's report fields */
+	int send_set;		/* -z given */
 };
 
 static void
@@ -129,7 +132,10 @@ help(void)
 "      --report             mtr's report table after the last round, no screen\n"
 "      --report-wide        the same, host names never cut\n"
 "      --csv                mtr's CSV instead of the table\n"
-"      --flows=K            K Paris flows side by side (not there yet)\n"
+"      --flows=K            K Paris flows side by side, 1..64, a table each\n"
+"                           (flow F: UDP/TCP port -p + F, ICMP checksum + F)\n"
+"  -o, --order=FIELDS       mtr's fields and their order [LS NABWV]:\n"
+"                           L D R S N B A W V G J M X I, space\n"
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
@@ -290,6 +296,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "report-wide", no_argument, NULL, OPT_REPORT_WIDE },
 		{ "csv", no_argument, NULL, OPT_CSV },
 		{ "flows", required_argument, NULL, OPT_FLOWS },
+		{ "order", required_argument, NULL, 'o' },
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "write", required_argument, NULL, 'w' },
@@ -314,7 +321,7 @@ parse(int argc, char **argv, struct opts *o)
 	o->count = 10;
 	o->interval = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:c:njw:r:hV",
+	while ((c = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:c:o:njw:r:hV",
 	    lo, NULL)) != -1) {
 		switch (c) {
 		case 'I': o->method = HT_METHOD_ICMP; o->method_set = 1; break;
@@ -342,6 +349,7 @@ parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'z': o->send_ms = real("send interval (-z)", optarg, 0,
 			    1000, "ms");
+			o->send_set = 1;
 			break;
 		case 'p': o->port = num("port (-p)", optarg, 1, 65535); break;
 		case 'i': o->dev = optarg; break;
@@ -393,9 +401,16 @@ parse(int argc, char **argv, struct opts *o)
 		case OPT_REPORT_WIDE: o->report_wide = o->cont = 1; break;
 		case OPT_CSV: o->csv = o->cont = 1; break;
 		case OPT_FLOWS:
-			(void)num("flows (--flows)", optarg, 1, 64);
-			usage_error("--flows is not there yet: rounds keep one "
-			    "Paris flow");
+			o->flows = num("flows (--flows)", optarg, 1, 64);
+			o->cont = 1;
+			break;
+		case 'o':
+			if (ht_cont_fields_ok(optarg) < 0)
+				usage_error("fields (-o) '%s': 1 to %d of mtr's "
+				    "keys L D R S N B A W V G J M X I and space",
+				    optarg, HT_CONT_MAXFIELDS);
+			o->fields = optarg;
+			o->cont = 1;
 			break;
 		case 'n': o->numeric = 1; break;
 		case 'j': o->json = 1; break;
@@ -459,6 +474,11 @@ parse(int argc, char **argv, struct opts *o)
 	if (o->mda && o->method == HT_METHOD_ICMP && o->port > 65534)
 		usage_error("port (-p %ld) too high for ICMP --mda: the checksum "
 		    "carries the flow, port + flow in 1..65534", o->port);
+	if (o->flows > 1 && o->method != HT_METHOD_ICMP &&
+	    o->port + o->flows > 65536)
+		usage_error("port (-p %ld) too high for --flows=%ld: flow F "
+		    "probes port -p + F - 1, which must stay below 65536",
+		    o->port, o->flows);
 	if (o->method == HT_METHOD_UDP && !o->paris && !o->mda &&
 	    o->port + (o->max - o->first + 1) * o->queries > 65536)
 		usage_error("port (-p %ld) too high: UDP ports rise by one per "
@@ -583,6 +603,9 @@ cont_cfg(const struct opts *o, struct ht_cont_cfg *cc, char *host,
 	host[hostlen - 1] = '\0';
 	cc->local = host;
 	cc->dst_name = o->host;
+	cc->fields = o->fields;
+	cc->flows = o->flows ? (uint32_t)o->flows : 1;
+	cc->pace = !o->send_set;
 }
 
 static int

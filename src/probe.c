@@ -46,6 +46,7 @@ struct ht_prober {
 	struct sockaddr_storage to;
 	socklen_t tolen;
 	libnet_ptag_t t_l4, t_ip;
+	uint16_t icmp_flow;	/* ICMP Paris: the checksum's offset (flows) */
 	uint8_t payload[HT_PROBE_MAX];
 };
 
@@ -128,6 +129,15 @@ ht_prober_open(const struct ht_probe_cfg *cfg, char *err, size_t errlen)
 	return pr;
 }
 
+/* Ones' complement addition (RFC 1071): the carry goes round. */
+static uint16_t
+oc_add(uint16_t a, uint16_t b)
+{
+	uint32_t s = (uint32_t)a + b;
+
+	return (uint16_t)((s & 0xffff) + (s >> 16));
+}
+
 static int
 build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 {
@@ -144,8 +154,9 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 		 * word cancels the sequence number); UDP keeps its ports and
 		 * tells probes apart by the checksum the payload word changes.
 		 */
-		uint16_t w = c->method == HT_METHOD_ICMP ?
-		    (uint16_t)~seq : (uint16_t)(k + 1);
+		uint16_t w = c->method != HT_METHOD_ICMP ? (uint16_t)(k + 1) :
+		    pr->icmp_flow == 0 ? (uint16_t)~seq :
+		    oc_add((uint16_t)~seq, (uint16_t)~pr->icmp_flow);
 
 		pr->payload[0] = (uint8_t)(w >> 8);
 		pr->payload[1] = (uint8_t)w;
@@ -289,6 +300,12 @@ void
 ht_prober_set_port(struct ht_prober *pr, uint16_t port)
 {
 	pr->cfg.port = port;
+}
+
+void
+ht_prober_set_icmp_flow(struct ht_prober *pr, uint16_t flow)
+{
+	pr->icmp_flow = flow;
 }
 
 void

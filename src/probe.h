@@ -57,6 +57,14 @@ int ht_prober_write(struct ht_prober *pr, const uint8_t *frame, size_t len,
  */
 void ht_prober_set_port(struct ht_prober *pr, uint16_t port);
 
+/*
+ * ICMP Paris probes built from now on carry flow f: the payload word
+ * that keeps the checksum constant also subtracts f from the sum, so
+ * flow f's checksum is flow 0's plus f (ones' complement), constant
+ * probe to probe; the identifier stays (rounds' K flows, --flows).
+ */
+void ht_prober_set_icmp_flow(struct ht_prober *pr, uint16_t flow);
+
 void ht_prober_close(struct ht_prober *pr);
 
 #endif

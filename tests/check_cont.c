@@ -337,6 +337,99 @@ START_TEST(test_csv_layout)
 }
 END_TEST
 
+/*
+ * -o "LSD NBAW JMXI": mtr's titles and widths (Drop 5, Jitter columns 5);
+ * hop 1 of three_rounds(): RTTs 1 ms, lost, 3 ms: jitter 0 then 2 ms.
+ */
+START_TEST(test_fields)
+{
+	static const char title[] =
+	    " Loss%   Snt Drop   Last  Best   Avg  Wrst  Jttr Javg Jmax Jint";
+	static const char hop1[] =
+	    " 33.3%     3    1    3.0   1.0   2.0   3.0   2.0  1.0  2.0  2.0";
+	struct ht_cont_model *md = malloc(sizeof(*md));
+	struct ht_trace *t = three_rounds();
+	char buf[256];
+	size_t n;
+
+	ck_assert_int_eq(ht_cont_fields_ok("LSD NBAW JMXI"), 0);
+	ck_assert_int_eq(ht_cont_fields_ok("G"), 0);
+	ck_assert_int_eq(ht_cont_fields_ok(""), -1);
+	ck_assert_int_eq(ht_cont_fields_ok("LQ"), -1);
+	ck_assert_int_eq(ht_cont_fields_ok("LLLLLLLLLLLLLLLLLLLLL"), -1);
+	ht_cont_model_init(md, t);
+	ht_cont_feed(md, t, 1, 1);
+	buf[0] = '\0';
+	n = ht_cont_cols(buf, sizeof(buf), 0, "LSD NBAW JMXI", NULL, 0, 1);
+	ck_assert_uint_eq(n, 63);
+	ck_assert_str_eq(buf, title);
+	n = ht_cont_cols(buf, sizeof(buf), 0, "LSD NBAW JMXI", &md->hop[1].st,
+	    md->hop[1].st.snt, 0);
+	ck_assert_str_eq(buf, hop1);
+	/* Gmean of 1 and 3 ms: sqrt(3) ms */
+	ck_assert(fabs(ht_cstat_gmean(&md->hop[1].st) - sqrt(3.0) * MS) < 1);
+	ht_matcher_free(&m);
+	free(md);
+}
+END_TEST
+
+/*
+ * Two flows interleaved (UDP, destination ports 33434 and 33435): each
+ * flow's probes in its own table, in order of first appearance; a third
+ * flow beyond K = 2 is counted in "others"; K = 1 takes every probe.
+ */
+START_TEST(test_flow_set)
+{
+	struct ht_cont_set fs;
+	struct ht_addr src, dst;
+	struct ht_trace *t;
+	struct ht_l4 l4;
+	struct ht_probe *p;
+	long i;
+	int k, f;
+
+	ht_addr_parse("10.77.0.1", &src);
+	ht_addr_parse("10.77.2.2", &dst);
+	ht_matcher_init(&m, 0, 5 * HT_NS_PER_SEC);
+	t = ht_trace_new(&m, &src, &dst, HT_PROTO_UDP, 40000);
+	for (k = 0; k < 4; k++)
+		for (f = 0; f < 3; f++) {
+			memset(&l4, 0, sizeof(l4));
+			l4.sport = 40000;
+			l4.dport = (uint16_t)(33435 - (f == 0) + (f == 2));
+			i = ht_trace_add_probe(t, 1, (uint32_t)t->n + 1, &l4,
+			    60, HT_NS_PER_SEC);
+			ck_assert(i >= 0);
+			p = &t->p[i];
+			p->rkind = HT_R_TIMEX;
+			ht_addr_parse(f == 1 ? "10.77.0.2" : "10.77.100.2",
+			    &p->from);
+			p->t_reply = p->t_sent + (ht_ns)(f + 1) * MS;
+		}
+	ck_assert_int_eq(ht_cont_flow_key(HT_PROTO_UDP, &t->p[0].l4), 33434);
+	ck_assert_int_eq(ht_cont_set_new(&fs, 2, t), 0);
+	ht_cont_set_feed(&fs, t, 1, 1);
+	ck_assert_uint_eq(fs.nflows, 2);
+	ck_assert_uint_eq(fs.key[0], 33434);
+	ck_assert_uint_eq(fs.key[1], 33435);
+	ck_assert_uint_eq(fs.others, 4);
+	ck_assert_uint_eq(fs.flow[0]->hop[1].st.snt, 4);
+	ck_assert_uint_eq(fs.flow[0]->hop[1].nresp, 1);
+	ck_assert_uint_eq(fs.flow[0]->hop[1].st.last, 1 * MS);
+	ck_assert_uint_eq(fs.flow[1]->hop[1].st.last, 2 * MS);
+	ck_assert_uint_eq(fs.flow[1]->rounds, 4);
+	ht_cont_set_free(&fs);
+	ck_assert_int_eq(ht_cont_set_new(&fs, 1, t), 0);
+	ht_cont_set_feed(&fs, t, 1, 1);
+	ck_assert_uint_eq(fs.flow[0]->hop[1].st.snt, 12);
+	ck_assert_uint_eq(fs.flow[0]->hop[1].nresp, 2);
+	ht_cont_set_free(&fs);
+	ck_assert_int_eq(ht_cont_set_new(&fs, 0, t), -1);
+	ck_assert_int_eq(ht_cont_set_new(&fs, HT_CONT_FLOWS + 1, t), -1);
+	ht_matcher_free(&m);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -353,6 +446,8 @@ suite(void)
 	tcase_add_test(tc, test_model_deaf);
 	tcase_add_test(tc, test_report_layout);
 	tcase_add_test(tc, test_csv_layout);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_flow_set);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -39,7 +39,8 @@ done
 
 # usage errors of the rounds options
 for bad in "-c -1" "-c x" "--interval=0" "--interval=4000" "-c 3 -q 2" \
-	"-c 3 --mda" "--csv -j" "--flows=2"; do
+	"-c 3 --mda" "--csv -j" "--flows=0" "--flows=65" "-o LQ" \
+	"-o LLLLLLLLLLLLLLLLLLLLL"; do
 	# shellcheck disable=SC2086 # split on purpose
 	"$HOPTRACE" $bad 10.77.0.1 >"$tmp/out" 2>"$tmp/err"
 	rc=$?

@@ -20,7 +20,28 @@ struct ht_cont_cfg {
 	const char *dst_name;	/* as the user typed it; NULL: the address */
 	int screen;		/* the live screen (a terminal, no --report) */
 	const char *title;	/* the screen's first line */
+	const char *fields;	/* -o: mtr's field keys; NULL: HT_CONT_FIELDS */
+	uint32_t flows;		/* --flows: K Paris flows side by side (1..) */
+	int pace;		/* no -z: spread a round's probes (cont_live.c) */
 };
+
+/* mtr's report fields by default (Loss%, Snt, a space, the times). */
+#define HT_CONT_FIELDS		"LS NABWV"
+#define HT_CONT_MAXFIELDS	20	/* mtr's MAXFLD */
+
+/* Is order a field list -o takes (1..20 of mtr's keys)?  0, or -1. */
+int ht_cont_fields_ok(const char *order);
+
+/*
+ * The columns of order at buf + len, their titles or a statistic's
+ * values, each at mtr's width; returns the new length (room: buf's size).
+ */
+size_t ht_cont_cols(char *buf, size_t room, size_t len, const char *order,
+    const struct ht_cstat *s, uint32_t snt, int titles);
+
+/* "UDP port 33435", "ICMP checksum 0x1234": flow i's identifier. */
+const char *ht_cont_flow_str(const struct ht_cont_set *fs, uint32_t i,
+    char *buf, size_t len);
 
 /*
  * Run rounds live: every round sends one probe to each TTL from
@@ -47,6 +68,8 @@ int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
 struct ht_resolver;
 void ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
     unsigned wait_ms);
+void ht_cont_names_set(struct ht_cont_set *fs, struct ht_resolver *res,
+    unsigned wait_ms);
 
 /* Renderers: they only read the model. */
 void ht_cont_render(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
@@ -58,5 +81,10 @@ void ht_cont_csv(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 /* One JSON object on one line (schema in cont_json.c); 0, or -1. */
 int ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
     const struct ht_cont_model *md);
+/* The K flows' tables (K = 1: as ht_cont_render()). */
+void ht_cont_render_set(const struct ht_outctx *o,
+    const struct ht_cont_cfg *cc, const struct ht_cont_set *fs);
+int ht_cont_json_set(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_set *fs);
 
 #endif

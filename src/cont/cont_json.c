@@ -16,6 +16,17 @@
  *                             "Rcv":N,"Last":F, ... "Jint":F}, ...]},
  *             ...]}}
  *
+ * With --flows=K (K > 1), "mtr" has "flows":K, "hubs" is the first
+ * flow's and "flows" lists every flow seen, in the order of its first
+ * probe:
+ *
+ *     "flows":[{"flow":1,"id":"UDP port 33434","key":33434,"tests":N,
+ *               "hubs":[...as above...]}, ...]
+ *
+ * "id" names the flow identifier a per-flow balancer hashes (UDP/TCP
+ * destination port; ICMP: "ICMP checksum 0x...."), "key" is its value.
+ * Hub fields also hold "Gmean" (mtr's geometric mean).
+ *
  * "report", "mtr", "hubs" and the hub fields "count", "host", "Loss%",
  * "Snt", "Last", "Avg", "Best", "Wrst" and "StDev" are those of mtr
  * --json; the rest are hoptrace's.  "responders" lists every address that
@@ -61,6 +72,7 @@ put_stats(json_t *o, int *bad, const struct ht_cstat *s, uint32_t snt)
 	put(o, bad, "Best", msj((double)s->best));
 	put(o, bad, "Wrst", msj((double)s->worst));
 	put(o, bad, "StDev", msj(ht_cstat_stdev(s)));
+	put(o, bad, "Gmean", msj(ht_cstat_gmean(s)));
 	put(o, bad, "Jttr", msj((double)s->jitter));
 	put(o, bad, "Javg", msj(s->javg));
 	put(o, bad, "Jmax", msj((double)s->jmax));
@@ -109,20 +121,64 @@ hub(const struct ht_cont_hop *h, int ttl, int *bad)
 	return o;
 }
 
-int
-ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
-    const struct ht_cont_model *md)
+static json_t *
+hubs_of(const struct ht_cont_model *md, int *bad)
+{
+	json_t *hubs = json_array();
+	int ttl;
+
+	if (hubs == NULL) {
+		*bad = 1;
+		return NULL;
+	}
+	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++)
+		if (json_array_append_new(hubs, hub(&md->hop[ttl], ttl,
+		    bad)) < 0)
+			*bad = 1;
+	return hubs;
+}
+
+static json_t *
+flows_of(const struct ht_cont_set *fs, int *bad)
+{
+	char fb[64];
+	json_t *a = json_array(), *f;
+	uint32_t i;
+
+	if (a == NULL) {
+		*bad = 1;
+		return NULL;
+	}
+	for (i = 0; i < fs->nflows; i++) {
+		if ((f = json_object()) == NULL) {
+			*bad = 1;
+			break;
+		}
+		put(f, bad, "flow", json_integer(i + 1));
+		put(f, bad, "id", json_string(ht_cont_flow_str(fs, i, fb,
+		    sizeof(fb))));
+		put(f, bad, "key", json_integer(fs->key[i]));
+		put(f, bad, "tests", json_integer(fs->flow[i]->rounds));
+		put(f, bad, "hubs", hubs_of(fs->flow[i], bad));
+		if (json_array_append_new(a, f) < 0)
+			*bad = 1;
+	}
+	return a;
+}
+
+/* The report of md; with fs (K > 1 flows) its "flows" too. */
+static int
+json_out(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md, const struct ht_cont_set *fs)
 {
 	char abuf[HT_ADDRSTRLEN];
-	json_t *top = json_object(), *rep = json_object(), *mtr = json_object(),
-	    *hubs = json_array();
-	int bad = 0, ttl, rc;
+	json_t *top = json_object(), *rep = json_object(), *mtr = json_object();
+	int bad = 0, rc;
 
-	if (top == NULL || rep == NULL || mtr == NULL || hubs == NULL) {
+	if (top == NULL || rep == NULL || mtr == NULL) {
 		json_decref(top);
 		json_decref(rep);
 		json_decref(mtr);
-		json_decref(hubs);
 		return -1;
 	}
 	put(mtr, &bad, "src", json_string(cc->local != NULL ? cc->local :
@@ -138,12 +194,12 @@ ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 	put(mtr, &bad, "dst_addr", json_string(ht_addr_str(&md->dst, abuf)));
 	put(mtr, &bad, "start", json_integer((json_int_t)(md->t_first /
 	    HT_NS_PER_SEC)));
-	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++)
-		if (json_array_append_new(hubs, hub(&md->hop[ttl], ttl,
-		    &bad)) < 0)
-			bad = 1;
+	if (fs != NULL)
+		put(mtr, &bad, "flows", json_integer(fs->maxflows));
 	put(rep, &bad, "mtr", mtr);
-	put(rep, &bad, "hubs", hubs);
+	put(rep, &bad, "hubs", hubs_of(md, &bad));
+	if (fs != NULL)
+		put(rep, &bad, "flows", flows_of(fs, &bad));
 	put(top, &bad, "report", rep);
 	if (bad) {
 		json_decref(top);
@@ -154,4 +210,18 @@ ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 	fputc('\n', o->fp);
 	json_decref(top);
 	return rc < 0 ? -1 : 0;
+}
+
+int
+ht_cont_json(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_model *md)
+{
+	return json_out(o, cc, md, NULL);
+}
+
+int
+ht_cont_json_set(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
+    const struct ht_cont_set *fs)
+{
+	return json_out(o, cc, fs->flow[0], fs->maxflows > 1 ? fs : NULL);
 }

@@ -19,6 +19,7 @@
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
+#define PACE_MAX	(10 * 1000000ull)	/* widest spacing of a round */
 
 static volatile sig_atomic_t got_signal;
 
@@ -46,9 +47,11 @@ struct clive {
 	const struct ht_outctx *o;
 	struct ht_matcher m;
 	struct ht_trace *t;
-	struct ht_cont_model *md;
+	struct ht_cont_set fs;	/* a table per flow */
 	uint32_t round;		/* rounds begun */
 	unsigned int ttl_next;	/* the round's next TTL to send; 0: sent */
+	uint32_t flow_next;	/* the flow that TTL is sent in */
+	ht_ns gap;		/* least time between two probes this round */
 	uint32_t inflight;
 	uint32_t sent;		/* probes sent: the probe number (sequence) */
 	ht_ns t_start, last_send, slowest;
@@ -87,6 +90,13 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 	size_t off;
 	int l;
 
+	/* flow f: UDP/TCP destination port -p + f, ICMP checksum + f */
+	if (cl->lc->probe.method == HT_METHOD_ICMP)
+		ht_prober_set_icmp_flow(cl->pr, (uint16_t)cl->flow_next);
+	else
+		ht_prober_set_port(cl->pr, (uint16_t)(cl->lc->probe.port +
+		    cl->flow_next));
+
 	/* the run's count, not t->n: the trace forgets old probes */
 	l = ht_prober_build(cl->pr, cl->sent, ttl, cl->frame,
 	    sizeof(cl->frame), &off, err, HT_ERRBUF);
@@ -114,9 +124,43 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 /*
  * Send what the schedule allows now: a new round when its time has come
  * and the last one is all sent, then the round's TTLs in order, first TTL
- * first (so that a replay of the capture sees the round begin), within
- * the window and the send interval.
+ * first (so that a replay of the capture sees the round begin), flow by
+ * flow (--flows), within the window and the send interval.
  */
+/*
+ * The least time between two probes of a round: -z when given, else the
+ * round's probes spread over half the interval, at most PACE_MAX apart, as
+ * mtr spreads its own.  A burst of a whole round meets in the routers'
+ * queues, where each probe waits for the ones before it: the later hops'
+ * times then grow by the queueing the burst itself causes (BENCHMARKS.md,
+ * bench/continuous.sh).
+ */
+static ht_ns
+gap_of(const struct clive *cl)
+{
+	uint64_t n;
+	ht_ns g;
+
+	if (!cl->cc->pace)
+		return cl->lc->send_gap;
+	n = (uint64_t)(limit_ttl(cl) - cl->lc->first_ttl + 1) *
+	    cl->fs.maxflows;
+	g = cl->cc->interval / (2 * (n > 0 ? n : 1));
+	return g < PACE_MAX ? g : PACE_MAX;
+}
+
+/* The round's TTLs are sent in this flow: the next flow's, or the end. */
+static int
+next_flow(struct clive *cl)
+{
+	if (++cl->flow_next < cl->fs.maxflows) {
+		cl->ttl_next = cl->lc->first_ttl;
+		return 1;
+	}
+	cl->ttl_next = 0;
+	return 0;
+}
+
 static int
 send_due(struct clive *cl, ht_ns now, char *err)
 {
@@ -127,20 +171,20 @@ send_due(struct clive *cl, ht_ns now, char *err)
 	    cl->round * cl->cc->interval) {
 		cl->round++;
 		cl->ttl_next = lc->first_ttl;
+		cl->flow_next = 0;
+		cl->gap = gap_of(cl);
 	}
 	while (cl->ttl_next != 0 && cl->inflight < (uint32_t)lc->simq) {
-		if (cl->ttl_next > limit_ttl(cl)) {
-			cl->ttl_next = 0;
+		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
-		}
-		if (lc->send_gap && cl->t->n > 0 &&
-		    now_ns() < cl->last_send + lc->send_gap)
+		if (cl->gap && cl->t->n > 0 &&
+		    now_ns() < cl->last_send + cl->gap)
 			break;
 		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
 			return -1;
 		cl->ttl_next++;
 		if (cl->ttl_next > limit_ttl(cl))
-			cl->ttl_next = 0;
+			(void)next_flow(cl);
 	}
 	return 0;
 }
@@ -193,7 +237,7 @@ expire(struct clive *cl, ht_ns now)
 	ht_ns w = wait_of(cl), dl, next = 0;
 	uint32_t k;
 
-	for (k = cl->md->next; k < cl->t->n; k++) {
+	for (k = cl->fs.next; k < cl->t->n; k++) {
 		p = &cl->t->p[k];
 		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
 			continue;
@@ -205,6 +249,19 @@ expire(struct clive *cl, ht_ns now)
 			next = dl;
 	}
 	return next;
+}
+
+/* The screen's name of the flow shown. */
+static void
+flow_label(struct clive *cl)
+{
+	struct ht_screen_view *v = &cl->view;
+
+	if (v->flows > 1 && (uint32_t)v->flow < cl->fs.nflows)
+		ht_cont_flow_str(&cl->fs, (uint32_t)v->flow, v->flow_id,
+		    sizeof(v->flow_id));
+	else
+		v->flow_id[0] = '\0';
 }
 
 /* The screen's keys: mtr's q, p, r, n, d and f.  Returns 1 to redraw. */
@@ -236,7 +293,7 @@ keys(struct clive *cl)
 			break;
 		case 'r':
 		case 'R':
-			ht_cont_model_reset(cl->md);
+			ht_cont_set_reset(&cl->fs);
 			break;
 		case 'n':
 		case 'N':
@@ -249,6 +306,7 @@ keys(struct clive *cl)
 		case 'f':
 		case 'F':
 			v->flow = (v->flow + 1) % v->flows;
+			flow_label(cl);
 			break;
 		default:
 			break;	/* 0: a resize */
@@ -260,10 +318,14 @@ keys(struct clive *cl)
 static void
 draw(struct clive *cl)
 {
+	struct ht_cont_model *md = cl->fs.flow[cl->view.flow];
+
 	cl->view.round = cl->round;
 	if (cl->view.names)
-		ht_cont_names(cl->md, cl->o->res, 0);
-	ht_screen_draw(cl->md, &cl->view);
+		ht_cont_names(md, cl->o->res, 0);
+	if (cl->view.flow_id[0] == '\0')
+		flow_label(cl);
+	ht_screen_draw(md, &cl->view);
 }
 
 /* Milliseconds from now to t (at least 0), at most cap. */
@@ -303,15 +365,13 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	    lc->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
 	    lc->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
 	    lc->probe.ident);
-	cl.md = malloc(sizeof(*cl.md));
-	if (cl.t == NULL || cl.md == NULL) {
+	if (cl.t == NULL || ht_cont_set_new(&cl.fs, cc->flows ? cc->flows :
+	    1, cl.t) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		ht_prober_close(pr);
 		ht_matcher_free(&cl.m);
-		free(cl.md);
 		return -1;
 	}
-	ht_cont_model_init(cl.md, cl.t);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -327,7 +387,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	cl.view.count = cc->count;
 	cl.view.interval = (double)cc->interval / 1e9;
 	cl.view.names = o->res != NULL;
-	cl.view.flows = 1;
+	cl.view.flows = (int)cl.fs.maxflows;
 	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
 		rc = -1;
 		goto out;
@@ -358,15 +418,15 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		}
 		now = now_ns();
 		dl = expire(&cl, now);
-		ht_cont_feed(cl.md, cl.t, 0, 0);
+		ht_cont_set_feed(&cl.fs, cl.t, 0, 0);
 		/* the statistics have them: memory stays flat however long */
-		if (cl.md->next >= DROP_AT && cl.md->next * 2 >= cl.t->n) {
-			if (ht_trace_drop(cl.t, cl.md->next) < 0) {
+		if (cl.fs.next >= DROP_AT && cl.fs.next * 2 >= cl.t->n) {
+			if (ht_trace_drop(cl.t, cl.fs.next) < 0) {
 				snprintf(err, HT_ERRBUF, "out of memory");
 				rc = -1;
 				goto out;
 			}
-			cl.md->next = 0;
+			cl.fs.next = 0;
 		}
 		if (cc->screen && cl.round != drawn) {
 			draw(&cl);	/* once a round */
@@ -382,8 +442,8 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 			    cc->interval, timeout);
 		if (cl.pr != NULL && cl.ttl_next != 0 &&
 		    cl.inflight < (uint32_t)lc->simq)
-			timeout = lc->send_gap ? ms_until(now, cl.last_send +
-			    lc->send_gap, timeout) : 0;
+			timeout = cl.gap ? ms_until(now, cl.last_send +
+			    cl.gap, timeout) : 0;
 		if (poll(pfd, cc->screen ? 2 : 1, (int)timeout) < 0 &&
 		    errno != EINTR) {
 			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
@@ -407,12 +467,13 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		rc = -1;
 		goto out;
 	}
-	ht_cont_feed(cl.md, cl.t, 1, 0);
-	cl.md->rounds = cl.round;
+	ht_cont_set_feed(&cl.fs, cl.t, 1, 0);
+	if (cl.fs.maxflows == 1)
+		cl.fs.flow[0]->rounds = cl.round;
 	/* the terminal back as it was, then the table (as --report) */
 	ht_screen_close();
-	ht_cont_names(cl.md, o->res, 200);
-	ht_cont_render(o, cc, cl.md);
+	ht_cont_names_set(&cl.fs, o->res, 200);
+	ht_cont_render_set(o, cc, &cl.fs);
 	if (got_signal)
 		rc = got_signal;
 out:
@@ -421,6 +482,6 @@ out:
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	ht_matcher_free(&cl.m);
-	free(cl.md);
+	ht_cont_set_free(&cl.fs);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include <config.h>
 #endif
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "cont/cont_model.h"
@@ -90,27 +91,173 @@ last_shown(const struct ht_cont_model *md, const struct ht_trace *t)
 	return (uint8_t)last;
 }
 
-void
-ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
-    int at_end, int lost_pending)
+/* Is the probe final now (answered or expired), or to be taken anyway? */
+static int
+takes(const struct ht_probe *p, int at_end, int lost_pending, int *stop)
 {
-	const struct ht_probe *p;
-
-	for (; md->next < t->n; md->next++) {
-		p = &t->p[md->next];
-		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED)) {
-			if (!at_end)
-				break;
-			if (!lost_pending)
-				continue;
-		}
-		take(md, p);
+	*stop = 0;
+	if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+		return 1;
+	if (!at_end) {
+		*stop = 1;
+		return 0;
 	}
+	return lost_pending;
+}
+
+static void
+finish(struct ht_cont_model *md, const struct ht_trace *t)
+{
 	md->first_ttl = t->min_ttl;
 	md->last_ttl = last_shown(md, t);
 	if (md->t_first == 0)	/* a trace's first probes may be dropped */
 		md->t_first = t->t_first;
 	md->t_last = t->t_last;
+}
+
+void
+ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
+    int at_end, int lost_pending)
+{
+	const struct ht_probe *p;
+	int stop;
+
+	for (; md->next < t->n; md->next++) {
+		p = &t->p[md->next];
+		if (!takes(p, at_end, lost_pending, &stop)) {
+			if (stop)
+				break;
+			continue;
+		}
+		take(md, p);
+	}
+	finish(md, t);
 	if (md->rounds < t->rounds)
 		md->rounds = t->rounds;
+}
+
+uint32_t
+ht_cont_flow_key(uint8_t proto, const struct ht_l4 *l4)
+{
+	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
+		return l4->dport;
+	return l4->cksum;
+}
+
+int
+ht_cont_set_new(struct ht_cont_set *s, uint32_t k, const struct ht_trace *t)
+{
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	if (k < 1 || k > HT_CONT_FLOWS)
+		return -1;
+	for (i = 0; i < k; i++)
+		if ((s->flow[i] = malloc(sizeof(*s->flow[i]))) == NULL) {
+			ht_cont_set_free(s);
+			return -1;
+		}
+	s->maxflows = k;
+	ht_cont_set_init(s, t);
+	return 0;
+}
+
+void
+ht_cont_set_free(struct ht_cont_set *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < HT_CONT_FLOWS; i++) {
+		free(s->flow[i]);
+		s->flow[i] = NULL;
+	}
+	s->maxflows = s->nflows = 0;
+}
+
+void
+ht_cont_set_init(struct ht_cont_set *s, const struct ht_trace *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->maxflows; i++)
+		if (t != NULL)
+			ht_cont_model_init(s->flow[i], t);
+		else
+			memset(s->flow[i], 0, sizeof(*s->flow[i]));
+	s->nflows = s->maxflows == 1 ? 1 : 0;
+	s->next = s->others = 0;
+	memset(s->key, 0, sizeof(s->key));
+}
+
+void
+ht_cont_set_reset(struct ht_cont_set *s)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->maxflows; i++)
+		ht_cont_model_reset(s->flow[i]);
+	s->others = 0;
+}
+
+/* The table of the probe's flow, made on its first probe; NULL: too many. */
+static struct ht_cont_model *
+flow_of(struct ht_cont_set *s, const struct ht_trace *t,
+    const struct ht_probe *p)
+{
+	uint32_t key, i;
+
+	if (s->maxflows == 1)
+		return s->flow[0];
+	key = ht_cont_flow_key(t->proto, &p->l4);
+	for (i = 0; i < s->nflows; i++)
+		if (s->key[i] == key)
+			return s->flow[i];
+	if (s->nflows == s->maxflows)
+		return NULL;
+	s->key[s->nflows] = key;
+	return s->flow[s->nflows++];
+}
+
+/* A flow's rounds: the most probes it counted at one TTL. */
+static uint32_t
+flow_rounds(const struct ht_cont_model *md)
+{
+	uint32_t r = 0;
+	int ttl;
+
+	for (ttl = 1; ttl < 256; ttl++)
+		if (md->hop[ttl].st.snt > r)
+			r = md->hop[ttl].st.snt;
+	return r;
+}
+
+void
+ht_cont_set_feed(struct ht_cont_set *s, const struct ht_trace *t,
+    int at_end, int lost_pending)
+{
+	const struct ht_probe *p;
+	struct ht_cont_model *md;
+	uint32_t i;
+	int stop;
+
+	for (; s->next < t->n; s->next++) {
+		p = &t->p[s->next];
+		if (!takes(p, at_end, lost_pending, &stop)) {
+			if (stop)
+				break;
+			continue;
+		}
+		if ((md = flow_of(s, t, p)) != NULL)
+			take(md, p);
+		else
+			s->others++;
+	}
+	for (i = 0; i < s->maxflows; i++) {
+		md = s->flow[i];
+		finish(md, t);
+		if (s->maxflows > 1)
+			md->rounds = flow_rounds(md);
+		else if (md->rounds < t->rounds)
+			md->rounds = t->rounds;
+	}
 }

@@ -60,4 +60,44 @@ void ht_cont_model_reset(struct ht_cont_model *md);
 void ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
     int at_end, int lost_pending);
 
+/*
+ * K Paris flows side by side (--flows=K): one trace, its probes shared out
+ * to K tables by their flow identifier (ht_cont_flow_key), the flows
+ * numbered in the order of their first probes; the probes of further
+ * flows are counted in "others" and shown nowhere.  With K = 1 every
+ * probe goes to flow 0 whatever its identifier, as ht_cont_feed().
+ */
+#define HT_CONT_FLOWS	64
+
+struct ht_cont_set {
+	uint32_t maxflows;	/* K */
+	uint32_t nflows;	/* flows seen so far (<= K) */
+	uint32_t next;		/* the trace's next probe to take */
+	uint32_t others;	/* probes of flows beyond K */
+	uint32_t key[HT_CONT_FLOWS];
+	struct ht_cont_model *flow[HT_CONT_FLOWS];	/* K of them */
+};
+
+/*
+ * A probe's flow identifier, as a per-flow load balancer sees it: the
+ * destination port of UDP and TCP, the checksum of ICMP (Paris keeps it
+ * constant within a flow).
+ */
+uint32_t ht_cont_flow_key(uint8_t proto, const struct ht_l4 *l4);
+
+/* K tables for trace t (NULL: empty ones); 0, or -1 (no memory). */
+int ht_cont_set_new(struct ht_cont_set *s, uint32_t k,
+    const struct ht_trace *t);
+void ht_cont_set_free(struct ht_cont_set *s);
+/* Start again from trace t: no flows, no statistics. */
+void ht_cont_set_init(struct ht_cont_set *s, const struct ht_trace *t);
+/* Forget the statistics of every flow (the screen's "r"). */
+void ht_cont_set_reset(struct ht_cont_set *s);
+/*
+ * ht_cont_feed() for K flows.  With K > 1 a flow's rounds are the most
+ * probes it counted at one TTL (its own, live or replayed alike).
+ */
+void ht_cont_set_feed(struct ht_cont_set *s, const struct ht_trace *t,
+    int at_end, int lost_pending);
+
 #endif

@@ -10,6 +10,10 @@
  * round (trace.c: restarts).  A trace that probes each TTL once, of the
  * same identity as the table in progress and starting within HT_RUN_GAP
  * of its end, is taken as that table's next round.
+ *
+ * With --flows=K the table is K tables, the probes shared out by their
+ * flow identifier (cont_model.h, ht_cont_set), as a live run of K flows
+ * keeps them.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -46,9 +50,11 @@ one_per_ttl(const struct ht_trace *t)
 }
 
 static int
-continues(const struct pending *pd, const struct ht_cont_model *md,
+continues(const struct pending *pd, const struct ht_cont_set *fs,
     const struct ht_trace *t)
 {
+	const struct ht_cont_model *md = fs->flow[0];
+
 	return pd->open && !is_icmp_proto(t->proto) && one_per_ttl(t) &&
 	    t->ident == pd->ident && t->proto == md->proto &&
 	    ht_addr_eq(&t->src, &md->src) && ht_addr_eq(&t->dst, &md->dst) &&
@@ -56,43 +62,44 @@ continues(const struct pending *pd, const struct ht_cont_model *md,
 }
 
 static void
-render(struct pending *pd, struct ht_cont_model *md, const struct ht_cont_cfg *cc,
+render(struct pending *pd, struct ht_cont_set *fs, const struct ht_cont_cfg *cc,
     const struct ht_outctx *o, struct ht_replay_stats *st)
 {
 	if (!pd->open)
 		return;
-	ht_cont_names(md, o->res, 200);
-	ht_cont_render(o, cc, md);
+	ht_cont_names_set(fs, o->res, 200);
+	ht_cont_render_set(o, cc, fs);
 	st->traces++;
 	pd->open = 0;
 }
 
 static void
 flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
-    struct ht_cont_model *md, struct pending *pd, const struct ht_outctx *o,
+    struct ht_cont_set *fs, struct pending *pd, const struct ht_outctx *o,
     int eof, struct ht_replay_stats *st)
 {
 	struct ht_trace *t;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
-		if (continues(pd, md, t)) {
-			pd->rounds = md->rounds;
-			md->next = 0;
+		if (continues(pd, fs, t)) {
+			pd->rounds = fs->flow[0]->rounds;
+			fs->next = 0;
 		} else {
-			render(pd, md, cc, o, st);
-			ht_cont_model_init(md, t);
+			render(pd, fs, cc, o, st);
+			ht_cont_set_init(fs, t);
 			pd->open = 1;
 			pd->ident = t->ident;
 			pd->rounds = 0;
 		}
-		ht_cont_feed(md, t, 1, 1);
-		md->rounds = pd->rounds + t->rounds;
+		ht_cont_set_feed(fs, t, 1, 1);
+		if (fs->maxflows == 1)
+			fs->flow[0]->rounds = pd->rounds + t->rounds;
 		if (!one_per_ttl(t) || is_icmp_proto(t->proto))
-			render(pd, md, cc, o, st);
+			render(pd, fs, cc, o, st);
 		ht_trace_free(m, t);
 	}
 	if (eof)
-		render(pd, md, cc, o, st);
+		render(pd, fs, cc, o, st);
 }
 
 int
@@ -100,7 +107,7 @@ ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
     const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
     char *err)
 {
-	struct ht_cont_model *md;
+	struct ht_cont_set fs;
 	struct pending pd;
 	struct ht_matcher m;
 	struct pcap_pkthdr *h;
@@ -116,11 +123,12 @@ ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
 		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
 		return -1;
 	}
-	if ((md = malloc(sizeof(*md))) == NULL) {
+	ht_matcher_init(&m, 1, wait);
+	if (ht_cont_set_new(&fs, cc->flows ? cc->flows : 1, NULL) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
+		ht_matcher_free(&m);
 		return -1;
 	}
-	ht_matcher_init(&m, 1, wait);
 	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
 		st->packets++;
 		ts = ht_capture_ts(cap, h);
@@ -142,13 +150,13 @@ ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
 			ht_match_packet(&m, &pkt, ts, &res);
 		if (st->packets % EXPIRE_EVERY == 0) {
 			ht_matcher_expire(&m, latest);
-			flush_ready(&m, cc, md, &pd, o, 0, st);
+			flush_ready(&m, cc, &fs, &pd, o, 0, st);
 		}
 	}
 	if (rc == PCAP_ERROR && st->packets == 0) {
 		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
 		ht_matcher_free(&m);
-		free(md);
+		ht_cont_set_free(&fs);
 		return -1;
 	}
 	if (rc == PCAP_ERROR) {
@@ -156,8 +164,8 @@ ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
 		snprintf(st->warning, sizeof(st->warning), "%s",
 		    pcap_geterr(cap->p));
 	}
-	flush_ready(&m, cc, md, &pd, o, 1, st);
+	flush_ready(&m, cc, &fs, &pd, o, 1, st);
 	ht_matcher_free(&m);
-	free(md);
+	ht_cont_set_free(&fs);
 	return 0;
 }

@@ -3,15 +3,21 @@
  * The screen only reads the model (cont_model.h) and a view of the run's
  * state; the driver calls it once a round and after each key.  Columns
  * as mtr's curses display: the host, then Loss%, Snt, Last, Avg, Best,
- * Wrst, StDev; the second display (d) shows each hop's newest probes,
- * oldest first: "?" for no answer, else a digit 0-9 placing the RTT
- * between the hop's best (0) and worst (9).
+ * Wrst, StDev, and where the terminal is wide enough a sparkline of the
+ * hop's newest probes (oldest first, eight levels from the lowest to the
+ * highest RTT of those shown, "?" for no answer; block characters on a
+ * UTF-8 terminal, else "_.,-=+*#"); the second display (d) shows each
+ * hop's newest probes, oldest first: "?" for no answer, else a digit 0-9
+ * placing the RTT between the hop's best (0) and worst (9).  With
+ * --flows the flow shown (f) is named on the second line.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
 #include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +26,7 @@
 #include "cont/cont_screen.h"
 
 static SCREEN *scr;
+static int utf8;		/* the terminal takes UTF-8: block characters */
 
 int
 ht_screen_open(char *err, size_t errlen)
@@ -28,12 +35,15 @@ ht_screen_open(char *err, size_t errlen)
 		snprintf(err, errlen, "the screen needs a terminal");
 		return -1;
 	}
+	/* the characters only: numbers stay as the C locale prints them */
+	setlocale(LC_CTYPE, "");
 	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
 		snprintf(err, errlen, "cannot start the screen (TERM=%s)",
 		    getenv("TERM") ? getenv("TERM") : "");
 		return -1;
 	}
 	set_term(scr);
+	utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	cbreak();
 	noecho();
 	nodelay(stdscr, TRUE);
@@ -73,6 +83,8 @@ name_of(const struct ht_cont_resp *r, int names, char *abuf)
 	    ht_addr_str(&r->addr, abuf);
 }
 
+#define STATS_W	44	/* the width stats_line() prints */
+
 static void
 stats_line(const struct ht_cstat *s, uint32_t snt)
 {
@@ -104,12 +116,49 @@ history(const struct ht_cont_hop *h, int width)
 	}
 }
 
+/* The hop's newest probes as a sparkline, at most width of them. */
+static void
+sparkline(const struct ht_cont_hop *h, int width)
+{
+	static const char *const block[8] = { "\u2581", "\u2582", "\u2583",
+	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ramp[] = "_.,-=+*#";
+	uint32_t n = h->nhist < HT_CONT_HIST ? h->nhist : HT_CONT_HIST, i, v;
+	uint32_t lo = HT_CONT_LOST, hi = 0, lv;
+
+	if (width < 1)
+		return;
+	if (n > (uint32_t)width)
+		n = (uint32_t)width;
+	for (i = h->nhist - n; i < h->nhist; i++) {
+		v = h->hist[i % HT_CONT_HIST];
+		if (v == HT_CONT_LOST)
+			continue;
+		if (v < lo)
+			lo = v;
+		if (v > hi)
+			hi = v;
+	}
+	for (i = h->nhist - n; i < h->nhist; i++) {
+		v = h->hist[i % HT_CONT_HIST];
+		if (v == HT_CONT_LOST) {
+			addch('?');
+			continue;
+		}
+		lv = hi > lo ? 7 * (v - lo) / (hi - lo) : 0;
+		if (utf8)
+			addstr(block[lv]);
+		else
+			addch((chtype)ramp[lv]);
+	}
+}
+
 void
 ht_screen_draw(const struct ht_cont_model *md, const struct ht_screen_view *v)
 {
 	char abuf[HT_ADDRSTRLEN];
 	const struct ht_cont_hop *h;
-	int rows, cols, ttl, y, hostw;
+	int rows, cols, ttl, y, hostw, sparkw;
 	uint8_t i;
 
 	if (scr == NULL)
@@ -122,15 +171,19 @@ ht_screen_draw(const struct ht_cont_model *md, const struct ht_screen_view *v)
 		printw("round %u of %u", v->round, v->count);
 	else
 		printw("round %u", v->round);
-	printw(", every %g s, flow %d of %d%s", v->interval, v->flow + 1,
-	    v->flows, v->paused ? "  [paused]" : "");
+	printw(", every %g s, flow %d of %d%s%s%s", v->interval, v->flow + 1,
+	    v->flows, v->flow_id[0] ? ": " : "", v->flow_id,
+	    v->paused ? "  [paused]" : "");
 	mvprintw(2, 0, "Keys: q quit  p pause  r reset  n names  "
 	    "d display  f flow");
 	hostw = cols - 48 > 40 ? 40 : cols - 48 > 10 ? cols - 48 : 10;
+	sparkw = cols - (4 + hostw + STATS_W + 1);
+	if (sparkw > 40)
+		sparkw = 40;
 	if (v->display == 0)
-		mvprintw(4, 0, " %-*s %6s %5s %6s %5s %5s %5s %5s", hostw + 3,
+		mvprintw(4, 0, " %-*s %6s %5s %6s %5s %5s %5s %5s%s", hostw + 3,
 		    "Host", "Loss%", "Snt", "Last", "Avg", "Best", "Wrst",
-		    "StDev");
+		    "StDev", sparkw >= 8 ? "  newest rounds" : "");
 	else
 		mvprintw(4, 0, " %-*s %s", hostw + 3 < 24 ? hostw + 3 : 24,
 		    "Host", "newest probes (? none, 0 best .. 9 worst)");
@@ -145,6 +198,10 @@ ht_screen_draw(const struct ht_cont_model *md, const struct ht_screen_view *v)
 			    name_of(&h->resp[h->latest], v->names, abuf) :
 			    "???");
 			stats_line(&h->st, h->st.snt);
+			if (sparkw >= 8) {
+				addch(' ');
+				sparkline(h, sparkw);
+			}
 			for (i = 0; h->nresp > 1 && i < h->nresp && y < rows;
 			    i++) {
 				move(y++, 0);

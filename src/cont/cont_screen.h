@@ -15,6 +15,7 @@ struct ht_screen_view {
 	int names;		/* show names (n) */
 	int display;		/* 0 statistics, 1 the newest rounds (d) */
 	int flow, flows;	/* the flow shown (f), of how many */
+	char flow_id[64];	/* its identifier ("UDP port 33435"), or "" */
 };
 
 #define HT_SCREEN_DISPLAYS	2

@@ -42,6 +42,7 @@ ht_cstat_reply(struct ht_cstat *s, uint64_t rtt)
 	d = (double)rtt - s->mean;
 	s->mean += d / s->rcv;
 	s->m2 += d * ((double)rtt - s->mean);
+	s->lmean += (log(rtt > 0 ? (double)rtt : 1.0) - s->lmean) / s->rcv;
 	s->jitter = j;
 	if (j > s->jmax)
 		s->jmax = j;
@@ -64,4 +65,12 @@ ht_cstat_stdev(const struct ht_cstat *s)
 	if (s->rcv < 2)
 		return 0;
 	return sqrt(s->m2 / (s->rcv - 1));
+}
+
+double
+ht_cstat_gmean(const struct ht_cstat *s)
+{
+	if (s->rcv == 0)
+		return 0;
+	return exp(s->lmean);
 }

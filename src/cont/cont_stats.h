@@ -29,6 +29,7 @@ struct ht_cstat {
 	double javg;		/* mean jitter */
 	uint64_t jmax;
 	uint64_t jint;		/* mtr's Jint (RFC 1889 A.8, times 16) */
+	double lmean;		/* mean of ln(RTT in ns, at least 1): Gmean */
 };
 
 void ht_cstat_init(struct ht_cstat *s);
@@ -40,5 +41,7 @@ void ht_cstat_reply(struct ht_cstat *s, uint64_t rtt);
 double ht_cstat_loss(const struct ht_cstat *s);
 /* Sample standard deviation (n - 1), nanoseconds; 0 below two replies. */
 double ht_cstat_stdev(const struct ht_cstat *s);
+/* Geometric mean of the RTTs (mtr's Gmean), nanoseconds; 0 with none. */
+double ht_cstat_gmean(const struct ht_cstat *s);
 
 #endif
