@@ -214,15 +214,6 @@ build(struct ht_prober *pr, uint32_t k, uint8_t ttl)
 	return 0;
 }
 
-/* one's complement addition (RFC 1071) */
-static uint16_t
-oc_add(uint16_t a, uint16_t b)
-{
-	uint32_t s = (uint32_t)a + b;
-
-	return (uint16_t)((s & 0xffff) + (s >> 16));
-}
-
 /*
  * Make the ICMP checksum at off + 2 equal to want by changing the payload's
  * first word at off + 8 (RFC 1624's incremental update solved for the new
