@@ -53,62 +53,87 @@ flush_ready(struct ht_matcher *m, const struct ht_outctx *o, int json,
 }
 
 int
+ht_replay_start(const struct ht_capture *cap, struct ht_replay_stats *st,
+    char *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (ht_decode_dlt_ok(cap->dlt))
+		return 0;
+	if (pcap_datalink_val_to_name(cap->dlt) != NULL)
+		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(cap->dlt), cap->dlt);
+	else
+		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
+	return -1;
+}
+
+int
+ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
+    struct ht_replay_stats *st)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+
+	if ((rc = pcap_next_ex(cap->p, &h, &data)) != 1) {
+		st->read_error = rc == PCAP_ERROR;
+		return 0;
+	}
+	st->packets++;
+	*ts = ht_capture_ts(cap, h);
+	if (h->caplen > h->len) {
+		pkt->kind = HT_PKT_OTHER;
+		pkt->status = HT_DEC_CAPLEN;
+	} else
+		ht_decode(cap->dlt, data, h->caplen, pkt);
+	if (pkt->kind == HT_PKT_OTHER && pkt->status != HT_DEC_OK &&
+	    pkt->status != HT_DEC_NOTIP && st->malformed++ == 0) {
+		st->first_bad = st->packets;
+		st->first_bad_why = pkt->status;
+	}
+	return 1;
+}
+
+int
+ht_replay_end(struct ht_capture *cap, struct ht_replay_stats *st, char *err)
+{
+	if (!st->read_error)
+		return 0;
+	if (st->packets == 0) {
+		/* nothing readable at all: a damaged capture, not a short one */
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+		return -1;
+	}
+	st->truncated = 1;
+	snprintf(st->warning, sizeof(st->warning), "%s", pcap_geterr(cap->p));
+	return 0;
+}
+
+int
 ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o, int json,
     ht_ns wait, struct ht_replay_stats *st, char *err)
 {
 	struct ht_matcher m;
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	struct ht_pkt pkt;
 	struct ht_match res;
 	ht_ns ts, latest = 0;
-	int rc;
 
-	memset(st, 0, sizeof(*st));
-	if (!ht_decode_dlt_ok(cap->dlt)) {
-		if (pcap_datalink_val_to_name(cap->dlt) != NULL)
-			snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
-			    pcap_datalink_val_to_name(cap->dlt), cap->dlt);
-		else
-			snprintf(err, HT_ERRBUF, "unsupported link type %d",
-			    cap->dlt);
+	if (ht_replay_start(cap, st, err) < 0)
 		return -1;
-	}
 	ht_matcher_init(&m, 1, wait);
-	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
-		st->packets++;
-		ts = ht_capture_ts(cap, h);
+	while (ht_replay_next(cap, &pkt, &ts, st)) {
 		if (ts > latest)
 			latest = ts;
-		if (h->caplen > h->len) {
-			pkt.kind = HT_PKT_OTHER;
-			pkt.status = HT_DEC_CAPLEN;
-		} else
-			ht_decode(cap->dlt, data, h->caplen, &pkt);
-		if (pkt.kind == HT_PKT_OTHER) {
-			if (pkt.status != HT_DEC_OK &&
-			    pkt.status != HT_DEC_NOTIP &&
-			    st->malformed++ == 0) {
-				st->first_bad = st->packets;
-				st->first_bad_why = pkt.status;
-			}
-		} else
+		if (pkt.kind != HT_PKT_OTHER)
 			ht_match_packet(&m, &pkt, ts, &res);
 		if (st->packets % EXPIRE_EVERY == 0) {
 			ht_matcher_expire(&m, latest);
 			flush_ready(&m, o, json, 0, st);
 		}
 	}
-	if (rc == PCAP_ERROR && st->packets == 0) {
-		/* nothing readable at all: a damaged capture, not a short one */
-		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+	if (ht_replay_end(cap, st, err) < 0) {
 		ht_matcher_free(&m);
 		return -1;
-	}
-	if (rc == PCAP_ERROR) {
-		st->truncated = 1;
-		snprintf(st->warning, sizeof(st->warning), "%s",
-		    pcap_geterr(cap->p));
 	}
 	flush_ready(&m, o, json, 1, st);
 	ht_matcher_free(&m);

@@ -50,38 +50,19 @@ ht_mda_replay_run(struct ht_capture *cap, const struct ht_mda_cfg *mc,
     char *err)
 {
 	struct ht_matcher m;
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	struct ht_pkt pkt;
 	struct ht_match res;
 	ht_ns ts, latest = 0;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
-	if (!ht_decode_dlt_ok(cap->dlt)) {
-		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
+	if (ht_replay_start(cap, st, err) < 0)
 		return -1;
-	}
 	ht_matcher_init(&m, 1, wait);
 	m.multiflow = 1;
-	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
-		st->packets++;
-		ts = ht_capture_ts(cap, h);
+	while (ht_replay_next(cap, &pkt, &ts, st)) {
 		if (ts > latest)
 			latest = ts;
-		if (h->caplen > h->len) {
-			pkt.kind = HT_PKT_OTHER;
-			pkt.status = HT_DEC_CAPLEN;
-		} else
-			ht_decode(cap->dlt, data, h->caplen, &pkt);
-		if (pkt.kind == HT_PKT_OTHER) {
-			if (pkt.status != HT_DEC_OK &&
-			    pkt.status != HT_DEC_NOTIP &&
-			    st->malformed++ == 0) {
-				st->first_bad = st->packets;
-				st->first_bad_why = pkt.status;
-			}
-		} else
+		if (pkt.kind != HT_PKT_OTHER)
 			ht_match_packet(&m, &pkt, ts, &res);
 		if (st->packets % EXPIRE_EVERY == 0) {
 			ht_matcher_expire(&m, latest);
@@ -91,15 +72,9 @@ ht_mda_replay_run(struct ht_capture *cap, const struct ht_mda_cfg *mc,
 			}
 		}
 	}
-	if (rc == PCAP_ERROR && st->packets == 0) {
-		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+	if (ht_replay_end(cap, st, err) < 0) {
 		ht_matcher_free(&m);
 		return -1;
-	}
-	if (rc == PCAP_ERROR) {
-		st->truncated = 1;
-		snprintf(st->warning, sizeof(st->warning), "%s",
-		    pcap_geterr(cap->p));
 	}
 	rc = flush_ready(&m, mc, o, 1, st, err);
 	ht_matcher_free(&m);

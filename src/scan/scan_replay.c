@@ -51,42 +51,23 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
     FILE *out, struct ht_replay_stats *st, char *err)
 {
 	struct ht_scan_book *book = NULL;
-	struct pcap_pkthdr *h;
-	const u_char *data;
 	struct ht_pkt pkt;
 	struct ht_scan_row row;
 	struct idents k;
 	enum ht_scan_what w;
-	int rc;
+	ht_ns ts;
 
-	memset(st, 0, sizeof(*st));
 	memset(&k, 0, sizeof(k));
+	if (ht_replay_start(cap, st, err) < 0)
+		return -1;
 	if (json && (book = ht_scan_book_new()) == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		return -1;
 	}
-	if (!ht_decode_dlt_ok(cap->dlt)) {
-		ht_scan_book_free(book);
-		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
-		return -1;
-	}
-	while ((rc = pcap_next_ex(cap->p, &h, &data)) == 1) {
-		st->packets++;
-		if (h->caplen > h->len) {
-			pkt.kind = HT_PKT_OTHER;
-			pkt.status = HT_DEC_CAPLEN;
-		} else
-			ht_decode(cap->dlt, data, h->caplen, &pkt);
-		if (pkt.kind == HT_PKT_OTHER) {
-			if (pkt.status != HT_DEC_OK &&
-			    pkt.status != HT_DEC_NOTIP &&
-			    st->malformed++ == 0) {
-				st->first_bad = st->packets;
-				st->first_bad_why = pkt.status;
-			}
+	while (ht_replay_next(cap, &pkt, &ts, st)) {
+		if (pkt.kind == HT_PKT_OTHER)
 			continue;
-		}
-		w = ht_scan_match(&pkt, ht_capture_ts(cap, h), known, &k, &row);
+		w = ht_scan_match(&pkt, ts, known, &k, &row);
 		if (w == HT_SCAN_PROBE)
 			learn(&k, row.ident);
 		if (w != HT_SCAN_PROBE && w != HT_SCAN_REPLY)
@@ -111,15 +92,6 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
 		ht_scan_book_emit_all(book, out);
 		ht_scan_book_free(book);
 	}
-	if (rc == PCAP_ERROR && st->packets == 0) {
-		/* (nothing was read: no trace was written) */
-		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
-		return -1;
-	}
-	if (rc == PCAP_ERROR) {
-		st->truncated = 1;
-		snprintf(st->warning, sizeof(st->warning), "%s",
-		    pcap_geterr(cap->p));
-	}
-	return 0;
+	/* (nothing read at all: no trace was written) */
+	return ht_replay_end(cap, st, err);
 }
