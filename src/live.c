@@ -14,26 +14,10 @@
 #include "decode.h"
 #include "live.h"
 #include "resolve.h"
+#include "stop.h"
 
 /* At most this many probes are built, then sent farthest first, at once. */
 #define HT_SEND_BATCH	64
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static ht_ns
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
-}
 
 /* Run-time state of one live trace. */
 struct live {
@@ -165,7 +149,7 @@ write_probe(struct live *lv, uint32_t k0, uint32_t j, size_t len, char *err)
 	if (ht_prober_write(lv->pr, lv->frames + j * lv->slot, len, err,
 	    HT_ERRBUF) < 0)
 		return -1;
-	lv->t->p[k0 + j].t_sent = lv->last_send = now_ns();
+	lv->t->p[k0 + j].t_sent = lv->last_send = ht_now_ns();
 	return 0;
 }
 
@@ -185,7 +169,7 @@ send_batch(struct live *lv, char *err)
 	size_t len[HT_SEND_BATCH], off;
 	struct ht_pkt pkt;
 	uint32_t k0 = lv->next, n = 0, first = 0, start, end, j;
-	ht_ns now = now_ns();
+	ht_ns now = ht_now_ns();
 	uint8_t ttl;
 	int l;
 
@@ -324,7 +308,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
     struct ht_live_stats *st, char *err)
 {
 	struct live lv;
-	struct sigaction sa, old_int, old_term;
+	struct ht_stop stop;
 	struct pollfd pfd;
 	ht_ns now, dl, next_send;
 	long timeout;
@@ -358,16 +342,11 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 		return -1;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	got_signal = 0;
+	ht_stop_catch(&stop);
 
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
-	while (!done && !got_signal) {
+	while (!done && !ht_stop_sig()) {
 		if (send_batch(&lv, err) < 0) {
 			rc = -1;
 			goto out;
@@ -384,7 +363,7 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 			fflush(o->fp);
 			started = 1;
 		}
-		now = now_ns();
+		now = ht_now_ns();
 		dl = expire(&lv, now);
 		/* Print every hop that is final, in order. */
 		while (lv.printed <= limit_ttl(&lv) &&
@@ -439,15 +418,14 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	if (cfg->json && rc == 0)
 		ht_json_trace(o, lv.t, lv.printed > limit_ttl(&lv) ?
 		    (uint8_t)limit_ttl(&lv) : lv.printed,
-		    lv.t_end ? lv.t_end : now_ns());
-	if (rc == 0 && got_signal)
-		rc = got_signal;
+		    lv.t_end ? lv.t_end : ht_now_ns());
+	if (rc == 0 && ht_stop_sig())
+		rc = ht_stop_sig();
 out:
 	st->unanswered = unanswered(&lv, lv.printed > limit_ttl(&lv) ?
 	    limit_ttl(&lv) : lv.printed);
 	ht_prober_close(lv.pr);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	ht_stop_release(&stop);
 	ht_matcher_free(&lv.m);
 	free(lv.frames);
 	return rc;

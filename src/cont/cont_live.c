@@ -15,28 +15,12 @@
 #include "cont/cont_screen.h"
 #include "decode.h"
 #include "resolve.h"
+#include "stop.h"
 
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
 #define PACE_MAX	(10 * 1000000ull)	/* widest spacing of a round */
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static ht_ns
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
-}
 
 /* Run-time state of one run of rounds. */
 struct clive {
@@ -108,14 +92,14 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 		return -1;
 	}
 	if (ht_trace_add_probe(cl->t, ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
-	    now_ns()) < 0) {
+	    ht_now_ns()) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		return -1;
 	}
 	if (ht_prober_write(cl->pr, cl->frame + off, (size_t)l - off, err,
 	    HT_ERRBUF) < 0)
 		return -1;
-	cl->t->p[cl->t->n - 1].t_sent = cl->last_send = now_ns();
+	cl->t->p[cl->t->n - 1].t_sent = cl->last_send = ht_now_ns();
 	cl->inflight++;
 	cl->sent++;
 	return 0;
@@ -178,7 +162,7 @@ send_due(struct clive *cl, ht_ns now, char *err)
 		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
 		if (cl->gap && cl->t->n > 0 &&
-		    now_ns() < cl->last_send + cl->gap)
+		    ht_now_ns() < cl->last_send + cl->gap)
 			break;
 		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
 			return -1;
@@ -284,7 +268,7 @@ keys(struct clive *cl)
 			v->paused = !v->paused;
 			if (!v->paused) {
 				/* the rounds go on from now */
-				now = now_ns();
+				now = ht_now_ns();
 				cl->t_start = now - cl->round *
 				    cl->cc->interval;
 				if (cl->round > 0)
@@ -346,7 +330,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
     char *err)
 {
 	struct clive cl;
-	struct sigaction sa, old_int, old_term;
+	struct ht_stop stop;
 	struct pollfd pfd[2];
 	ht_ns now, dl;
 	long timeout;
@@ -373,12 +357,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		return -1;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	got_signal = 0;
+	ht_stop_catch(&stop);
 	pfd[0].fd = cap->fd;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = 0;		/* the screen's keys */
@@ -392,10 +371,10 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		rc = -1;
 		goto out;
 	}
-	cl.t_start = now_ns();
+	cl.t_start = ht_now_ns();
 	/* Bounded by the rounds asked for, or by a signal or q with -c 0. */
-	while (!got_signal && !cl.quit) {
-		now = now_ns();
+	while (!ht_stop_sig() && !cl.quit) {
+		now = ht_now_ns();
 		if (cl.pr != NULL && send_due(&cl, now, err) < 0) {
 			rc = -1;
 			goto out;
@@ -416,7 +395,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 			ht_prober_close(cl.pr);
 			cl.pr = NULL;
 		}
-		now = now_ns();
+		now = ht_now_ns();
 		dl = expire(&cl, now);
 		ht_cont_set_feed(&cl.fs, cl.t, 0, 0);
 		/* the statistics have them: memory stays flat however long */
@@ -474,13 +453,12 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	ht_screen_close();
 	ht_cont_names_set(&cl.fs, o->res, 200);
 	ht_cont_render_set(o, cc, &cl.fs);
-	if (got_signal)
-		rc = got_signal;
+	if (ht_stop_sig())
+		rc = ht_stop_sig();
 out:
 	ht_screen_close();
 	ht_prober_close(cl.pr);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	ht_stop_release(&stop);
 	ht_matcher_free(&cl.m);
 	ht_cont_set_free(&cl.fs);
 	return rc;

@@ -16,27 +16,11 @@
 #include "mda/mda_plan.h"
 #include "mda/mda_rule.h"
 #include "resolve.h"
+#include "stop.h"
 
 #define KMAX		64	/* nodes with more next hops use n_64 */
 #define WAIT_FLOOR	(100 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static ht_ns
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
-}
 
 struct mlive {
 	const struct ht_live_cfg *lc;
@@ -85,14 +69,14 @@ send_one(struct mlive *ml, const struct ht_mda_send *s, char *err)
 		return -1;
 	}
 	if (ht_trace_add_probe(ml->t, s->ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
-	    now_ns()) < 0) {
+	    ht_now_ns()) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		return -1;
 	}
 	if (ht_prober_write(ml->pr, ml->frame + off, (size_t)l - off, err,
 	    HT_ERRBUF) < 0)
 		return -1;
-	ml->t->p[ml->t->n - 1].t_sent = ml->last_send = now_ns();
+	ml->t->p[ml->t->n - 1].t_sent = ml->last_send = ht_now_ns();
 	ml->inflight++;
 	return 0;
 }
@@ -168,7 +152,7 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	struct ht_mda_send *sends = NULL;
 	struct ht_mda_graph g;
 	struct mlive ml;
-	struct sigaction sa, old_int, old_term;
+	struct ht_stop stop;
 	struct pollfd pfd;
 	uint32_t nk[KMAX + 1], room, i;
 	ht_ns now, dl;
@@ -216,17 +200,12 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 		return -1;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	got_signal = 0;
+	ht_stop_catch(&stop);
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
 	/* every round sends, reads or expires something: bounded by probes */
-	for (guard = 0; !got_signal && guard < 64 * 1024 * 1024; guard++) {
-		now = now_ns();
+	for (guard = 0; !ht_stop_sig() && guard < 64 * 1024 * 1024; guard++) {
+		now = ht_now_ns();
 		dl = expire(&ml, now);
 		room = (uint32_t)lc->simq > ml.inflight ?
 		    (uint32_t)lc->simq - ml.inflight : 0;
@@ -312,12 +291,11 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	else
 		ht_mda_text(o, mc, &g);
 	ht_mda_graph_free(&g);
-	if (got_signal)
-		rc = got_signal;
+	if (ht_stop_sig())
+		rc = ht_stop_sig();
 out:
 	ht_prober_close(ml.pr);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	ht_stop_release(&stop);
 	ht_matcher_free(&ml.m);
 	free(sends);
 	return rc;

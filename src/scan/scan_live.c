@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stop.h"
 #include "decode.h"
 #include "scan/scan.h"
 #include "scan/scan_perm.h"
@@ -44,23 +45,6 @@
 #define WAIT_FLOOR	(100 * 1000000ull)
 #define WAIT_X		10
 #define RING_MAX	(1u << 22)
-
-static volatile sig_atomic_t got_signal;
-
-static void
-on_signal(int sig)
-{
-	got_signal = sig;
-}
-
-static ht_ns
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (ht_ns)ts.tv_sec * HT_NS_PER_SEC + (ht_ns)ts.tv_nsec;
-}
 
 struct tstate {
 	uint32_t ans;		/* bit ttl - first: answered */
@@ -269,7 +253,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 			continue;
 		}
 		ht_targets_get(s->t, tgt, &dst);
-		now = now_ns();
+		now = ht_now_ns();
 		l = ht_scan_prober_build(s->pr, &dst,
 		    (uint8_t)(s->c->first_ttl + b), now, s->buf,
 		    sizeof(s->buf), err, HT_ERRBUF);
@@ -399,7 +383,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
     FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
-	struct sigaction sa;
+	struct ht_stop stop;
 	struct pollfd pfd;
 	struct timespec to;
 	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
@@ -434,17 +418,12 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	free(s.ss.e);
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	got_signal = 0;
+	ht_stop_catch(&stop);
 	pfd.fd = cap->fd;
 	pfd.events = POLLIN;
 	/* each round takes a pair, reads or expires, or waits for one of them */
-	for (guard = 0; !got_signal && guard < (1ull << 40); guard++) {
-		now = now_ns();
+	for (guard = 0; !ht_stop_sig() && guard < (1ull << 40); guard++) {
+		now = ht_now_ns();
 		dl = expire(&s, now);
 		if (send_due(&s, now, err) < 0) {
 			rc = -1;
@@ -459,7 +438,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 			    st->refused) * 1e9 / c->rate);
 		if (dl != 0 && (nd == 0 || dl < nd))
 			nd = dl;
-		now = now_ns();
+		now = ht_now_ns();
 		if (nd == 0 || nd > now + HT_NS_PER_SEC / 4)
 			nd = now + HT_NS_PER_SEC / 4;
 		to.tv_sec = nd > now ? (time_t)((nd - now) / HT_NS_PER_SEC) : 0;
@@ -501,7 +480,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	for (i = 0; i < t->total; i++)
 		if (s.ts[i].taken == s.nttl)
 			st->done++;
-	st->interrupted = got_signal != 0;
+	st->interrupted = ht_stop_sig() != 0;
 	/*
 	 * The handlers stay: a second signal (timeout(1) signals its child
 	 * and then its process group) must not kill the process before the
@@ -509,7 +488,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	 */
 	free(s.ts);
 	free(s.ring);
-	if (rc == 0 && got_signal)
-		rc = got_signal;
+	if (rc == 0 && ht_stop_sig())
+		rc = ht_stop_sig();
 	return rc;
 }
