@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #define NL_BUF 8192
 
@@ -132,4 +133,56 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 		    ifr.ifr_name);
 	close(fd);
 	return 0;
+}
+
+/* The source address the kernel would choose for dst (connect trick). */
+int
+ht_route_source(const struct ht_addr *dst, const char *dev,
+    struct ht_addr *src, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd;
+
+	memset(&ss, 0, sizeof(ss));
+	if (dst->af == 4) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(33434);
+		memcpy(&s4->sin_addr, dst->a, 4);
+		sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(33434);
+		memcpy(&s6->sin6_addr, dst->a, 16);
+		sl = sizeof(*s6);
+	}
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) < 0)
+		goto fail;
+	if (dev != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+	    (socklen_t)strlen(dev) + 1) < 0) {
+		snprintf(err, errlen, "interface %s: %s", dev,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	memset(src, 0, sizeof(*src));
+	src->af = dst->af;
+	if (dst->af == 4)
+		memcpy(src->a, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+	else
+		memcpy(src->a, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+	return 0;
+fail:
+	snprintf(err, errlen, "no route to host: %s", strerror(errno));
+	return -1;
 }

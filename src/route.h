@@ -21,4 +21,11 @@ struct ht_route {
 int ht_route_get(const struct ht_addr *dst, const char *dev,
     struct ht_route *r, char *err, size_t errlen);
 
+/*
+ * The source address the kernel would choose for dst (out of dev): where
+ * the route names none of dst's family.  0, or -1 with err.
+ */
+int ht_route_source(const struct ht_addr *dst, const char *dev,
+    struct ht_addr *src, char *err, size_t errlen);
+
 #endif
