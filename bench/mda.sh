@@ -1,7 +1,8 @@
 #!/bin/bash
 # bench/mda.sh - multipath discovery, side by side: hoptrace --mda (MDA-Lite
 # and full), scamper tracelb and dublin-traceroute on the testbed's diamonds
-# (tests/netns-graph.sh), IPv4, UDP, 95% for the MDA tools.
+# (tests/netns-graph.sh), IPv4 UDP unless BENCH_AF or BENCH_PROTO say
+# otherwise (below), 95% for the MDA tools.
 #
 #   sudo bench/mda.sh [RUNS]          (RUNS per tool and diamond, default 20)
 #
@@ -23,6 +24,14 @@
 # BENCH_UNTIL: a Unix time; no round starts after it, so a run that must end
 # by then reports the rounds it made (the found column's denominator) [none].
 # BENCH_SHAPES: the diamonds to run, in order [all six].
+# BENCH_TOOLS: the tools to run, of lite full scamper dublin [all four].
+# BENCH_AF: 4 or 6 [4].  BENCH_PROTO: udp, icmp or tcp [udp].  For ICMP the
+# balancing routers split echo requests by their checksum
+# (tests/netns-icmp-balance.sh: a Linux router hashes no ICMP field); the
+# tools vary it between flows (hoptrace -I --mda, scamper -P icmp-echo).
+# TCP: hoptrace -T, scamper -P tcp-sport.  dublin-traceroute probes IPv4
+# UDP only and is left out of the other runs.
+# BENCH_KEEP: a path prefix; each run's output is kept as PREFIX.SHAPE.TOOL.RUN.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$here/../tests
@@ -30,6 +39,8 @@ srcdir=$here/../tests
 . "$srcdir/netns.sh"
 # shellcheck source=../tests/netns-graph.sh disable=SC1091
 . "$srcdir/netns-graph.sh"
+# shellcheck source=../tests/netns-icmp-balance.sh disable=SC1091
+. "$srcdir/netns-icmp-balance.sh"
 # shellcheck source=netns-delay.sh disable=SC1091
 . "$here/netns-delay.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}
@@ -37,9 +48,6 @@ RUNS=${1:-20}
 DELAY=${BENCH_DELAY:-2}
 UNTIL=${BENCH_UNTIL:-}
 ht_net_need_root tcpdump python3 timeout
-for c in scamper dublin-traceroute; do
-	command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c not installed" >&2; exit 77; }
-done
 
 N=htbm$$0
 tmp=$(mktemp -d)
@@ -59,8 +67,23 @@ SPEC[width8]=$(wide 8)
 SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
 SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
 SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
-TOOLS="lite full scamper dublin"
+AF=${BENCH_AF:-4} PROTO=${BENCH_PROTO:-udp}
+case $AF$PROTO in
+4udp) TOOLS=${BENCH_TOOLS:-"lite full scamper dublin"} ;;
+4icmp | 4tcp | 6udp | 6icmp | 6tcp) TOOLS=${BENCH_TOOLS:-"lite full scamper"} ;;
+*) echo "BENCH_AF must be 4 or 6, BENCH_PROTO udp, icmp or tcp" >&2; exit 2 ;;
+esac
+case $PROTO in
+udp) HTM=-U SCM=udp-dport ;;
+icmp) HTM=-I SCM=icmp-echo ;;
+tcp) HTM=-T SCM=tcp-sport ;;
+esac
 BENCH_KEEP=${BENCH_KEEP:-}
+for c in scamper dublin; do
+	case " $TOOLS " in *" $c "*) ;; *) continue ;; esac
+	[ "$c" = dublin ] && c=dublin-traceroute
+	command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c not installed" >&2; exit 77; }
+done
 
 now() { date +%s%N; }
 
@@ -70,7 +93,7 @@ links() {
 	lite | full)
 		awk '/^    [^ ]/ { from = $1; next } /^      -> / { print from, $2 }' "$2" ;;
 	scamper)
-		sed -n 's/^\([0-9.]*\) -> \([0-9.]*\)$/\1 \2/p' "$2" ;;
+		sed -n 's/^\([0-9a-f.:]*\) -> \([0-9a-f.:]*\)$/\1 \2/p' "$2" ;;
 	dublin)
 		python3 -c '
 import json, sys
@@ -88,10 +111,10 @@ for hops in o["flows"].values():
 runone() { # TOOL OUTFILE
 	case $1 in
 	lite | full)
-		ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n --mda="$1" "$HT_TARGET4" >"$2" 2>/dev/null ;;
+		ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n "-$AF" "$HTM" --mda="$1" "$DST" >"$2" 2>/dev/null ;;
 	scamper)
 		ip netns exec "${N}s" timeout 60 scamper -O text -I \
-			"tracelb -P udp-dport $HT_TARGET4" >"$2" 2>/dev/null ;;
+			"tracelb -P $SCM $DST" >"$2" 2>/dev/null ;;
 	dublin)
 		(cd "$tmp/dub" && rm -f trace.json &&
 			ip netns exec "${N}s" timeout 60 dublin-traceroute -T 10 "$HT_TARGET4" \
@@ -100,7 +123,7 @@ runone() { # TOOL OUTFILE
 }
 
 mkdir -p "$tmp/dub"
-echo "# $RUNS rounds, delay ${DELAY} ms a router, $(uname -r), $(nproc) CPUs"
+echo "# $RUNS rounds, IPv$AF $PROTO, delay ${DELAY} ms a router, $(uname -r), $(nproc) CPUs"
 printf '%-8s %-8s %5s %9s %9s %10s %10s\n' diamond tool found probes~ probes_avg time~_ms time_avg_ms
 for shape in $SHAPES; do
 	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
@@ -111,9 +134,26 @@ for shape in $SHAPES; do
 	fi
 	mkdir -p "/etc/netns/${N}s"
 	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
-	ht_graph_truth 4 | sed -n 's/^L //p' >"$tmp/truth"
+	if [ "$PROTO" = icmp ]; then
+		ht_graph_icmp_balance "$N" || { echo "ICMP balancing on $shape failed" >&2; exit 1; }
+	fi
+	ht_graph_truth "$AF" | sed -n 's/^L //p' >"$tmp/truth"
+	# the probes: what leaves the source of the probing protocol
+	if [ "$AF" = 4 ]; then
+		DST=$HT_TARGET4 SRC=$HT_SOURCE4
+		case $PROTO in
+		udp) pf=udp ;; icmp) pf="icmp[icmptype] = icmp-echo" ;;
+		tcp) pf="tcp[tcpflags] & tcp-syn != 0" ;;
+		esac
+	else
+		DST=$HT_TARGET6 SRC=$HT_SOURCE6
+		case $PROTO in
+		udp) pf="ip6 and udp" ;; icmp) pf="icmp6 and ip6[40] = 128" ;;
+		tcp) pf="ip6 and tcp and ip6[53] & 2 != 0" ;;
+		esac
+	fi
 	ip netns exec "${N}s" tcpdump -i e0 -B 16384 -U --immediate-mode -w "$tmp/cap.pcap" \
-		"udp and src host $HT_SOURCE4" 2>"$tmp/tcpdump.err" &
+		"$pf and src host $SRC" 2>"$tmp/tcpdump.err" &
 	tpid=$!
 	for ((i = 0; i < 50; i++)); do
 		grep -q listening "$tmp/tcpdump.err" && break
@@ -123,8 +163,8 @@ for shape in $SHAPES; do
 	read -ra tl <<<"$TOOLS"
 	for ((r = 0; r < RUNS; r++)); do
 		[ -n "$UNTIL" ] && [ "$(date +%s)" -ge "$UNTIL" ] && break
-		for ((k = 0; k < 4; k++)); do
-			tool=${tl[$(((k + r) % 4))]}
+		for ((k = 0; k < ${#tl[@]}; k++)); do
+			tool=${tl[$(((k + r) % ${#tl[@]}))]}
 			t0=$(now)
 			runone "$tool" "$tmp/out"
 			t1=$(now)

@@ -107,10 +107,14 @@ START_TEST(test_targets_parse)
 		ck_assert_int_eq(ht_targets_read(&t, fp, 1, err, sizeof(err)),
 		    0);
 		fclose(fp);
-		ck_assert_uint_eq(t.skipped, 1);	/* one family */
+		ck_assert_uint_eq(t.skipped, 0);	/* both families */
 		a = hex_addr("10.200.3.4");
 		ck_assert(ht_targets_covers(&t, &a));
+		a = hex_addr("2001:db8::77:1");
+		ck_assert(ht_targets_covers(&t, &a));
 		a = hex_addr("11.0.0.1");
+		ck_assert(!ht_targets_covers(&t, &a));
+		a = hex_addr("2001:db8:0:1::1");
 		ck_assert(!ht_targets_covers(&t, &a));
 		ht_targets_free(&t);
 	}
@@ -119,6 +123,56 @@ START_TEST(test_targets_parse)
 	a = hex_addr("10.0.200.1");
 	ck_assert(ht_targets_covers(&t, &a));
 	ck_assert_int_eq(ht_targets_find(&t, &a), 200 * 256 + 1);
+	ht_targets_free(&t);
+}
+END_TEST
+
+/*
+ * Both families in one file: IPv6 and IPv4 lines keep their file order
+ * in the numbering, each address is found only in its own family (an
+ * IPv6 address whose first bytes spell an IPv4 target is not one), and
+ * -4 / -6 (only_af) leave the other family's lines out, counted.
+ */
+START_TEST(test_targets_mixed)
+{
+	char err[HT_TARGETS_ERR], b[HT_ADDRSTRLEN];
+	struct ht_targets t;
+	struct ht_addr a;
+	uint64_t i;
+	FILE *fp;
+	static const char text[] = "2001:db8::/126\n10.0.0.0/30\n"
+	    "10.0.0.9\n2001:db8::1:0/127\n";
+
+	t = from_text(text, 0, 0, 0, err);
+	ck_assert_uint_eq(t.total, 4 + 4 + 1 + 2);
+	ck_assert_uint_eq(t.fams, HT_TGT_V4 | HT_TGT_V6);
+	ck_assert_int_eq(t.af, 6);		/* the first line's */
+	ck_assert_str_eq(nth(&t, 0, b), "2001:db8::");
+	ck_assert_str_eq(nth(&t, 4, b), "10.0.0.0");
+	ck_assert_str_eq(nth(&t, 8, b), "10.0.0.9");
+	ck_assert_str_eq(nth(&t, 10, b), "2001:db8::1:1");
+	for (i = 0; i < t.total; i++) {
+		ht_targets_get(&t, i, &a);
+		ck_assert_int_eq(ht_targets_find(&t, &a), (int64_t)i);
+	}
+	a = hex_addr("a00:1::");	/* bytes 0a 00 00 01 ..., IPv6 */
+	ck_assert_int_eq(ht_targets_find(&t, &a), -1);
+	ck_assert(!ht_targets_covers(&t, &a));
+	a = hex_addr("32.1.13.184");	/* 2001:0db8 as IPv4 */
+	ck_assert_int_eq(ht_targets_find(&t, &a), -1);
+	ht_targets_free(&t);
+
+	/* -4: the IPv6 lines left out */
+	fp = fmemopen((void *)(uintptr_t)text, strlen(text), "r");
+	ck_assert_ptr_nonnull(fp);
+	ht_targets_init(&t, 0, 1);
+	t.only_af = 4;
+	ck_assert_int_eq(ht_targets_read(&t, fp, 0, err, sizeof(err)), 0);
+	fclose(fp);
+	ck_assert_uint_eq(t.total, 5);
+	ck_assert_uint_eq(t.other_af, 2);
+	ck_assert_uint_eq(t.fams, HT_TGT_V4);
+	ck_assert_str_eq(nth(&t, 0, b), "10.0.0.0");
 	ht_targets_free(&t);
 }
 END_TEST
@@ -135,7 +189,6 @@ START_TEST(test_targets_bad)
 		{ "10.0.0.0/-1\n", "line 1: prefix length" },
 		{ "10.0.0.0/8x\n", "line 1: prefix length" },
 		{ "2001:db8::/129\n", "line 1: prefix length must be 0 to 128" },
-		{ "10.0.0.1\n2001:db8::1\n", "line 2: an IPv6 address among IPv4" },
 		{ "10.0.0.0/7\n", "line 1: /7 holds too many targets" },
 		{ "2001:db8::/64\n", "line 1: /64 holds too many targets" },
 		{ "10.0.0.0/9\n10.128.0.0/9\n10.0.0.1\n",
@@ -669,6 +722,7 @@ scan_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_targets_parse);
+	tcase_add_test(tc, test_targets_mixed);
 	tcase_add_test(tc, test_targets_bad);
 	tcase_add_test(tc, test_targets_per_prefix);
 	tcase_add_test(tc, test_perm_bijection);

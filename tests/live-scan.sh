@@ -7,6 +7,8 @@
 #   - usage errors (before any network): exit 2, one line on stderr;
 #   - a bad line of the targets file: exit 1 naming its line; --skip-bad
 #     warns and goes on;
+#   - both families in one targets file (2 x 128 of each): every row
+#     exact, replay equal to live; -6 on that file: its IPv6 targets only;
 #   - IPv4: 512 + 256 targets from two prefixes (stdin), IPv6: 2 x 256,
 #     and one random address in each /24 of the /16 (--per-prefix=24), TTLs
 #     1..8: every row exact against the topology (a TTL below a target's
@@ -81,6 +83,7 @@ run() { # ARGS...: hoptrace in the source namespace, stdin from $tmp/in
 : >"$tmp/in"
 
 # check_rows AF TARGETS_COUNT : the rows of $tmp/out against the topology
+# (AF 0: targets of both families)
 check_rows() {
 	local out
 	checks=$((checks + 1))
@@ -90,6 +93,7 @@ path, errpath, af, ntargets, hops, short = sys.argv[1:7]
 final = os.environ.get("HT_FINAL", "echo-reply")
 proto = os.environ.get("HT_PROTO", "ICMP")
 af, ntargets, hops, short = int(af), int(ntargets), int(hops), int(short)
+fixed_af = af   # 0: both families, each row's from its target
 err = []
 def hop_addr(k):
     return ("10.77.%d.2" % (k - 1)) if af == 4 else \
@@ -110,6 +114,7 @@ for ln, line in enumerate(open(path), 1):
     except ValueError as e:
         err.append("line %d: not JSON: %s" % (ln, e)); continue
     t, ttl = r["target"], r["ttl"]
+    af = fixed_af or (6 if ":" in t else 4)
     d = dist(t)
     want = (hop_addr(ttl) if af == 4 else hop6(ttl), "time-exceeded") \
         if ttl < d else (hop6(d) if os.environ.get("HT_FINAL_HOP") else t,
@@ -126,6 +131,7 @@ for ln, line in enumerate(open(path), 1):
 if len(seen) != ntargets:
     err.append("%d targets in the rows, expected %d" % (len(seen), ntargets))
 for t, ttls in seen.items():
+    af = fixed_af or (6 if ":" in t else 4)
     d = dist(t)
     low = sorted(x for x in ttls if x <= d)
     if low != list(range(1, d + 1)):
@@ -201,6 +207,21 @@ for line in open(sys.argv[1]):
 	rc=$?
 	same_rows "IPv$af: replay with --targets selects those targets" "$tmp/want-sub"
 done
+
+# both families in one file: one run probes both (an IPv4 and an IPv6
+# socket, one capture), every row exact, replay equal; -6 on the same file
+# traces its IPv6 targets alone
+printf '10.200.0.0/25\nfd77:200::8000:0:0:0/121\n10.200.128.0/25\nfd77:200::/121\n' >"$tmp/in"
+run --targets=- --rows --rate=$RATE -m 8 -w "$tmp/mixed.pcap"
+check_rows 0 512 "IPv4 and IPv6 in one file: 512 targets, rows exact" &&
+	echo "IPv4 + IPv6: 512 targets: $(tail -1 "$tmp/err")"
+cp "$tmp/out" "$tmp/mixed.json"
+last_cmd="hoptrace -r mixed.pcap --rows"
+"$HOPTRACE" -r "$tmp/mixed.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+rc=$?
+same_rows "IPv4 and IPv6: replay of -w equals live" "$tmp/mixed.json"
+run --targets=- --rows --rate=$RATE -m 8 -6
+check_rows 6 256 "-6 on a file of both families: its 256 IPv6 targets"
 
 # a few thousand targets: 4096, half of them 3 hops away, every path exact,
 # replay equal to live

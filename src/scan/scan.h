@@ -54,10 +54,13 @@ struct ht_scan_stats {
  */
 int ht_scan_run(const struct ht_scan_cfg *cfg, FILE *out);
 
-/* The live driver (scan_live.c): handles open, privileges dropped. */
+/*
+ * The live driver (scan_live.c): handles open, privileges dropped; pr[0]
+ * sends to the IPv4 targets, pr[1] to the IPv6 ones (NULL: none of them).
+ */
 struct ht_scan_prober;
 int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
-    struct ht_capture *cap, struct ht_scan_prober *pr, uint16_t ident,
+    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
     FILE *out, struct ht_scan_stats *st, char *err);
 
 /* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of

@@ -82,7 +82,7 @@ struct slive {
 	const struct ht_scan_cfg *c;
 	const struct ht_targets *t;
 	struct ht_capture *cap;
-	struct ht_scan_prober *pr;
+	struct ht_scan_prober *const *pr;	/* [0] IPv4, [1] IPv6 */
 	uint16_t ident;
 	FILE *out;
 	struct ht_scan_stats *st;
@@ -254,12 +254,13 @@ send_due(struct slive *s, ht_ns now, char *err)
 		}
 		ht_targets_get(s->t, tgt, &dst);
 		now = ht_now_ns();
-		l = ht_scan_prober_build(s->pr, &dst,
+		l = ht_scan_prober_build(s->pr[dst.af == 6], &dst,
 		    (uint8_t)(s->c->first_ttl + b), now, s->buf,
 		    sizeof(s->buf), err, HT_ERRBUF);
 		if (l < 0)
 			return -1;
-		rc = ht_scan_prober_send(s->pr, &dst, s->buf, (size_t)l, err,
+		rc = ht_scan_prober_send(s->pr[dst.af == 6], &dst, s->buf,
+		    (size_t)l, err,
 		    HT_ERRBUF);
 		if (rc < 0)
 			return -1;
@@ -379,7 +380,7 @@ progress(const struct slive *s, ht_ns now)
 
 int
 ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
-    struct ht_capture *cap, struct ht_scan_prober *pr, uint16_t ident,
+    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
     FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;

@@ -164,11 +164,9 @@ ht_targets_line(struct ht_targets *t, const char *line, unsigned long lineno,
 			return -1;
 		}
 	}
-	if (t->af != 0 && a.af != t->af) {
-		snprintf(err, errlen, "line %lu: an IPv%d %s among IPv%d "
-		    "targets (one address family a run)", lineno, a.af,
-		    slash ? "prefix" : "address", t->af);
-		return -1;
+	if (t->only_af != 0 && a.af != t->only_af) {
+		t->other_af++;		/* -4 or -6: not this run's */
+		return 0;
 	}
 	if (t->per_prefix > w) {
 		snprintf(err, errlen, "line %lu: --per-prefix=%u is longer "
@@ -208,7 +206,9 @@ ht_targets_line(struct ht_targets *t, const char *line, unsigned long lineno,
 	}
 	t->r[t->n++] = r;
 	t->total += count;
-	t->af = a.af;
+	if (t->af == 0)
+		t->af = a.af;
+	t->fams |= a.af == 6 ? HT_TGT_V6 : HT_TGT_V4;
 	return 1;
 }
 
@@ -261,6 +261,15 @@ ht_targets_read(struct ht_targets *t, FILE *fp, int skip_bad, char *err,
 	return 0;
 }
 
+/* Addresses in order: IPv4 before IPv6, then by value. */
+static int
+addr_cmp(const struct ht_addr *a, const struct ht_addr *b)
+{
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	return memcmp(a->a, b->a, 16);
+}
+
 /* qsort has no context argument: the ranges being sorted */
 static const struct ht_tgt_range *sort_ranges;
 
@@ -269,7 +278,7 @@ by_base(const void *x, const void *y)
 {
 	const struct ht_tgt_range *a = &sort_ranges[*(const size_t *)x];
 	const struct ht_tgt_range *b = &sort_ranges[*(const size_t *)y];
-	int c = memcmp(a->base.a, b->base.a, 16);
+	int c = addr_cmp(&a->base, &b->base);
 
 	if (c != 0)
 		return c;
@@ -358,12 +367,12 @@ range_of(const struct ht_targets *t, const struct ht_addr *a)
 {
 	size_t lo = 0, hi = t->n, mid, j;
 
-	if (t->sorted == NULL || a->af != t->af)
+	if (t->sorted == NULL)
 		return NULL;
 	/* the first range whose base is above a */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (memcmp(t->r[t->sorted[mid]].base.a, a->a, 16) <= 0)
+		if (addr_cmp(&t->r[t->sorted[mid]].base, a) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;

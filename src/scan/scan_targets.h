@@ -11,6 +11,8 @@
 /* At most this many targets in one run (a /24 of each of 2^24 prefixes). */
 #define HT_TARGETS_MAX	(1u << 24)
 #define HT_TARGETS_ERR	256
+#define HT_TGT_V4	1u
+#define HT_TGT_V6	2u
 
 /* One line of the file: a prefix, and how its targets are chosen. */
 struct ht_tgt_range {
@@ -32,6 +34,10 @@ struct ht_targets {
 				 * limit on a prefix's size */
 	uint64_t total;
 	int af;			/* the family of the first line; 0 none yet */
+	unsigned int fams;	/* HT_TGT_V4 | HT_TGT_V6: the families held */
+	int only_af;		/* 4 or 6 (-4, -6): lines of the other family
+				 * are left out; 0 both */
+	uint64_t other_af;	/* lines left out so */
 	unsigned int per_prefix;	/* 0: every address of a prefix */
 	uint64_t seed;		/* the random address in each /N */
 	uint64_t skipped;	/* bad lines skipped */
