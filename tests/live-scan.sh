@@ -176,6 +176,16 @@ same_rows() {
 	fi
 }
 
+# replay_equal NAME DESC: $tmp/out (live rows) kept as NAME.json; the
+# replay of $tmp/NAME.pcap with --rows must equal it
+replay_equal() {
+	cp "$tmp/out" "$tmp/$1.json"
+	last_cmd="hoptrace -r $1.pcap --rows"
+	"$HOPTRACE" -r "$tmp/$1.pcap" --rows >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	same_rows "$2" "$tmp/$1.json"
+}
+
 RATE=4000
 for af in 4 6; do
 	if [ "$af" = 4 ]; then
@@ -188,11 +198,7 @@ for af in 4 6; do
 	run --targets=- --rows --rate=$RATE -m 8 -w "$tmp/live$af.pcap"
 	check_rows "$af" "$count" "IPv$af: $count targets, rows exact" &&
 		echo "IPv$af: $count targets: $(tail -1 "$tmp/err")"
-	cp "$tmp/out" "$tmp/live$af.json"
-	last_cmd="hoptrace -r live$af.pcap --rows"
-	"$HOPTRACE" -r "$tmp/live$af.pcap" --rows >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	same_rows "IPv$af: replay of -w equals live" "$tmp/live$af.json"
+	replay_equal "live$af" "IPv$af: replay of -w equals live"
 	# replay with --targets: the rows of the short prefix only
 	if [ "$af" = 4 ]; then sub=10.200.128.0/17; else sub=fd77:200:0:0:8000::/65; fi
 	printf '%s\n' "$sub" >"$tmp/sub"
@@ -215,11 +221,7 @@ printf '10.200.0.0/25\nfd77:200::8000:0:0:0/121\n10.200.128.0/25\nfd77:200::/121
 run --targets=- --rows --rate=$RATE -m 8 -w "$tmp/mixed.pcap"
 check_rows 0 512 "IPv4 and IPv6 in one file: 512 targets, rows exact" &&
 	echo "IPv4 + IPv6: 512 targets: $(tail -1 "$tmp/err")"
-cp "$tmp/out" "$tmp/mixed.json"
-last_cmd="hoptrace -r mixed.pcap --rows"
-"$HOPTRACE" -r "$tmp/mixed.pcap" --rows >"$tmp/out" 2>"$tmp/err"
-rc=$?
-same_rows "IPv4 and IPv6: replay of -w equals live" "$tmp/mixed.json"
+replay_equal mixed "IPv4 and IPv6: replay of -w equals live"
 run --targets=- --rows --rate=$RATE -m 8 -6
 check_rows 6 256 "-6 on a file of both families: its 256 IPv6 targets"
 
@@ -229,11 +231,7 @@ printf '10.200.16.0/21\n10.200.200.0/21\n' >"$tmp/in"
 run --targets=- --rows --rate=10000 -m 8 -w "$tmp/big.pcap"
 check_rows 4 4096 "IPv4: 4096 targets at 10000 pps, every path exact" &&
 	echo "IPv4: 4096 targets: $(tail -1 "$tmp/err")"
-cp "$tmp/out" "$tmp/big.json"
-last_cmd="hoptrace -r big.pcap --rows"
-"$HOPTRACE" -r "$tmp/big.pcap" --rows >"$tmp/out" 2>"$tmp/err"
-rc=$?
-same_rows "IPv4: 4096 targets: replay of -w equals live" "$tmp/big.json"
+replay_equal big "IPv4: 4096 targets: replay of -w equals live"
 
 # UDP and TCP probes: the target's port unreachable, its RST; replay = live
 for m in U T; do
