@@ -261,13 +261,31 @@ lite_bound(const struct ht_mda_graph *g, unsigned int h)
 }
 
 /*
+ * Does a flow go from node i straight to the destination?  Then i shares a
+ * link with it and forwards to it over that link alone: i's next hops are
+ * known without counting flows (hoptrace's planner sends one there).
+ */
+static int
+next_to_dest(const struct ht_mda_graph *g, uint32_t i)
+{
+	uint32_t j;
+
+	for (j = 0; j < g->nlink; j++)
+		if (g->link[j].from == i && g->node[g->link[j].to].final &&
+		    ht_addr_eq(&g->node[g->link[j].to].addr, &g->dst))
+			return 1;
+	return 0;
+}
+
+/*
  * The confidence: for each hop h after the first, the failure bound of
  * full MDA (the worst of the nodes before it: each node's bound given its
  * next hops, k at least 1, and the flows sent one hop past it, n) or of
  * MDA-Lite (lite_bound), whichever is smaller; the first hop's given its
  * nodes and probes.  Nodes whose flows went no further are left out where
  * nothing was probed past their hop (the end of the run), and count as
- * unknown (failure 1) where something was.
+ * unknown (failure 1) where something was; nodes next to the destination
+ * are certain.
  */
 static void
 confidence(struct ht_mda_graph *g)
@@ -283,7 +301,7 @@ confidence(struct ht_mda_graph *g)
 	worst = ht_mda_fail(k ? k : 1, g->hop[g->first_ttl].probes);
 	for (i = 0; i < g->nnode; i++) {
 		v = &g->node[i];
-		if (v->final || v->ttl_min >= g->last_ttl)
+		if (v->final || v->ttl_min >= g->last_ttl || next_to_dest(g, i))
 			continue;
 		if (v->behind == 0 && v->ttl_max >= g->last_ttl)
 			continue;

@@ -21,6 +21,8 @@
 struct hopset {
 	struct ht_addr addr[HOP_NODES];
 	uint8_t final[HOP_NODES];
+	uint8_t known[HOP_NODES];	/* answered at a lower TTL too */
+	uint8_t dest[HOP_NODES];	/* the destination answering */
 	uint32_t n;
 	uint32_t answered, waiting;	/* flows in S_NODE+, S_WAIT */
 };
@@ -43,7 +45,7 @@ node_of(struct hopset *hs, const struct ht_addr *a)
 	if (hs->n == HOP_NODES)
 		return HOP_NODES - 1;	/* beyond telling apart: the last */
 	hs->addr[hs->n] = *a;
-	hs->final[hs->n] = 0;
+	hs->final[hs->n] = hs->known[hs->n] = hs->dest[hs->n] = 0;
 	return hs->n++;
 }
 
@@ -66,8 +68,10 @@ flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
 			continue;	/* not ours, or answered already */
 		if (p->rkind != HT_R_NONE) {
 			v = node_of(hs, &p->from);
-			if (ht_probe_final(t, p))
+			if (ht_probe_final(t, p)) {
 				hs->final[v] = 1;
+				hs->dest[v] = ht_addr_eq(&p->from, &t->dst);
+			}
 			s[f] = S_NODE + v;
 		} else if (!(p->flags & HT_P_EXPIRED))
 			s[f] = S_WAIT;
@@ -79,6 +83,42 @@ flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
 			hs->answered++;
 		else if (s[f] == S_WAIT)
 			hs->waiting++;
+	/* an interface seen nearer too: its next hops are enumerated there */
+	for (i = 0; i < t->n && hs->n > 0; i++) {
+		p = &t->p[i];
+		if (p->ttl >= ttl || p->rkind == HT_R_NONE)
+			continue;
+		for (v = 0; v < hs->n; v++)
+			if (ht_addr_eq(&hs->addr[v], &p->from))
+				hs->known[v] = 1;
+	}
+}
+
+/*
+ * The interfaces of h - 1 that need no flows probed one hop further (shut[]
+ * set): those that ended their flows, those seen at a lower TTL (their next
+ * hops were enumerated there: a longer branch rejoining a shorter one), and
+ * those a flow went through straight to the destination.  A router next to
+ * the destination forwards to it over the link they share, so it has no
+ * other next hop toward it: one flow proves that.  Returns how many are
+ * shut without having ended flows themselves.
+ */
+static uint32_t
+shut_nodes(const uint32_t *prev, const struct hopset *hp, const uint32_t *cur,
+    const struct hopset *hc, uint32_t nflows, uint8_t *shut)
+{
+	uint32_t u, f, n = 0;
+
+	for (u = 0; u < hp->n; u++)
+		shut[u] = hp->final[u] || hp->known[u];
+	for (f = 0; f < nflows; f++)
+		if (prev[f] >= S_NODE && cur[f] >= S_NODE &&
+		    hc->dest[cur[f] - S_NODE])
+			shut[prev[f] - S_NODE] = 1;
+	for (u = 0; u < hp->n; u++)
+		if (shut[u] && !hp->final[u])
+			n++;
+	return n;
 }
 
 static uint32_t
@@ -112,18 +152,19 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
     const struct hopset *hc, struct ht_mda_send *out, uint32_t *nout,
     uint32_t room)
 {
-	uint8_t h = st->hop, seen[HOP_NODES];
+	uint8_t h = st->hop, seen[HOP_NODES], shut[HOP_NODES];
 	uint32_t npred, v, f, mine, probed, k, want, extra, nflows0;
 	int first = h == c->first_ttl, busy = 0, silent_prev;
 	double share, expect;
 
 	nflows0 = st->nflows;
 	silent_prev = !first && hp->answered == 0;
+	(void)shut_nodes(prev, hp, cur, hc, nflows0, shut);
 	/* predecessors: the source, the anonymous node, or each interface */
 	npred = first || silent_prev ? 1 : hp->n;
 	for (v = 0; v < npred; v++) {
-		if (!first && !silent_prev && hp->final[v])
-			continue;	/* the destination: nothing behind */
+		if (!first && !silent_prev && shut[v])
+			continue;	/* nothing (more) to find behind it */
 		memset(seen, 0, sizeof(seen));
 		mine = probed = k = 0;
 		for (f = 0; f < nflows0; f++) {
@@ -227,9 +268,17 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	uint32_t fwd[HOP_NODES], back[HOP_NODES], nu[HOP_NODES], nv[HOP_NODES];
 	uint32_t deg[HOP_NODES], a = 0, b = hc->n, f, u, v, probed = 0, want;
 	uint32_t nflows0 = st->nflows, n1 = need(c, 1), d0;
+	uint8_t shut[HOP_NODES];
 	int tests, out2 = 0, in2 = 0, uneven = 0, busy = 0;
 
-	if (h == c->first_ttl || hp->answered == 0)
+	/*
+	 * The first hop, a silent hop before, or an interface of h - 1 with
+	 * nothing behind it to find (a branch rejoining, a router next to
+	 * the destination): the hop-wide count would mix flows that need
+	 * probing with flows that do not, so each interface gets its own.
+	 */
+	if (h == c->first_ttl || hp->answered == 0 ||
+	    shut_nodes(prev, hp, cur, hc, nflows0, shut) > 0)
 		return hop_work(c, st, prev, hp, cur, hc, out, nout, room);
 	for (u = 0; u < hp->n; u++)
 		if (!hp->final[u])
@@ -367,6 +416,37 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	return 2;
 }
 
+/*
+ * With the first probes of a hop, one of their flows goes a hop further
+ * too, unless something is there already: where that hop is the
+ * destination behind a single interface, this one probe settles it (see
+ * shut_nodes) a round trip early, and elsewhere it is one of the flows the
+ * next hop needs anyway.
+ */
+static void
+scout(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
+    const struct ht_trace *t, struct ht_mda_send *out, uint32_t *nout)
+{
+	uint32_t i, pick = UINT32_MAX;
+
+	if (st->hop >= c->max_ttl)
+		return;
+	for (i = 0; i < *nout; i++) {
+		if (out[i].ttl > st->hop)
+			return;
+		if (out[i].ttl == st->hop && pick == UINT32_MAX)
+			pick = i;
+	}
+	if (pick == UINT32_MAX)
+		return;
+	for (i = 0; i < t->n; i++)
+		if (t->p[i].ttl > st->hop)
+			return;
+	out[*nout].flow = out[pick].flow;
+	out[*nout].ttl = (uint8_t)(st->hop + 1);
+	(*nout)++;
+}
+
 int
 ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
     const struct ht_trace *t, struct ht_mda_send *out, uint32_t max)
@@ -423,7 +503,8 @@ ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		/* the hop is done: go on? */
 		nonfinal = 0;
 		for (f = 0; f < st->nflows; f++)
-			if (cur[f] >= S_NODE && !hc->final[cur[f] - S_NODE])
+			if (cur[f] >= S_NODE && !hc->final[cur[f] - S_NODE] &&
+			    !hc->known[cur[f] - S_NODE])
 				nonfinal = 1;
 		if (hc->answered == 0) {
 			if (++st->silent >= c->gap) {
@@ -443,6 +524,8 @@ ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		}
 		st->hop++;
 	}
+	if (nout > 0 && nout < room && st->end == HT_MDA_RUNNING)
+		scout(c, st, t, out, &nout);
 	rc = (int)nout;
 out:
 	free(hp);
