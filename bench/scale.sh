@@ -20,6 +20,19 @@
 # below its distance was answered by the right router and it answered at
 # its distance).  zmap runs at the same rate; scamper at 10,000 pps
 # ("trace -P icmp-paris -q 1 -m 16", JSON through sc_warts2json) once.
+# The senders' own capacity, with the network taken out: hoptrace (flat
+# out, -W 0.2) and zmap (flat out) toward 10.201.0.0/16, routed from the
+# source into a veth whose far end (namespace ${N}k, forwarding off)
+# drops every probe: what each tool's sending loop and the source's IP
+# stack do when forwarding costs nothing, the ceiling a tool's own design
+# sets.
+#
+# BENCH_RPS=1 spreads the testbed's receive work over every CPU (each
+# veth's rx queue gets rps_cpus = all CPUs, in every namespace, for every
+# tool alike).  Without it (the kernel's default) a veth delivers a packet
+# in softirq on the CPU that sent it, so the forwarding of every probe
+# through the chain and of its answer back is done, and charged, on the
+# sender's CPU.
 # Figures only, never pass/fail: the machine is shared.  Traffic stays in
 # the namespaces this script makes.  Markdown on stdout, for BENCHMARKS.md;
 # BENCH_PREFIX (default 10.200.0.0/16) makes a smaller trial run.
@@ -42,7 +55,7 @@ N=htbs$$
 tmp=$(mktemp -d)
 [ -n "${BENCH_KEEP:-}" ] && echo "keeping $tmp" >&2
 tpid=
-trap '[ -n "$tpid" ] && kill "$tpid" 2>/dev/null; ht_net_down $N; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
+trap '[ -n "$tpid" ] && kill "$tpid" 2>/dev/null; ht_net_down $N; ip netns del ${N}k 2>/dev/null; [ -n "${BENCH_KEEP:-}" ] || rm -rf "$tmp"' EXIT
 trap 'exit 143' TERM INT
 
 ht_net_up "$N" --hops "$HOPS" --prefix --prefix-short "$SHORT" >&2 || {
@@ -50,6 +63,26 @@ ht_net_up "$N" --hops "$HOPS" --prefix --prefix-short "$SHORT" >&2 || {
 	exit 99
 }
 S=${N}s
+K=${N}k
+rps=${BENCH_RPS:-0}
+ncpu=$(nproc)
+mask=$(printf '%x' $(((1 << ncpu) - 1)))
+if [ "$rps" = 1 ]; then
+	for ns in $(ip netns list | awk '{ print $1 }' | grep -E "^${N}(s|t|r[0-9]+)\$"); do
+		ip netns exec "$ns" sh -c "for q in /sys/class/net/*/queues/rx-*; do
+			echo $mask >\$q/rps_cpus; done" 2>/dev/null
+	done
+fi
+# the sink: 10.201.0.0/16 from the source into a veth whose end drops it
+{ ip netns add "$K" && ip -n "$S" link add x0 type veth peer name x1 netns "$K" &&
+	ip -n "$S" addr add 10.202.0.1/30 dev x0 && ip -n "$S" link set x0 up &&
+	ip -n "$K" link set x1 up && ip netns exec "$K" sysctl -qw net.ipv4.ip_forward=0; } || {
+	echo "ERROR: the sink failed" >&2
+	exit 99
+}
+kmac=$(ip -n "$K" link show x1 | awk '/ether/ { print $2 }')
+ip -n "$S" neigh add 10.202.0.2 lladdr "$kmac" dev x0 nud permanent
+ip -n "$S" route add 10.201.0.0/16 via 10.202.0.2 dev x0
 read -r dev via src < <(ip -n "$S" -4 route get 10.200.0.1 |
 	awk '{ for (i = 1; i < NF; i++) { if ($i == "dev") d = $(i + 1);
 	    if ($i == "via") v = $(i + 1); if ($i == "src") s = $(i + 1) } }
@@ -78,12 +111,12 @@ tcpdump_stop() {
 count() { tcpdump -r "$1" -n 2>/dev/null | wc -l; }
 tdrops() { sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$1.err"; }
 
-# zmap RATE: "sent_rate_pps replies wall_s"
+# zmap RATE [DEV MAC SRC PREFIX]: "sent_rate_pps replies wall_s"
 zmap_run() {
 	local t0 t1
 	t0=$(date +%s%N)
-	ip netns exec "$S" zmap -M icmp_echoscan -i "$dev" -G "$mac" -S "$src" \
-		-b "$tmp/blacklist" -r "$1" -c 1 -o "$tmp/zmap.out" "$PREFIX" \
+	ip netns exec "$S" zmap -M icmp_echoscan -i "${2:-$dev}" -G "${3:-$mac}" \
+		-S "${4:-$src}" -b "$tmp/blacklist" -r "$1" -c 1 -o "$tmp/zmap.out" "${5:-$PREFIX}" \
 		>/dev/null 2>"$tmp/zmap.err"
 	t1=$(date +%s%N)
 	python3 - "$tmp/zmap.err" "$tmp/zmap.out" "$t0" "$t1" <<'PY'
@@ -124,13 +157,31 @@ PY
 
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 uname_r=$(uname -r)
-ncpu=$(nproc)
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # the testbed's capacity, twice
 cap1=$(zmap_run 10000000)
 cap2=$(zmap_run 10000000)
+
+# the senders' own capacity: into the sink, flat out
+echo 10.201.0.0/16 >"$tmp/sink"
+ip netns exec "$S" /usr/bin/time -o "$tmp/k.time" -f '%e %U %S %M' \
+	"$HOPTRACE" -n --targets="$tmp/sink" --rows -m 16 --rate=1000000 -W 0.2 \
+	>/dev/null 2>"$tmp/k.err"
+KH=$(python3 - "$tmp/k.err" "$tmp/k.time" <<'PY'
+import re, sys
+m = re.search(r"(\d+) probes sent in ([\d.]+) s \((\d+) pps", open(sys.argv[1]).read())
+wall, usr, sy, rss = open(sys.argv[2]).read().split()[-4:]
+if not m:
+    print("? ? ? ?"); sys.exit()
+sent, el, pps = m.groups()
+print(sent, pps, "%.1f" % ((float(usr) + float(sy)) / int(sent) * 1e6),
+      "%.1f" % (float(usr) / int(sent) * 1e6))
+PY
+)
+KZ1=$(zmap_run 10000000 x0 "$kmac" 10.202.0.1 10.201.0.0/16)
+KZ2=$(zmap_run 10000000 x0 "$kmac" 10.202.0.1 10.201.0.0/16)
 
 declare -A H Z
 for r in $RATES; do
@@ -189,6 +240,14 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 # ---- the report ------------------------------------------------------
 read -r c1r c1n c1w <<<"$cap1"
 read -r c2r c2n c2w <<<"$cap2"
+read -r khs khp khc khu <<<"$KH"
+read -r kz1 _ _ <<<"$KZ1"
+read -r kz2 _ _ <<<"$KZ2"
+if [ "$rps" = 1 ]; then
+	rpsdesc="BENCH_RPS=1, every veth's receive spread over all $ncpu CPUs (rps_cpus $mask) for every tool alike"
+else
+	rpsdesc="BENCH_RPS=0, the kernel's default: a veth delivers on the CPU that sent the packet (no RPS)"
+fi
 cat <<EOF
 ## Many targets at a set rate (bench/scale.sh)
 
@@ -199,7 +258,11 @@ hoptrace $("$HOPTRACE" -V 2>/dev/null | head -1 | awk '{print $NF}') (the source
 Network: tests/netns.sh --prefix --prefix-short $SHORT: source, 4 routers, target; the target answers for
 all of $PREFIX ($ntargets targets), hop $SHORT for its upper half, so a target is $SHORT or $HOPS hops away.
 No added latency (RTTs of tens of microseconds): these figures measure sending, matching and the
-kernel's forwarding, not waiting.
+kernel's forwarding, not waiting. Testbed: $rpsdesc.
+
+**The senders' own capacity** (the network taken out: probes routed into a veth whose far end
+drops them; nothing forwarded, nothing answered): hoptrace flat out sent $(printf "%'d" "$khs") probes at
+$(printf "%'d" "$khp") pps, $khc us CPU per probe ($khu user); zmap flat out sent 65,536 at $kz1 and $kz2 pps (two runs).
 
 **The testbed's capacity**: zmap sending the $ntargets echo requests as fast as it can sent
 $c1r and $c2r packets/s (two runs) and got $c1n and $c2n of $ntargets echo replies back: that many round trips

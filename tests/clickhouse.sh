@@ -6,7 +6,9 @@
 # the table made from the schema file, the rows loaded with FORMAT
 # JSONEachRow, and the distinct responders per target and TTL that the
 # server gives equal to those of hoptrace's own rows; rows loaded equal
-# rows written.  Skips (77) without root, netns or clickhouse-server.
+# rows written; and the server's groups equal to the topology's truth
+# (every target, every TTL to its distance, its one true responder).
+# Skips (77) without root, netns or clickhouse-server.
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
 srcdir=${srcdir:-$(dirname "$0")}
@@ -84,6 +86,35 @@ for (t, ttl) in sorted(d):
 if ! cmp -s "$tmp/ch.tsv" "$tmp/own.tsv"; then
 	echo "FAIL: responders per target and TTL differ (server < > rows):"
 	diff "$tmp/ch.tsv" "$tmp/own.tsv" | head -10
+	fail=1
+fi
+# and the server's groups against the topology: all 320 targets, each
+# with every TTL up to its distance, each group the one true responder
+# (a router below the distance, the target itself from there on)
+if ! out=$(python3 - "$tmp/ch.tsv" <<'PY'
+import ipaddress, sys
+want = [ipaddress.ip_address("10.200.0.0") + i for i in range(256)] + \
+    [ipaddress.ip_address("10.200.128.0") + i for i in range(64)]
+short = ipaddress.ip_network("10.200.128.0/17")
+got, err = {}, []
+for line in open(sys.argv[1]):
+    t, ttl, resp = line.rstrip("\n").split("\t")
+    got.setdefault(t, {})[int(ttl)] = resp
+for a in want:
+    d = 3 if a in short else 5
+    g = got.pop(str(a), {})
+    for ttl in range(1, d + 1):
+        truth = "10.77.%d.2" % (ttl - 1) if ttl < d else str(a)
+        if g.get(ttl) != truth:
+            err.append("%s ttl %d: the server says %r, the topology %s" % (a, ttl, g.get(ttl), truth))
+    err += ["%s ttl %d: %r beyond its end" % (a, k, v) for k, v in g.items() if k > d and v != str(a)]
+err += ["%s: not a target" % t for t in got]
+print("\n".join(err[:10]))
+sys.exit(1 if err else 0)
+PY
+); then
+	echo "FAIL: the server's responders per target and TTL against the topology:"
+	echo "$out"
 	fail=1
 fi
 # the times arrive as written

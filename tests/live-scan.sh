@@ -32,6 +32,14 @@
 #     for byte; with --targets, only the rows of those targets;
 #   - SIGINT stops a slow run: exit 130, the summary says so, the rows so
 #     far are whole lines, and its capture replays to them.
+#   - a scan started as root runs as nobody with no capabilities
+#     (/proc/PID/status while it runs);
+#   - on a terminal (script(1)) the progress line comes (sent, rate,
+#     replies, matched, targets done, time left), its counts never go
+#     back or past the summary's, and the summary follows it;
+#   - --gap 3 on a deaf /24: every TTL up to the gap's end probed once a
+#     target, none beyond it once the gap's TTLs had waited (from the
+#     -w capture's times), the rows exact, the skips counted.
 # Timings are never checked.  Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
@@ -397,6 +405,165 @@ cp "$tmp/out" "$tmp/int.json"
 "$HOPTRACE" -r "$tmp/int.pcap" --rows >"$tmp/out" 2>"$tmp/err"
 rc=$?
 same_rows "SIGINT: the capture replays to the rows" "$tmp/int.json"
+
+# privileges: a scan started as root runs as nobody with no capabilities
+# (/proc/PID/status while it runs), and its rows still come
+printf '10.200.0.0/20\n' >"$tmp/in"
+rm -f "$tmp/out"
+: >"$tmp/priv.pid"
+# shellcheck disable=SC2016 # $$ and $1 are the inner shell's
+timeout 60 sh -c 'echo $$ >"$1"; shift; exec "$@"' sh "$tmp/priv.pid" \
+	ip netns exec "${N}s" "$HOPTRACE" --targets=- --rows --rate=300 \
+	>"$tmp/out" 2>"$tmp/err" <"$tmp/in" &
+bg=$!
+for ((i = 0; i < 100; i++)); do
+	[ -s "$tmp/out" ] && [ -s "$tmp/priv.pid" ] && break
+	kill -0 "$bg" 2>/dev/null || break
+	sleep 0.1
+done
+pid=$(cat "$tmp/priv.pid")
+status=$(cat "/proc/$pid/status" 2>/dev/null)
+kill -INT "$pid" 2>/dev/null
+wait "$bg"
+rc=$?
+checks=$((checks + 1))
+nob=$(id -u nobody 2>/dev/null)
+uid_line=$(printf '%s\n' "$status" | awk '/^Uid:/ { print $2, $3, $4, $5 }')
+caps=$(printf '%s\n' "$status" | awk '/^Cap(Prm|Eff|Inh|Amb):/ { printf "%s", $2 }')
+if [ -z "$nob" ] || [ "$uid_line" != "$nob $nob $nob $nob" ] ||
+	[ "$caps" != "0000000000000000000000000000000000000000000000000000000000000000" ] ||
+	[ "$rc" != 130 ] || [ ! -s "$tmp/out" ]; then
+	ht_report "privileges: a running scan is nobody without capabilities" \
+		"Uid $uid_line (nobody $nob), Cap{Inh,Prm,Eff,Amb} $caps, exit $rc"
+else
+	echo "privileges: a running scan is uid $nob with no capabilities"
+fi
+
+# the progress line: on a terminal (script(1) gives stderr a pty) once a
+# second, with every field, and the summary after it; the rows unchanged
+if command -v script >/dev/null 2>&1; then
+	printf '10.200.0.0/23\n10.200.128.0/24\n' >"$tmp/in"
+	last_cmd="script -qec 'ip netns exec ${N}s hoptrace --targets=in --rows --rate=1000 -m 8 >out' (stderr a terminal)"
+	script -qec "ip netns exec ${N}s timeout 60 $HOPTRACE --targets=$tmp/in --rows --rate=1000 -m 8 >$tmp/out" \
+		"$tmp/tty" >/dev/null 2>&1 </dev/null
+	rc=$?
+	checks=$((checks + 1))
+	if out=$(python3 - "$tmp/tty" "$tmp/out" <<'PY'
+import json, re, sys
+text = open(sys.argv[1], errors="replace", newline="").read()  # keep the CRs
+rows = sum(1 for _ in open(sys.argv[2]))
+prog = re.findall(r"\rhoptrace: (\d+) sent, (\d+) pps, (\d+) replies, (\d+) matched, "
+                  r"(\d+) of 768 targets done, (\d+) s left", text)
+summ = re.search(r"hoptrace: 768 targets, (\d+) probes sent .*; (\d+) replies, (\d+) matched; "
+                 r"768 of 768 targets done", text)
+err = []
+if not prog:
+    err.append("no progress line")
+if not summ:
+    err.append("no summary line")
+else:
+    sent, rep, mat = map(int, summ.groups())
+    if mat != rows:
+        err.append("summary: %d matched, %d rows" % (mat, rows))
+    last = (0, 0, 0, 0)
+    for p in prog:
+        s, _, r, m, d, _ = map(int, p)
+        if (s, r, m, d) < last or s > sent or m > mat or d > 768 or m > r:
+            err.append("progress %r after %r, summary %d sent %d matched" % (p, last, sent, mat))
+        last = (s, r, m, d)
+    if summ.start() < text.rfind("\rhoptrace:"):
+        err.append("the summary came before a progress line")
+print("\n".join(err) if err else "%d progress lines, then the summary" % len(prog))
+sys.exit(1 if err else 0)
+PY
+	) && [ "$rc" = 0 ]; then
+		echo "progress: $out"
+	else
+		ht_report "progress on a terminal: sent, rate, replies, matched, targets done, time left" \
+			"exit $rc" "$out"
+		tr '\r' '\n' <"$tmp/tty" | head -c 600
+	fi
+else
+	echo "SKIP: the progress line (no script(1))"
+fi
+
+# --gap: 10.200.64.0/24 made deaf (the target drops echo requests to it),
+# so TTLs 1-4 answer and 5 on are silent; with --gap 3 -W 0.1 every TTL up
+# to 7 is probed once per target, and a TTL of 8 or more is probed only
+# while TTL 4 has not answered yet or one of TTLs 5-7 has not yet waited
+# its 0.1 s (the capture's times)
+ip netns exec "${N}t" nft -f - <<'NFT'
+table ip htscan_gap {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		ip daddr 10.200.64.0/24 icmp type echo-request drop
+	}
+}
+NFT
+printf '10.200.64.0/24\n' >"$tmp/in"
+run --targets=- --rows --gap 3 -W 0.1 --rate=1000 -m 16 -w "$tmp/gap.pcap"
+checks=$((checks + 1))
+if out=$(python3 - "$tmp/gap.pcap" "$tmp/out" "$tmp/err" <<'PY'
+import ipaddress, json, re, struct, sys
+raw = open(sys.argv[1], "rb").read()
+magic = struct.unpack("<I", raw[:4])[0]
+nano = magic == 0xa1b23c4d
+lt = struct.unpack("<I", raw[20:24])[0]
+skip = {113: 16, 276: 20, 1: 14, 101: 0, 228: 0}[lt]
+off, sent, err = 24, {}, []
+while off + 16 <= len(raw):
+    sec, frac, incl, _ = struct.unpack("<IIII", raw[off:off + 16])
+    p = raw[off + 16 + skip:off + 16 + incl]
+    off += 16 + incl
+    if len(p) < 28 or p[0] >> 4 != 4 or p[9] != 1:
+        continue
+    ihl = (p[0] & 15) * 4
+    if p[ihl] != 8:     # our echo requests
+        continue
+    t = str(ipaddress.ip_address(p[16:20]))
+    sent.setdefault(t, {}).setdefault(p[8], []).append(sec + frac / (1e9 if nano else 1e6))
+rows = [json.loads(l) for l in open(sys.argv[2])]
+ans4 = {r["target"]: r["time_ns"] / 1e9 for r in rows if r["ttl"] == 4}
+for r in rows:
+    want = "10.77.%d.2" % (r["ttl"] - 1)
+    if r["ttl"] > 4 or r["responder"] != want:
+        err.append("row %s ttl %d from %s" % (r["target"], r["ttl"], r["responder"]))
+if len(sent) != 256:
+    err.append("%d targets probed, expected 256" % len(sent))
+late = 0
+for t, by in sent.items():
+    for ttl in range(1, 8):
+        if len(by.get(ttl, [])) != 1:
+            err.append("%s ttl %d probed %d times, expected once" % (t, ttl, len(by.get(ttl, []))))
+    for ttl, times in by.items():
+        if ttl < 8:
+            continue
+        for when in times:
+            # the gap is known once TTL 4 has answered and TTLs 5-7
+            # were all sent 0.1 s before
+            if t in ans4 and ans4[t] <= when - 0.02 and \
+                    all(by.get(g) and by[g][0] <= when - 0.1 - 0.02 for g in (5, 6, 7)):
+                late += 1
+if late:
+    err.append("%d probes at TTL 8 or more after TTLs 5-7 had waited" % late)
+m = re.search(r"(\d+) probes sent .* (\d+) skipped, 0 refused; (\d+) replies, (\d+) matched; "
+              r"256 of 256 targets done$", open(sys.argv[3]).read().strip())
+if not m:
+    err.append("summary: %r" % open(sys.argv[3]).read())
+else:
+    s, k, rep, mat = map(int, m.groups())
+    n = sum(len(v) for by in sent.values() for v in by.values())
+    if s != n or s + k != 256 * 16 or k == 0 or mat != len(rows):
+        err.append("summary: %d sent (%d captured), %d skipped, %d matched, %d rows" % (s, n, k, mat, len(rows)))
+print("\n".join(err[:20]) if err else "%d probes, every TTL to 7 once a target, none past the gap" %
+      sum(len(v) for by in sent.values() for v in by.values()))
+sys.exit(1 if err else 0)
+PY
+) && [ "$rc" = 0 ]; then
+	echo "--gap 3: $out; $(tail -1 "$tmp/err")"
+else
+	ht_report "--gap 3 on deaf targets: TTLs to 7 once, none past the gap" "exit $rc" "$out"
+fi
 
 if [ "$failures" != 0 ]; then
 	printf '%s of %s checks failed\n' "$failures" "$checks"

@@ -184,6 +184,15 @@ stop_rules(struct slive *s, const struct tstate *x, uint32_t b)
 	return (x->sil & mask) == mask;
 }
 
+/* A pair of target x taken (sent, skipped or refused); the last one makes
+ * the target done. */
+static void
+take(struct slive *s, struct tstate *x)
+{
+	if (++x->taken == s->nttl)
+		s->st->done++;
+}
+
 /* -j: the trace to target tgt is final when every pair is taken and waited. */
 static void
 maybe_final(struct slive *s, uint64_t tgt)
@@ -247,7 +256,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		x = &s->ts[tgt];
 		if (stop_rules(s, x, b)) {
 			s->next++;
-			x->taken++;
+			take(s, x);
 			st->skipped++;
 			maybe_final(s, tgt);
 			continue;
@@ -269,7 +278,7 @@ send_due(struct slive *s, ht_ns now, char *err)
 		if (st->sent + st->refused == 0)
 			st->t_first = now;
 		s->next++;
-		x->taken++;
+		take(s, x);
 		if (rc == 2) {
 			st->refused++;
 			maybe_final(s, tgt);
@@ -364,18 +373,32 @@ drain(struct slive *s, char *err)
 	return 0;
 }
 
-/* A progress line, overwritten in place (stderr is a terminal). */
+/*
+ * A progress line, overwritten in place (stderr is a terminal): probes
+ * sent, the rate achieved so far, replies, rows, targets done, and the
+ * time left: the pairs not taken yet, sent in the proportion of those
+ * taken so far at the rate achieved, then the last probes' wait.
+ */
 static void
 progress(const struct slive *s, ht_ns now)
 {
 	const struct ht_scan_stats *st = s->st;
 	double el = st->sent ? (double)(now - st->t_first) / 1e9 : 0;
+	double pps = el > 0 ? (double)st->sent / el : 0, est, left;
 
+	/* the rate achieved once a second of it is known, else the asked */
+	est = el >= 1 && pps > 0 ? pps : s->c->rate;
+	left = (double)wait_of(s) / 1e9;
+	if (s->next < st->pairs)
+		left += (double)(st->pairs - s->next) * (s->next > 0 ?
+		    (double)(st->sent + st->refused) / (double)s->next : 1) /
+		    est;
 	fprintf(stderr, "\rhoptrace: %llu sent, %.0f pps, %llu replies, "
-	    "%llu matched, %.1f%% taken ",
-	    (unsigned long long)st->sent, el > 0 ? (double)st->sent / el : 0,
+	    "%llu matched, %llu of %llu targets done, %.0f s left  ",
+	    (unsigned long long)st->sent, pps,
 	    (unsigned long long)st->replies, (unsigned long long)st->matched,
-	    st->pairs ? 100.0 * (double)s->next / (double)st->pairs : 100.0);
+	    (unsigned long long)st->done, (unsigned long long)st->targets,
+	    left);
 }
 
 int
@@ -388,7 +411,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	struct pollfd pfd;
 	struct timespec to;
 	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
-	uint64_t i, guard;
+	uint64_t guard;
 	double need;
 	int rc = 0, tty = isatty(STDERR_FILENO);
 
@@ -416,7 +439,6 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 		free(s.ts);
 		free(s.ring);
 		ht_scan_book_free(s.book);
-	free(s.ss.e);
 		return -1;
 	}
 	ht_stop_catch(&stop);
@@ -478,9 +500,6 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	ht_scan_book_free(s.book);
 	if (tty && last_prog != 0)
 		fputc('\n', stderr);
-	for (i = 0; i < t->total; i++)
-		if (s.ts[i].taken == s.nttl)
-			st->done++;
 	st->interrupted = ht_stop_sig() != 0;
 	/*
 	 * The handlers stay: a second signal (timeout(1) signals its child
@@ -489,6 +508,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	 */
 	free(s.ts);
 	free(s.ring);
+	free(s.ss.e);
 	if (rc == 0 && ht_stop_sig())
 		rc = ht_stop_sig();
 	return rc;

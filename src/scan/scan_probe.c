@@ -213,8 +213,10 @@ ht_scan_prober_send(struct ht_scan_prober *pr, const struct ht_addr *dst,
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
 	    errno == ENOBUFS))
 		return 1;
+	/* no route, a firewall's refusal, a broadcast address: this
+	 * target's, not the run's */
 	if (n < 0 && (errno == ENETUNREACH || errno == EHOSTUNREACH ||
-	    errno == EPERM))
+	    errno == EPERM || errno == EACCES))
 		return 2;
 	if (n != (ssize_t)len) {
 		snprintf(err, errlen, "cannot send probe: %s",
