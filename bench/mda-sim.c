@@ -11,13 +11,20 @@
  * next hops.  Every probe is answered.  The planner, the probe table and
  * the graph builder are the ones hoptrace runs.
  *
- *   mda-sim [-n RUNS] [-c CONFIDENCE] [-m lite|full] [-v] SPEC
+ *   mda-sim [-n RUNS] [-c CONFIDENCE] [-m lite|full] [-a] [-d] [-v] SPEC
+ *
+ * -a: the first hop probed as any other (n_1 flows); without it, as a live
+ * run whose route has one next hop probes it (one answer).  -d: for each
+ * run that missed a link, the first link missing and every probe
+ * (FLOW@TTL=NODE) on stderr.  -v: the probes sent at each TTL.
  *
  * SPEC: the links of the graph as bench/mda.sh and tests/netns-graph.sh
  * write them: "s>r1 r1>r2 r2>a r2>b a>r4 b>r4 r4>t", s the source, t the
  * destination (one hop, the last).  Prints one line:
  *   runs R complete C fraction F probes_mean M probes_median D
- * and with -v the probes sent at each TTL (mean over runs).
+ * and with -v the probes sent at each TTL (mean over runs).  Runs (10,000
+ * by default) differ in the routers' hash keys only; run r's keys are
+ * fixed, so two builds of the planner meet the same balancers.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -147,7 +154,7 @@ walk(const struct net *g, uint32_t flow, unsigned int ttl, int *end)
 
 /* Every link of the graph (from s's successor on) found in g? */
 static int
-complete(const struct net *n, const struct ht_mda_graph *g)
+complete(const struct net *n, const struct ht_mda_graph *g, int dump)
 {
 	struct ht_addr a, b;
 	unsigned int u, j, i, found;
@@ -164,7 +171,7 @@ complete(const struct net *n, const struct ht_mda_graph *g)
 				    &a) && ht_addr_eq(&g->node[g->link[i].to].addr,
 				    &b);
 			if (!found) {
-				if (getenv("MDA_SIM_MISSING"))
+				if (dump)
 					fprintf(stderr, "missing %s>%s\n",
 					    n->name[u], n->name[n->succ[u][j]]);
 				return 0;
@@ -198,13 +205,20 @@ main(int argc, char **argv)
 	double conf = 95, perhop[256];
 	unsigned long runs = 10000, r, ok = 0, sum = 0;
 	uint32_t *probes, i;
-	int opt, lite = 1, verbose = 0, k, end, nout, rounds;
+	int opt, lite = 1, verbose = 0, k, end, nout, rounds, dump = 0;
+	int first_single = 1;
 	long idx;
 	unsigned int v;
 	char *e;
 
-	while ((opt = getopt(argc, argv, "n:c:m:v")) != -1) {
+	while ((opt = getopt(argc, argv, "n:c:m:vda")) != -1) {
 		switch (opt) {
+		case 'a':
+			first_single = 0;
+			break;
+		case 'd':
+			dump = 1;
+			break;
 		case 'n':
 			errno = 0;
 			runs = strtoul(optarg, &e, 10);
@@ -235,13 +249,13 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: mda-sim [-n RUNS] [-c CONF] "
-			    "[-m lite|full] [-v] SPEC\n");
+			    "[-m lite|full] [-a] [-d] [-v] SPEC\n");
 			return 2;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: mda-sim [-n RUNS] [-c CONF] "
-		    "[-m lite|full] [-v] SPEC\n");
+		    "[-m lite|full] [-a] [-d] [-v] SPEC\n");
 		return 2;
 	}
 	parse(&n, argv[optind]);
@@ -262,6 +276,7 @@ main(int argc, char **argv)
 	c.max_flows = 65536 - BASE;
 	c.base = BASE;
 	c.nk = nk;
+	c.first_single = first_single;
 	c.kmax = KMAX;
 	c.lite = lite;
 	ht_addr_parse("10.79.1.1", &src);
@@ -312,7 +327,16 @@ main(int argc, char **argv)
 			fprintf(stderr, "mda-sim: out of memory\n");
 			return 1;
 		}
-		ok += complete(&n, &g);
+		if (complete(&n, &g, dump))
+			ok++;
+		if (dump && (getenv("DUMPALL") || !complete(&n, &g, 0))) {
+			fprintf(stderr, "  run %lu, probes FLOW@TTL=NODE:", r);
+			for (i = 0; i < t->n; i++)
+				fprintf(stderr, " %u@%u=%s",
+				    (unsigned int)(t->p[i].l4.dport - BASE),
+				    t->p[i].ttl, n.name[t->p[i].from.a[3] - 1]);
+			fprintf(stderr, "\n");
+		}
 		probes[r] = t->n;
 		sum += t->n;
 		ht_mda_graph_free(&g);

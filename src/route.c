@@ -135,6 +135,60 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 	return 0;
 }
 
+#ifndef RTM_F_FIB_MATCH
+#define RTM_F_FIB_MATCH	0x2000	/* linux/rtnetlink.h, Linux 4.13 */
+#endif
+
+int
+ht_route_nexthops(const struct ht_addr *dst, const char *dev)
+{
+	char buf[NL_BUF];
+	struct nlreq q;
+	struct nlmsghdr *h;
+	struct rtmsg *rm;
+	struct rtattr *a;
+	struct rtnexthop *nh;
+	int fd, n, alen, oif = 0, hops = 0, left;
+	size_t asz = dst->af == 6 ? 16 : 4;
+
+	if (dev != NULL && (oif = (int)if_nametoindex(dev)) == 0)
+		return 0;
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+	    NETLINK_ROUTE)) < 0)
+		return 0;
+	memset(&q, 0, sizeof(q));
+	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	q.h.nlmsg_type = RTM_GETROUTE;
+	q.h.nlmsg_flags = NLM_F_REQUEST;
+	q.u.r.rtm_family = (unsigned char)(dst->af == 6 ? AF_INET6 : AF_INET);
+	q.u.r.rtm_dst_len = (unsigned char)(asz * 8);
+	q.u.r.rtm_flags = RTM_F_FIB_MATCH;	/* the table's entry, not a path */
+	add_attr(&q, RTA_DST, dst->a, asz);
+	if (oif)
+		add_attr(&q, RTA_OIF, &oif, sizeof(oif));
+	n = talk(fd, &q.h, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 0;
+	h = (struct nlmsghdr *)(void *)buf;
+	rm = NLMSG_DATA(h);
+	alen = (int)RTM_PAYLOAD(h);
+	for (a = RTM_RTA(rm); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+		if (a->rta_type != RTA_MULTIPATH)
+			continue;
+		nh = RTA_DATA(a);
+		left = (int)RTA_PAYLOAD(a);
+		while (left >= (int)sizeof(*nh) && nh->rtnh_len >= sizeof(*nh) &&
+		    (int)nh->rtnh_len <= left) {
+			hops++;
+			left -= (int)RTNH_ALIGN(nh->rtnh_len);
+			nh = RTNH_NEXT(nh);
+		}
+		return hops;
+	}
+	return 1;
+}
+
 /* The source address the kernel would choose for dst (connect trick). */
 int
 ht_route_source(const struct ht_addr *dst, const char *dev,

@@ -22,6 +22,13 @@ int ht_route_get(const struct ht_addr *dst, const char *dev,
     struct ht_route *r, char *err, size_t errlen);
 
 /*
+ * How many next hops the routing table's entry for dst (out of dev) has:
+ * 1 for a plain route, 2 or more for a multipath one; 0 when the kernel
+ * cannot say (no route, a kernel before Linux 4.13).
+ */
+int ht_route_nexthops(const struct ht_addr *dst, const char *dev);
+
+/*
  * The source address the kernel would choose for dst (out of dev): where
  * the route names none of dst's family.  0, or -1 with err.
  */

@@ -282,10 +282,10 @@ next_to_dest(const struct ht_mda_graph *g, uint32_t i)
  * full MDA (the worst of the nodes before it: each node's bound given its
  * next hops, k at least 1, and the flows sent one hop past it, n) or of
  * MDA-Lite (lite_bound), whichever is smaller; the first hop's given its
- * nodes and probes.  Nodes whose flows went no further are left out where
- * nothing was probed past their hop (the end of the run), and count as
- * unknown (failure 1) where something was; nodes next to the destination
- * are certain.
+ * nodes and probes where it shows two or more (see below).  Nodes whose
+ * flows went no further are left out where nothing was probed past their
+ * hop (the end of the run), and count as unknown (failure 1) where
+ * something was; nodes next to the destination are certain.
  */
 static void
 confidence(struct ht_mda_graph *g)
@@ -297,8 +297,14 @@ confidence(struct ht_mda_graph *g)
 
 	for (h = 0; h < 257; h++)
 		hopf[h] = 0;
+	/*
+	 * The first hop holds the next hops of the source's own route: one
+	 * interface there is what a route of one next hop gives (a live run
+	 * reads it from the routing table and probes it once), two or more
+	 * a multipath route, whose enumeration counts as any other's.
+	 */
 	k = g->hop[g->first_ttl].nnodes;
-	worst = ht_mda_fail(k ? k : 1, g->hop[g->first_ttl].probes);
+	worst = k >= 2 ? ht_mda_fail(k, g->hop[g->first_ttl].probes) : 0;
 	for (i = 0; i < g->nnode; i++) {
 		v = &g->node[i];
 		if (v->final || v->ttl_min >= g->last_ttl || next_to_dest(g, i))

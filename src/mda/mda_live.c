@@ -16,6 +16,7 @@
 #include "mda/mda_plan.h"
 #include "mda/mda_rule.h"
 #include "resolve.h"
+#include "route.h"
 #include "stop.h"
 
 #define KMAX		64	/* nodes with more next hops use n_64 */
@@ -183,6 +184,12 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	pc.nk = nk;
 	pc.kmax = KMAX;
 	pc.lite = mc->lite;
+	/*
+	 * TTL 1 is the next hop of this host's route: where the table's
+	 * entry has one, one answer there is the whole first hop.
+	 */
+	pc.first_single = lc->first_ttl == 1 &&
+	    ht_route_nexthops(&lc->probe.dst, lc->probe.dev) == 1;
 	ht_mda_plan_init(&plan, &pc);
 	ht_matcher_init(&ml.m, 0, lc->wait);
 	ml.m.multiflow = 1;

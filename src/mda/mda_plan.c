@@ -153,12 +153,17 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
     uint32_t room)
 {
 	uint8_t h = st->hop, seen[HOP_NODES], shut[HOP_NODES];
-	uint32_t npred, v, f, mine, probed, k, want, extra, nflows0;
-	int first = h == c->first_ttl, busy = 0, silent_prev;
-	double share, expect;
+	uint32_t npred, v, f, mine, probed, k, want, extra, nflows0, lost;
+	int first = h == c->first_ttl, busy = 0, silent_prev, direct;
+	double share, expect, most = 0;
 
 	nflows0 = st->nflows;
 	silent_prev = !first && hp->answered == 0;
+	/*
+	 * Behind a first hop that the route shows to be one interface,
+	 * every flow passes it: new flows go straight to h.
+	 */
+	direct = c->first_single && h == c->first_ttl + 1 && hp->n == 1;
 	(void)shut_nodes(prev, hp, cur, hc, nflows0, shut);
 	/* predecessors: the source, the anonymous node, or each interface */
 	npred = first || silent_prev ? 1 : hp->n;
@@ -166,23 +171,36 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		if (!first && !silent_prev && shut[v])
 			continue;	/* nothing (more) to find behind it */
 		memset(seen, 0, sizeof(seen));
-		mine = probed = k = 0;
+		mine = probed = k = lost = 0;
 		for (f = 0; f < nflows0; f++) {
-			if (!first && (silent_prev ? prev[f] != S_LOST :
-			    prev[f] != S_NODE + v))
+			if (!first && !(direct && prev[f] == S_NONE &&
+			    cur[f] != S_NONE) && (silent_prev ?
+			    prev[f] != S_LOST : prev[f] != S_NODE + v))
 				continue;
 			mine++;
 			if (cur[f] == S_NONE)
 				continue;
 			probed++;
+			if (cur[f] == S_LOST)
+				lost++;
 			if (cur[f] >= S_NODE && !seen[cur[f] - S_NODE]) {
 				seen[cur[f] - S_NODE] = 1;
 				k++;
 			}
 		}
-		if (probed >= need(c, k))
+		/*
+		 * A route of one next hop: the first hop is one interface,
+		 * which one answer shows (n_1 if the first probe is lost).
+		 */
+		if (first && c->first_single && (k > 0 || probed > lost))
+			want = 1;
+		else if (first && c->first_single && probed == 0)
+			want = 1;
+		else
+			want = need(c, k);
+		if (probed >= want)
 			continue;
-		want = need(c, k) - probed;
+		want -= probed;
 		/* flows known to pass v, not yet probed at h */
 		for (f = 0; f < nflows0 && want > 0; f++) {
 			if (cur[f] != S_NONE || (!first && (silent_prev ?
@@ -196,8 +214,8 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		}
 		if (want == 0)
 			continue;
-		if (first) {
-			/* every new flow passes the source */
+		if (first || direct) {
+			/* every new flow passes the source (or v) */
 			while (want > 0 && st->nflows < c->max_flows &&
 			    emit(out, nout, room, st->nflows, h)) {
 				st->nflows++;
@@ -217,13 +235,21 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 			busy = 1;
 			continue;
 		}
-		extra = (uint32_t)(((double)want - expect) / share + 0.999);
-		while (extra > 0 && st->nflows < c->max_flows &&
-		    emit(out, nout, room, st->nflows, (uint8_t)(h - 1))) {
-			st->nflows++;
-			extra--;
-			busy = 1;
-		}
+		if (((double)want - expect) / share > most)
+			most = ((double)want - expect) / share;
+	}
+	/*
+	 * One batch of new flows for every interface short of flows: each
+	 * lands on one of them, so the batch that fills the one that takes
+	 * the fewest fills the others too (as many for each would be spent
+	 * on its neighbours).
+	 */
+	extra = (uint32_t)(most + 0.999);
+	while (extra > 0 && st->nflows < c->max_flows &&
+	    emit(out, nout, room, st->nflows, (uint8_t)(h - 1))) {
+		st->nflows++;
+		extra--;
+		busy = 1;
 	}
 	return busy || hp->waiting > 0 || hc->waiting > 0;
 }
@@ -267,6 +293,7 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	uint8_t h = st->hop, adj[HOP_NODES][HOP_NODES / 8];
 	uint32_t fwd[HOP_NODES], back[HOP_NODES], nu[HOP_NODES], nv[HOP_NODES];
 	uint32_t deg[HOP_NODES], a = 0, b = hc->n, f, u, v, probed = 0, want;
+	double most = 0;
 	uint32_t nflows0 = st->nflows, n1 = need(c, 1), d0;
 	uint8_t shut[HOP_NODES];
 	int tests, out2 = 0, in2 = 0, uneven = 0, busy = 0;
@@ -346,10 +373,14 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 			want--;
 			busy = 1;
 		}
-		if (want > 0 && fresh(c, st, out, nout, room, want,
-		    (double)nu[u] / (double)hp->answered, (uint8_t)(h - 1)))
-			busy = 1;
+		/* the split is assumed uniform: u takes 1/a of new flows */
+		if (want > 0 && (double)want * (double)a > most)
+			most = (double)want * (double)a;
 	}
+	/* new flows for all that lack them at once (see hop_work) */
+	if (most > 0 && fresh(c, st, out, nout, room,
+	    (uint32_t)(most + 0.999), 1, (uint8_t)(h - 1)))
+		busy = 1;
 	if (busy)
 		return 1;
 	for (u = 0; u < hp->n; u++) {

@@ -60,6 +60,8 @@ struct ht_mda_plan_cfg {
 	uint32_t max_flows;	/* flow indices 0 .. max_flows - 1 */
 	uint16_t base;		/* flow i = base + i */
 	const uint32_t *nk;	/* stopping points n_0 .. n_kmax */
+	uint8_t first_single;	/* the route has one next hop: one probe
+				   answered at the first TTL settles it */
 	unsigned int kmax;	/* larger k use n_kmax */
 	int lite;		/* MDA-Lite, switching to full MDA (above) */
 };
