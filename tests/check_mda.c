@@ -470,7 +470,10 @@ struct gsim {
 	unsigned int addr[GS_HOPS + 1][GS_W];
 	unsigned int nsucc[GS_HOPS + 1][GS_W];
 	unsigned int succ[GS_HOPS + 1][GS_W][GS_W];
+	uint32_t key;		/* mixed into every router's hash: one run's */
+	int first_single;	/* the planner told the route has one next hop */
 	uint32_t sent;
+	uint32_t sent_ttl[256];
 };
 
 static void
@@ -502,8 +505,8 @@ gs_at(const struct gsim *s, uint32_t flow, unsigned int ttl)
 	unsigned int h, i = 0;
 
 	for (h = 1; h < ttl; h++)
-		i = s->succ[h][i][gs_mix(flow * 131u + h * 8u + i + 1) %
-		    s->nsucc[h][i]];
+		i = s->succ[h][i][gs_mix((flow * 131u + h * 8u + i + 1) ^
+		    gs_mix(s->key)) % s->nsucc[h][i]];
 	return i;
 }
 
@@ -515,6 +518,7 @@ gs_answer(struct gsim *s, struct ht_trace *t, uint32_t k)
 	unsigned int ttl = p->ttl, h, i, id;
 
 	s->sent++;
+	s->sent_ttl[p->ttl]++;
 	/* past the destination of its path: the destination answers */
 	for (h = 1; h < ttl && h < s->len; h++)
 		if (s->addr[h][gs_at(s, flow, h)] == s->dest)
@@ -553,6 +557,7 @@ gs_run(struct gsim *s, struct ht_matcher *m, double alpha, int lite,
 	c.nk = nk;
 	c.kmax = KMAX;
 	c.lite = lite;
+	c.first_single = (uint8_t)s->first_single;
 	ht_mda_plan_init(st, &c);
 	ht_matcher_init(m, 0, HT_NS_PER_SEC);
 	m->multiflow = 1;
@@ -561,6 +566,7 @@ gs_run(struct gsim *s, struct ht_matcher *m, double alpha, int lite,
 	t = ht_trace_new(m, &src, &dst, HT_PROTO_UDP, 40000);
 	ck_assert_ptr_nonnull(t);
 	s->sent = 0;
+	memset(s->sent_ttl, 0, sizeof(s->sent_ttl));
 	for (rounds = 0; rounds < 100000; rounds++) {
 		n = ht_mda_plan_next(&c, st, t, out, 16);
 		ck_assert_int_ge(n, 0);
@@ -662,6 +668,51 @@ gs_widen(struct gsim *s, unsigned int h, unsigned int w)
 	}
 }
 
+/* Every true link of s in g (gs_check without its assertions). */
+static int
+gs_complete(const struct gsim *s, const struct ht_mda_graph *g)
+{
+	struct ht_addr a, b;
+	unsigned int h, i, j;
+
+	for (h = 1; h < s->len; h++)
+		for (i = 0; i < s->n[h]; i++) {
+			if (s->addr[h][i] == s->dest)
+				continue;
+			gs_addr(s->addr[h][i], &a);
+			for (j = 0; j < s->nsucc[h][i]; j++) {
+				gs_addr(s->addr[h + 1][s->succ[h][i][j]], &b);
+				if (find_node(g, &a) < 0 || find_node(g, &b) < 0 ||
+				    !has_link(g, find_node(g, &a),
+				    find_node(g, &b)))
+					return 0;
+			}
+		}
+	return 1;
+}
+
+/* Runs (keys 1 .. runs) of s that missed a link. */
+static unsigned int
+gs_misses(struct gsim *s, double alpha, int lite, unsigned int runs)
+{
+	struct ht_matcher m;
+	struct ht_mda_plan st;
+	struct ht_mda_graph g;
+	struct ht_trace *t;
+	unsigned int r, miss = 0;
+
+	for (r = 1; r <= runs; r++) {
+		s->key = r;
+		t = gs_run(s, &m, alpha, lite, &st);
+		ck_assert_int_eq(ht_mda_graph_build(t, &g), 0);
+		miss += !gs_complete(s, &g);
+		ht_mda_graph_free(&g);
+		ht_matcher_free(&m);
+	}
+	s->key = 0;
+	return miss;
+}
+
 /* Lite and full on s: both exact; returns the probes of each. */
 static void
 gs_both(struct gsim *s, double alpha, uint8_t *why, uint32_t *lite_n,
@@ -693,6 +744,60 @@ gs_both(struct gsim *s, double alpha, uint8_t *why, uint32_t *lite_n,
 		ht_matcher_free(&m);
 	}
 }
+
+/*
+ * The stopping rule's promise, over many runs with balancers hashing anew
+ * each time: a width-2 diamond is missed exactly when the n_1 flows that
+ * test its divergence point all take one branch, 2 (1/2)^n_1 of the runs:
+ * 1/32 at 95% (n_1 = 6), 1/128 at 99% (n_1 = 8), for MDA-Lite and full MDA
+ * alike.  1,500 runs: 46.9 and 11.7 expected; the bounds are about four
+ * standard deviations wide, and the keys are fixed, so the counts are too.
+ * A planner that stopped a flow early (5 flows: 94 misses) or that had
+ * another way of missing a branch fails it.
+ */
+START_TEST(test_plan_miss_rate)
+{
+	struct gsim s;
+	unsigned int miss;
+	int lite;
+
+	gs_chain(&s, 6);
+	gs_widen(&s, 3, 2);
+	for (lite = 0; lite <= 1; lite++) {
+		s.first_single = lite;
+		miss = gs_misses(&s, 0.05, lite, 1500);
+		ck_assert_msg(miss >= 20 && miss <= 74,
+		    "95%%, lite %d: %u of 1500 runs missed a link", lite, miss);
+	}
+	miss = gs_misses(&s, 0.01, 1, 1500);
+	ck_assert_msg(miss >= 1 && miss <= 25,
+	    "99%%: %u of 1500 runs missed a link", miss);
+}
+END_TEST
+
+/*
+ * A route of one next hop: one probe at the first TTL, and in both methods
+ * the width-2 diamond found as before; the destination behind the
+ * convergence point costs one probe (a router next to it).
+ */
+START_TEST(test_plan_first_route)
+{
+	struct gsim s;
+	uint8_t why[256];
+	uint32_t ln, fn, with_l, with_f;
+
+	gs_chain(&s, 6);
+	gs_widen(&s, 3, 2);
+	gs_both(&s, 1e-3, why, &ln, &fn);
+	ck_assert_uint_gt(s.sent_ttl[1], 1);
+	s.first_single = 1;
+	gs_both(&s, 1e-3, why, &with_l, &with_f);
+	ck_assert_uint_eq(s.sent_ttl[1], 1);	/* full MDA, the last run */
+	ck_assert_uint_eq(s.sent_ttl[6], 1);
+	ck_assert_uint_lt(with_l, ln);
+	ck_assert_uint_lt(with_f, fn);
+}
+END_TEST
 
 /* Unmeshed, uniform diamonds: no switch, fewer probes than full MDA. */
 START_TEST(test_lite_diamonds)
@@ -807,6 +912,13 @@ START_TEST(test_lite_unequal)
 	s.dest = 6;
 	s.addr[6][0] = 6;
 	gs_both(&s, 1e-3, why, &ln, &fn);
+	/*
+	 * Router 5 answered at hop 4 (the short branch) before hop 5 (the
+	 * long one): its next hop, the destination, is known from there, so
+	 * the flows that reach it at hop 5 go no further; at most the one
+	 * probe sent a hop ahead with hop 5's first ones reaches hop 6.
+	 */
+	ck_assert_uint_le(s.sent_ttl[6], 1);
 }
 END_TEST
 
@@ -832,10 +944,13 @@ suite(void)
 	tcase_add_test(tc, test_plan_bounds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lite");
+	tcase_set_timeout(tc, 120);	/* thousands of runs; slower under ASan */
 	tcase_add_test(tc, test_lite_diamonds);
 	tcase_add_test(tc, test_lite_meshed);
 	tcase_add_test(tc, test_lite_nested);
 	tcase_add_test(tc, test_lite_unequal);
+	tcase_add_test(tc, test_plan_miss_rate);
+	tcase_add_test(tc, test_plan_first_route);
 	suite_add_tcase(s, tc);
 	return s;
 }
