@@ -484,7 +484,9 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 		if (now > last_flush + HT_NS_PER_SEC) {
 			fflush(out);
 			last_flush = now;
-			if (tty && now > last_prog + HT_NS_PER_SEC) {
+			/* the first line once a second of sending is known */
+			if (tty && st->sent > 0 && now >= st->t_first +
+			    HT_NS_PER_SEC && now > last_prog + HT_NS_PER_SEC) {
 				progress(&s, now);
 				last_prog = now;
 			}
