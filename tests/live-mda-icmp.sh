@@ -45,8 +45,8 @@ failures=0
 checks=0
 
 declare -A SPEC
-SPEC[width4]="s>r1 r1>r2 r2>m0 m0>r4 r2>m1 m1>r4 r2>m2 m2>r4 r2>m3 m3>r4 r4>t"
-SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
+SPEC[width4]=$(ht_graph_shape width4)
+SPEC[nested]=$(ht_graph_shape nested)
 
 run() { # ARGS...: hoptrace in the source namespace
 	last_cmd="ip netns exec ${N}s hoptrace $*"

@@ -37,9 +37,9 @@ failures=0
 checks=0
 
 declare -A SPEC WHY DIAM
-SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
-SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
-SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
+SPEC[nested]=$(ht_graph_shape nested)
+SPEC[meshed]=$(ht_graph_shape meshed)
+SPEC[unequal]=$(ht_graph_shape unequal)
 # the switches MDA-Lite must make: "hop:why ..." (empty: none)
 WHY[nested]="4:non-uniform 5:diamond 6:diamond"
 WHY[meshed]="4:meshed 5:diamond"

@@ -49,20 +49,15 @@ N=htmc$$0
 tmp=$(mktemp -d)
 trap 'kill "${tpid:-}" 2>/dev/null; ht_graph_down $N; rm -rf "$tmp" "/etc/netns/${N}s"' EXIT
 
-wide() { # W: s r1 r2, W routers, r4, t
-	local w=$1 j s="s>r1 r1>r2"
-	for ((j = 0; j < w; j++)); do s+=" r2>m$j m$j>r4"; done
-	echo "$s r4>t"
-}
 declare -A SPEC DEPTH PATHS
-SPEC[width2]=$(wide 2) DEPTH[width2]=6 PATHS[width2]=20
-SPEC[width4]=$(wide 4) DEPTH[width4]=6 PATHS[width4]=20
-SPEC[width8]=$(wide 8) DEPTH[width8]=6 PATHS[width8]=64
-SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
+SPEC[width2]=$(ht_graph_shape width2) DEPTH[width2]=6 PATHS[width2]=20
+SPEC[width4]=$(ht_graph_shape width4) DEPTH[width4]=6 PATHS[width4]=20
+SPEC[width8]=$(ht_graph_shape width8) DEPTH[width8]=6 PATHS[width8]=64
+SPEC[nested]=$(ht_graph_shape nested)
 DEPTH[nested]=8 PATHS[nested]=20
-SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
+SPEC[meshed]=$(ht_graph_shape meshed)
 DEPTH[meshed]=7 PATHS[meshed]=20
-SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
+SPEC[unequal]=$(ht_graph_shape unequal)
 DEPTH[unequal]=7 PATHS[unequal]=20
 SHAPES=${*:-"width2 width4 width8 nested meshed unequal scamper6 icmp"}
 HOPTRACE=${HOPTRACE:-$top/hoptrace}
@@ -119,7 +114,7 @@ capture() {
 # number in the UDP checksum, matches no answer.
 scamper6() {
 	local name=$1 w=$2 meth=$3 af=${4:-6} bal=${5-} ok=0 try tgt
-	ht_graph_up "$N" "$(wide "$w")" >/dev/null || { echo "network width$w failed" >&2; exit 1; }
+	ht_graph_up "$N" "$(ht_graph_shape "width$w")" >/dev/null || { echo "network width$w failed" >&2; exit 1; }
 	ip netns exec "${N}s" ethtool -K e0 tx off >/dev/null || exit 1
 	if [ "$bal" = icmp ]; then
 		ht_graph_icmp_balance "$N" || exit 1
@@ -157,7 +152,7 @@ scamper6() {
 
 icmp() {
 	local af name ok try tgt
-	ht_graph_up "$N" "$(wide 4)" >/dev/null || { echo "network width4 failed" >&2; exit 1; }
+	ht_graph_up "$N" "$(ht_graph_shape width4)" >/dev/null || { echo "network width4 failed" >&2; exit 1; }
 	ht_graph_icmp_balance "$N" || exit 1
 	for af in 4 6; do
 		name=hoptrace-mda-icmp$af

@@ -45,6 +45,24 @@
 #   ht_graph_truth AF         "N addr" for every node but s and "L a b" for
 #                             every link not leaving s, sorted (the form
 #                             tests/live-mda.sh's graph() prints)
+#   ht_graph_shape SHAPE      the SPEC of one of the named diamonds that the
+#                             tests and benchmarks share: width2, width4,
+#                             width8 (W routers between r2 and r4), nested,
+#                             meshed, unequal; non-zero for another name
+
+ht_graph_shape() {
+	local j s
+	case ${1-} in
+	width2 | width4 | width8)
+		s="s>r1 r1>r2"
+		for ((j = 0; j < ${1#width}; j++)); do s+=" r2>m$j m$j>r4"; done
+		echo "$s r4>t" ;;
+	nested) echo "s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t" ;;
+	meshed) echo "s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t" ;;
+	unequal) echo "s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t" ;;
+	*) return 1 ;;
+	esac
+}
 
 ht_graph_down() {
 	local name=${1-} ns rest batch=""
