@@ -47,6 +47,29 @@ add_attr(struct nlreq *q, int type, const void *data, size_t len)
 	q->h.nlmsg_len = (uint32_t)(off + RTA_ALIGN(a.rta_len));
 }
 
+#ifndef RTM_F_FIB_MATCH
+#define RTM_F_FIB_MATCH	0x2000	/* linux/rtnetlink.h, Linux 4.13 */
+#endif
+
+/* An RTM_GETROUTE request for dst (out of oif, if not 0). */
+static void
+request(struct nlreq *q, const struct ht_addr *dst, int oif,
+    unsigned int flags)
+{
+	size_t asz = dst->af == 6 ? 16 : 4;
+
+	memset(q, 0, sizeof(*q));
+	q->h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	q->h.nlmsg_type = RTM_GETROUTE;
+	q->h.nlmsg_flags = NLM_F_REQUEST;
+	q->u.r.rtm_family = (unsigned char)(dst->af == 6 ? AF_INET6 : AF_INET);
+	q->u.r.rtm_dst_len = (unsigned char)(asz * 8);
+	q->u.r.rtm_flags = flags;
+	add_attr(q, RTA_DST, dst->a, asz);
+	if (oif)
+		add_attr(q, RTA_OIF, &oif, sizeof(oif));
+}
+
 /* Send one request; receive its single answer into buf. */
 static int
 talk(int fd, struct nlmsghdr *req, char *buf, size_t len)
@@ -86,7 +109,6 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 	struct ifreq ifr;
 	int fd, n, alen, oif = 0;
 	size_t asz = dst->af == 6 ? 16 : 4;
-	int family = dst->af == 6 ? AF_INET6 : AF_INET;
 
 	memset(r, 0, sizeof(*r));
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
@@ -99,15 +121,7 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 		close(fd);
 		return -1;
 	}
-	memset(&q, 0, sizeof(q));
-	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	q.h.nlmsg_type = RTM_GETROUTE;
-	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.u.r.rtm_family = (unsigned char)family;
-	q.u.r.rtm_dst_len = (unsigned char)(asz * 8);
-	add_attr(&q, RTA_DST, dst->a, asz);
-	if (oif)
-		add_attr(&q, RTA_OIF, &oif, sizeof(oif));
+	request(&q, dst, oif, 0);
 	if ((n = talk(fd, &q.h, buf, sizeof(buf))) < 0) {
 		snprintf(err, errlen, "no route to host (%s)", strerror(errno));
 		close(fd);
@@ -135,10 +149,6 @@ ht_route_get(const struct ht_addr *dst, const char *dev, struct ht_route *r,
 	return 0;
 }
 
-#ifndef RTM_F_FIB_MATCH
-#define RTM_F_FIB_MATCH	0x2000	/* linux/rtnetlink.h, Linux 4.13 */
-#endif
-
 int
 ht_route_nexthops(const struct ht_addr *dst, const char *dev)
 {
@@ -149,23 +159,13 @@ ht_route_nexthops(const struct ht_addr *dst, const char *dev)
 	struct rtattr *a;
 	struct rtnexthop *nh;
 	int fd, n, alen, oif = 0, hops = 0, left;
-	size_t asz = dst->af == 6 ? 16 : 4;
 
 	if (dev != NULL && (oif = (int)if_nametoindex(dev)) == 0)
 		return 0;
 	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 	    NETLINK_ROUTE)) < 0)
 		return 0;
-	memset(&q, 0, sizeof(q));
-	q.h.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	q.h.nlmsg_type = RTM_GETROUTE;
-	q.h.nlmsg_flags = NLM_F_REQUEST;
-	q.u.r.rtm_family = (unsigned char)(dst->af == 6 ? AF_INET6 : AF_INET);
-	q.u.r.rtm_dst_len = (unsigned char)(asz * 8);
-	q.u.r.rtm_flags = RTM_F_FIB_MATCH;	/* the table's entry, not a path */
-	add_attr(&q, RTA_DST, dst->a, asz);
-	if (oif)
-		add_attr(&q, RTA_OIF, &oif, sizeof(oif));
+	request(&q, dst, oif, RTM_F_FIB_MATCH);	/* the entry, not a path */
 	n = talk(fd, &q.h, buf, sizeof(buf));
 	close(fd);
 	if (n < 0)
