@@ -17,6 +17,8 @@
 #     replays to the links scamper itself printed (width 2, IPv4; skipped,
 #     and said, without scamper or tcpdump);
 #   - --max-probes bounds the run (a warning says so, exit 0);
+#   - the first hop: one probe where the source's route has one next hop,
+#     n_1 flows from the balancer, whose own route is multipath;
 #   - usage errors (before any network): --dot, --confidence or
 #     --max-probes without --mda, -j with --dot, values out
 #     of range;
@@ -174,6 +176,25 @@ assert sum(h["probes"] for h in o["hops"]) == o["probes"]
 		desc="width $w IPv$af UDP 95%"
 		run -n --mda "$tgt"
 		ok_run "$desc" && sound "$desc" "$af" "$w"
+		# the source's route has one next hop: one probe at TTL 1
+		checks=$((checks + 1))
+		if [ "$(sed -n 's/^ 1  1 interface, \([0-9]*\) probes\{0,1\}$/\1/p' \
+			"$tmp/out")" != 1 ]; then
+			ht_report "$desc: first hop" "want 1 interface, 1 probe (a route of one next hop)"
+		fi
+		if [ "$w" = 2 ]; then
+			# the balancer's own route is multipath: its first hop is
+			# counted as any other (n_1 = 6 flows at 95%)
+			desc="width 2 IPv$af from the balancer, -m 1"
+			checks=$((checks + 1))
+			last_cmd="ip netns exec ${N}r$K hoptrace -n --mda -m 1 $tgt"
+			ht_net_exec "$N" "r$K" timeout 60 "$HOPTRACE" -n --mda -m 1 "$tgt" \
+				>"$tmp/out" 2>"$tmp/err" </dev/null
+			rc=$?
+			if [ "$rc" != 0 ] || ! grep -Eq '^ 1  [12] interfaces?, 6 probes$' "$tmp/out"; then
+				ht_report "$desc" "want the first hop probed with 6 flows (a multipath route)"
+			fi
+		fi
 		if [ "$w" = 2 ]; then
 			desc="width $w IPv$af TCP 99.99%"
 			run -n --mda -T --confidence=99.99 "$tgt"
