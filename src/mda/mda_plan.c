@@ -447,6 +447,17 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	return 2;
 }
 
+/* Probes sent at ttl. */
+static uint32_t
+probed_at(const struct ht_trace *t, uint8_t ttl)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += t->p[i].ttl == ttl;
+	return n;
+}
+
 /*
  * With the first probes of a hop, one of their flows goes a hop further
  * too, unless something is there already: where that hop is the
@@ -513,7 +524,15 @@ ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		else
 			memset(hp, 0, sizeof(*hp));
 		flow_states(c, st, t, st->hop, cur, hc);
-		if (c->lite && !st->full && st->phase == 0)
+		/*
+		 * The probe sent a hop ahead is all there is here yet: its
+		 * answer, a round trip shorter than a new probe's, may settle
+		 * the hop (the destination behind one interface), so wait.
+		 */
+		if (hc->answered == 0 && hc->waiting == 1 && probed_at(t,
+		    st->hop) == 1)
+			busy = 1;
+		else if (c->lite && !st->full && st->phase == 0)
 			busy = lite_work(c, st, prev, hp, cur, hc, out, &nout,
 			    room);
 		else
