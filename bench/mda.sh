@@ -25,6 +25,7 @@
 # by then reports the rounds it made (the found column's denominator) [none].
 # BENCH_SHAPES: the diamonds to run, in order [all six].
 # BENCH_TOOLS: the tools to run, of lite full scamper dublin [all four].
+# BENCH_CONF: hoptrace's --confidence [95] (scamper tracelb runs at its 95).
 # BENCH_AF: 4 or 6 [4].  BENCH_PROTO: udp, icmp or tcp [udp].  For ICMP the
 # balancing routers split echo requests by their checksum
 # (tests/netns-icmp-balance.sh: a Linux router hashes no ICMP field); the
@@ -54,19 +55,12 @@ tmp=$(mktemp -d)
 trap 'kill "${tpid:-}" 2>/dev/null; ht_delay_stop $N; ht_graph_down $N; rm -rf "$tmp" "/etc/netns/${N}s"' EXIT
 trap 'exit 143' TERM INT
 
-wide() { # W: s r1 r2, W routers, r4, t
-	local w=$1 j s="s>r1 r1>r2"
-	for ((j = 0; j < w; j++)); do s+=" r2>m$j m$j>r4"; done
-	echo "$s r4>t"
-}
 declare -A SPEC
 SHAPES=${BENCH_SHAPES:-"width2 width4 width8 nested meshed unequal"}
-SPEC[width2]=$(wide 2)
-SPEC[width4]=$(wide 4)
-SPEC[width8]=$(wide 8)
-SPEC[nested]="s>r1 r1>r2 r2>a r2>b a>a1 a>a2 a1>a3 a2>a3 b>b1 b1>b2 a3>r6 b2>r6 r6>t"
-SPEC[meshed]="s>r1 r1>r2 r2>a1 r2>a2 a1>b1 a1>b2 a2>b1 a2>b2 b1>r5 b2>r5 r5>t"
-SPEC[unequal]="s>r1 r1>r2 r2>a r2>b a>a2 a2>r5 b>r5 r5>t"
+for shape in $SHAPES; do
+	SPEC[$shape]=$(ht_graph_shape "$shape") || { echo "no diamond $shape" >&2; exit 2; }
+done
+CONF=${BENCH_CONF:-95}
 AF=${BENCH_AF:-4} PROTO=${BENCH_PROTO:-udp}
 case $AF$PROTO in
 4udp) TOOLS=${BENCH_TOOLS:-"lite full scamper dublin"} ;;
@@ -111,7 +105,8 @@ for hops in o["flows"].values():
 runone() { # TOOL OUTFILE
 	case $1 in
 	lite | full)
-		ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n "-$AF" "$HTM" --mda="$1" "$DST" >"$2" 2>/dev/null ;;
+		ip netns exec "${N}s" timeout 60 "$HOPTRACE" -n "-$AF" "$HTM" --mda="$1" \
+			--confidence="$CONF" "$DST" >"$2" 2>/dev/null ;;
 	scamper)
 		ip netns exec "${N}s" timeout 60 scamper -O text -I \
 			"tracelb -P $SCM $DST" >"$2" 2>/dev/null ;;
@@ -123,7 +118,7 @@ runone() { # TOOL OUTFILE
 }
 
 mkdir -p "$tmp/dub"
-echo "# $RUNS rounds, IPv$AF $PROTO, delay ${DELAY} ms a router, $(uname -r), $(nproc) CPUs"
+echo "# $RUNS rounds, IPv$AF $PROTO, delay ${DELAY} ms a router, hoptrace at $CONF%, $(uname -r), $(nproc) CPUs"
 printf '%-8s %-8s %5s %9s %9s %10s %10s\n' diamond tool found probes~ probes_avg time~_ms time_avg_ms
 for shape in $SHAPES; do
 	ht_graph_up "$N" "${SPEC[$shape]}" >/dev/null || { echo "network $shape failed" >&2; exit 1; }
