@@ -20,7 +20,6 @@
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
-#define PACE_MAX	(10 * 1000000ull)	/* widest spacing of a round */
 
 /* Run-time state of one run of rounds. */
 struct clive {
@@ -106,18 +105,17 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 }
 
 /*
- * Send what the schedule allows now: a new round when its time has come
- * and the last one is all sent, then the round's TTLs in order, first TTL
- * first (so that a replay of the capture sees the round begin), flow by
- * flow (--flows), within the window and the send interval.
- */
-/*
- * The least time between two probes of a round: -z when given, else the
- * round's probes spread over half the interval, at most PACE_MAX apart, as
- * mtr spreads its own.  A burst of a whole round meets in the routers'
- * queues, where each probe waits for the ones before it: the later hops'
- * times then grow by the queueing the burst itself causes (BENCHMARKS.md,
- * bench/continuous.sh).
+ * The longest time between two probes of a round: -z when given (then
+ * also the least: a fixed spacing), else the round's probes spread over
+ * half the interval, as mtr spreads its own over the whole of it.  Paced
+ * (no -z), a probe goes as soon as the one before it is answered or
+ * given up, and at the latest this long after it: one probe of the
+ * round in flight at a time, so that the round's own probes and answers
+ * never meet in a router's queue.  A burst of a whole round does meet
+ * there, each probe waiting for the ones before it, and the later hops'
+ * times grow by the queueing the burst itself causes (BENCHMARKS.md,
+ * bench/continuous.sh); so do probes sent a fixed time apart once the
+ * hops' RTTs are longer than that time.
  */
 static ht_ns
 gap_of(const struct clive *cl)
@@ -130,7 +128,7 @@ gap_of(const struct clive *cl)
 	n = (uint64_t)(limit_ttl(cl) - cl->lc->first_ttl + 1) *
 	    cl->fs.maxflows;
 	g = cl->cc->interval / (2 * (n > 0 ? n : 1));
-	return g < PACE_MAX ? g : PACE_MAX;
+	return g > 0 ? g : 1;
 }
 
 /* The round's TTLs are sent in this flow: the next flow's, or the end. */
@@ -143,6 +141,21 @@ next_flow(struct clive *cl)
 	}
 	cl->ttl_next = 0;
 	return 0;
+}
+
+/*
+ * Send what the schedule allows now: a new round when its time has come
+ * and the last one is all sent, then the round's TTLs in order, first TTL
+ * first (so that a replay of the capture sees the round begin), flow by
+ * flow (--flows), within the window and the spacing (gap_of).
+ */
+/* Is the newest probe answered or given up (the paced round goes on)? */
+static int
+last_final(const struct clive *cl)
+{
+	const struct ht_probe *p = &cl->t->p[cl->t->n - 1];
+
+	return p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED);
 }
 
 static int
@@ -162,7 +175,8 @@ send_due(struct clive *cl, ht_ns now, char *err)
 		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
 		if (cl->gap && cl->t->n > 0 &&
-		    ht_now_ns() < cl->last_send + cl->gap)
+		    ht_now_ns() < cl->last_send + cl->gap &&
+		    !(cl->cc->pace && last_final(cl)))
 			break;
 		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
 			return -1;
