@@ -17,8 +17,10 @@
 #   - UDP and TCP rounds replay as one table too (-U, -T);
 #   - --csv gives mtr's CSV (a header and a line per hop);
 #   - on a terminal (tmux, 120x40) the live screen shows the hops, p
-#     pauses (Snt stays), d switches the display, a resize fits, q and
-#     SIGTERM end it with the terminal restored and the table printed;
+#     pauses (Snt stays, and equals the round shown at every hop), d
+#     switches the display, a resize fits, q, Ctrl-C and SIGTERM end it
+#     with the terminal restored and the table printed; with -c 15 it
+#     ends by itself and its table counts 15 at every hop;
 #   - -c 0 runs until a signal, then prints the table so far (exit 130
 #     for SIGINT, 143 for SIGTERM).
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
@@ -203,27 +205,39 @@ else
 		report "screen: $2" "$3"
 		pane | sed 's/^/    | /'
 	}
-	for how in keys TERM; do
+	# round : the round number on the title line
+	round() { pane | sed -n 's/.*round \([0-9][0-9]*\).*/\1/p' | head -1; }
+	for how in keys TERM INT count; do
 		tmux kill-session -t "$S" 2>/dev/null
+		cnt=
+		[ "$how" = count ] && cnt="-c 15"
 		tmux new-session -d -x 120 -y 40 -s "$S" \
-			"stty -g >'$tmp/stty0'; ip netns exec ${N}s sh -c 'echo \$\$ >\"$tmp/spid\"; exec \"$HOPTRACE\" -n --interval 0.05 $T'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
-		wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && wait_for "round [1-9][0-9]"
-		screen_check $? "the title, round 10 or more, 8 hops" ""
-		ok=0
-		for ((k = 1; k <= HOPS; k++)); do
-			pane | grep -Eq "^ $k\. $(lit "$(ht_hop_addr4 "$k")") +[0-9.]+% +[0-9]+ " || ok=1
-		done
-		screen_check $ok "hop k from its own address, with Loss% and Snt" ""
+			"stty -g >'$tmp/stty0'; ip netns exec ${N}s sh -c 'echo \$\$ >\"$tmp/spid\"; exec \"$HOPTRACE\" -n $cnt --interval 0.05 $T'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
+		if [ "$how" != count ]; then
+			wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && wait_for "round [1-9][0-9]"
+			screen_check $? "the title, round 10 or more, 8 hops" ""
+			ok=0
+			for ((k = 1; k <= HOPS; k++)); do
+				pane | grep -Eq "^ $k\. $(lit "$(ht_hop_addr4 "$k")") +[0-9.]+% +[0-9]+ " || ok=1
+			done
+			screen_check $ok "hop k from its own address, with Loss% and Snt" ""
+		fi
 		if [ "$how" = keys ]; then
 			tmux send-keys -t "$S" p
 			wait_for '\[paused\]'
 			screen_check $? "p shows [paused]" ""
-			sleep 0.5 # the round in flight ends; then nothing moves
+			# the round in flight ends (a lost probe is given up after
+			# at most 200 ms here), the screen shows it; then nothing moves
+			sleep 0.6
 			a=$(snt)
+			r=$(round)
 			sleep 0.6
 			b=$(snt)
-			[ -n "$a" ] && [ "$a" = "$b" ]
+			[ -n "$a" ] && [ "$a" = "$b" ] && [ "$(round)" = "$r" ]
 			screen_check $? "paused: Snt stays" "$a / $b"
+			# the counts after N rounds: every hop sent N
+			[ -n "$r" ] && [ "$a" = "$(for ((k = 1; k <= HOPS; k++)); do printf '%s ' "$r"; done)" ]
+			screen_check $? "paused after round $r: every hop's Snt is $r" "Snt: $a"
 			tmux send-keys -t "$S" d
 			wait_for 'newest probes'
 			screen_check $? "d: the newest probes" ""
@@ -233,21 +247,30 @@ else
 			[ "$w" -le 80 ] && pane | grep -Eq '^ 8\. '
 			screen_check $? "resized to 80x30: lines fit, hop 8 shown" "widest $w"
 			tmux send-keys -t "$S" q
-		else
+		elif [ "$how" = INT ]; then
+			tmux send-keys -t "$S" C-c # the terminal's interrupt
+		elif [ "$how" = TERM ]; then
 			kill -s TERM "$(cat "$tmp/spid")"
 		fi
 		want=0
 		[ "$how" = TERM ] && want=143
+		[ "$how" = INT ] && want=130
 		wait_for "^EXITED $want$"
 		screen_check $? "exit status $want after ${how/keys/q}" ""
 		wait_for '^HOST: ' && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") "
 		screen_check $? "the table printed after the screen" ""
+		if [ "$how" = count ]; then
+			# -c 15 on a terminal: the screen ends by itself after 15
+			# rounds; the table it leaves counts 15 at every hop
+			[ "$(pane | grep -Ec '^ +[1-8]\.\|-- [0-9.]+ +[0-9.]+% +15 ')" = "$HOPS" ]
+			screen_check $? "-c 15 on the screen: Snt 15 at every hop of the table" ""
+		fi
 		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ] &&
 			cmp -s "$tmp/stty0" "$tmp/stty1"
 		screen_check $? "the terminal restored (no alternate screen, stty as before)" ""
 		tmux kill-session -t "$S" 2>/dev/null
 	done
-	echo "  screen: hops, p, d, resize, q and SIGTERM checked in tmux"
+	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux"
 fi
 
 if [ "$failures" != 0 ]; then

@@ -348,7 +348,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	struct pollfd pfd[2];
 	ht_ns now, dl;
 	long timeout;
-	uint32_t drawn = 0;
+	uint32_t drawn = 0, taken;
 	int rc = 0, started = 0, all_sent;
 
 	memset(&cl, 0, sizeof(cl));
@@ -411,7 +411,11 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		}
 		now = ht_now_ns();
 		dl = expire(&cl, now);
+		taken = cl.fs.next;
 		ht_cont_set_feed(&cl.fs, cl.t, 0, 0);
+		/* paused, the last round's answers and losses still show */
+		if (cc->screen && cl.view.paused && cl.fs.next != taken)
+			draw(&cl);
 		/* the statistics have them: memory stays flat however long */
 		if (cl.fs.next >= DROP_AT && cl.fs.next * 2 >= cl.t->n) {
 			if (ht_trace_drop(cl.t, cl.fs.next) < 0) {
