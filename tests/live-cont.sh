@@ -17,7 +17,9 @@
 #   - UDP and TCP rounds replay as one table too (-U, -T);
 #   - --csv gives mtr's CSV (a header and a line per hop);
 #   - on a terminal (tmux, 120x40) the live screen shows the hops, p
-#     pauses (Snt stays, and equals the round shown at every hop), d
+#     pauses (Snt stays, and equals the round shown at every hop), r
+#     resets the statistics (Snt 0 at every hop while paused), p again
+#     goes on, d
 #     switches the display, a resize fits, q, Ctrl-C and SIGTERM end it
 #     with the terminal restored and the table printed; with -c 15 it
 #     ends by itself and its table counts 15 at every hop;
@@ -238,6 +240,16 @@ else
 			# the counts after N rounds: every hop sent N
 			[ -n "$r" ] && [ "$a" = "$(for ((k = 1; k <= HOPS; k++)); do printf '%s ' "$r"; done)" ]
 			screen_check $? "paused after round $r: every hop's Snt is $r" "Snt: $a"
+			# r: the statistics start again (paused: they stay at 0)
+			tmux send-keys -t "$S" r
+			sleep 0.3
+			[ "$(snt)" = "$(for ((k = 1; k <= HOPS; k++)); do printf '0 '; done)" ]
+			screen_check $? "r while paused: every hop's Snt back to 0" "Snt: $(snt)"
+			# p again: the rounds go on, the hops come back
+			tmux send-keys -t "$S" p
+			sleep 0.3
+			! pane | grep -q '\[paused\]' && wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") "
+			screen_check $? "p again: the rounds go on" ""
 			tmux send-keys -t "$S" d
 			wait_for 'newest probes'
 			screen_check $? "d: the newest probes" ""
