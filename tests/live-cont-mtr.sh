@@ -23,7 +23,7 @@
 #   - -j against mtr --json: every key of mtr's "mtr" object (bar tos,
 #     psize and bitpattern, mtr's own probe settings) and of each hub is
 #     in hoptrace's, with the same host and Snt;
-#   - replay: tcpdump's capture of an mtr -c 10 --json run read back with
+#   - replay: tcpdump's capture of an mtr -c 30 --json run read back with
 #     hoptrace -r --report -j gives mtr's table: the same hops from the
 #     same addresses, Snt = mtr's = the rounds mtr ran, and mtr's Loss% at
 #     every hop (the RTTs are the capture's, mtr's its own clock's: not
@@ -56,7 +56,7 @@ if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
 	exit 77
 fi
 
-HOPS=8 P3=30 P8=20 D=1 J=2 ROUNDS=10 IVL=0.2
+HOPS=8 P3=30 P8=20 D=1 J=2 ROUNDS=10 IVL=0.2 RROUNDS=30
 ht_net_up "$N" --hops "$HOPS" --loss "3:$P3" --loss "$HOPS:$P8" >/dev/null || {
 	echo "ERROR: ht_net_up $N --hops $HOPS --loss 3:$P3 --loss $HOPS:$P8 failed"
 	exit 99
@@ -230,7 +230,7 @@ for ((k = 0; k < 100; k++)); do
 	grep -q 'listening on' "$tmp/td.log" && break
 	sleep 0.05
 done
-mtr_run mtrc.json -n --json -c "$ROUNDS" -i "$IVL" -G 1 "$T" && ok "mtr --json under tcpdump"
+mtr_run mtrc.json -n --json -c "$RROUNDS" -i 0.1 -G 1 "$T" && ok "mtr --json under tcpdump"
 sleep 0.5
 kill -INT "$tdpid"
 wait "$tdpid"
@@ -253,7 +253,7 @@ ok = ka == kb and b["mtr"]["tests"] == n and {h["Snt"] for h in a["hubs"]} == {n
 if not ok:
     print("replayed: %s (tests %s)" % (kb, b["mtr"]["tests"]))
 sys.exit(0 if ok else 1)
-' "$tmp/mtrc.json" "$tmp/rep.json" "$ROUNDS"
+' "$tmp/mtrc.json" "$tmp/rep.json" "$RROUNDS"
 
 if [ "$failures" != 0 ]; then
 	printf '%s of %s checks failed\n' "$failures" "$checks"
