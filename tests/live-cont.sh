@@ -22,7 +22,9 @@
 #     goes on, d
 #     switches the display, a resize fits, q, Ctrl-C and SIGTERM end it
 #     with the terminal restored and the table printed; with -c 15 it
-#     ends by itself and its table counts 15 at every hop;
+#     ends by itself and its table counts 15 at every hop; with --report
+#     on a terminal there is no screen (no alternate-screen switch in the
+#     bytes the terminal gets, the table);
 #   - -c 0 runs until a signal, then prints the table so far (exit 130
 #     for SIGINT, 143 for SIGTERM).
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
@@ -282,7 +284,23 @@ else
 		screen_check $? "the terminal restored (no alternate screen, stty as before)" ""
 		tmux kill-session -t "$S" 2>/dev/null
 	done
-	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux"
+	# --report on a terminal: no screen.  The bytes the pane receives
+	# (tmux pipe-pane) hold no alternate-screen switch (smcup/rmcup,
+	# ESC [ ? 1049 h/l), only the table.
+	tmux kill-session -t "$S" 2>/dev/null
+	: >"$tmp/raw"
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"sleep 0.5; ip netns exec ${N}s \"$HOPTRACE\" -n -c 3 --interval 0.05 --report $T; echo EXITED \$?; sleep 60"
+	tmux pipe-pane -o -t "$S" "cat >>'$tmp/raw'"
+	wait_for "^EXITED 0$" && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") .* 3 "
+	screen_check $? "--report on a terminal: the table, Snt 3" ""
+	checks=$((checks + 1))
+	if [ ! -s "$tmp/raw" ] || grep -q $'\e\[?1049' "$tmp/raw" || ! grep -q '^HOST: ' "$tmp/raw"; then
+		report "--report on a terminal: no screen (no alternate screen in the output)" \
+			"$(od -c "$tmp/raw" | head -20)"
+	fi
+	tmux kill-session -t "$S" 2>/dev/null
+	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux; --report on a terminal: no screen"
 fi
 
 if [ "$failures" != 0 ]; then
