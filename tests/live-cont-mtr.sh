@@ -49,6 +49,7 @@ ht_net_need_root mtr tcpdump python3 timeout iptables
 
 N=htm$$
 tdpid=
+# shellcheck disable=SC2016 # expanded on exit
 ht_tmpdir htm '[ -n "$tdpid" ] && kill "$tdpid" 2>/dev/null; ht_delay_stop '"$N"' 2>/dev/null; ht_net_down '"$N"
 export HT_BENCH_BUILD=$tmp/build
 if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
@@ -240,6 +241,7 @@ grep -qx '0 packets dropped by kernel' "$tmp/td.log" ||
 	report "tcpdump captured mtr's run whole" "$(cat "$tmp/td.log")"
 "$HOPTRACE" -r "$tmp/mtr.pcap" -n --report -j >"$tmp/rep.json" 2>"$tmp/err"
 rc=$?
+# shellcheck disable=SC2034 # read by report (live-lib.sh)
 last_cmd="hoptrace -r mtr.pcap -n --report -j"
 ok "replay of mtr's capture"
 py "replay of mtr's capture: mtr's table" '
