@@ -24,7 +24,8 @@
 #     with the terminal restored and the table printed; with -c 15 it
 #     ends by itself and its table counts 15 at every hop; with --report
 #     on a terminal there is no screen (no alternate-screen switch in the
-#     bytes the terminal gets, the table);
+#     bytes the terminal gets, the table); a screen that cannot start (an
+#     unknown TERM) gives one error line, exit 1, the terminal as it was;
 #   - -c 0 runs until a signal, then prints the table so far (exit 130
 #     for SIGINT, 143 for SIGTERM).
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
@@ -299,6 +300,14 @@ else
 		report "--report on a terminal: no screen (no alternate screen in the output)" \
 			"$(od -c "$tmp/raw" | head -20)"
 	fi
+	tmux kill-session -t "$S" 2>/dev/null
+	# an error starting the screen (a terminal type curses does not
+	# know): one line, exit 1, the terminal as it was
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"stty -g >'$tmp/stty0'; TERM=ht-no-such-term ip netns exec ${N}s \"$HOPTRACE\" -n --interval 0.05 $T 2>'$tmp/serr'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
+	wait_for "^EXITED 1$" && [ "$(wc -l <"$tmp/serr")" = 1 ] && cmp -s "$tmp/stty0" "$tmp/stty1" &&
+		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ]
+	screen_check $? "an unknown TERM: one error line, exit 1, the terminal restored" "$(cat "$tmp/serr")"
 	tmux kill-session -t "$S" 2>/dev/null
 	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux; --report on a terminal: no screen"
 fi
