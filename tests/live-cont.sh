@@ -152,13 +152,13 @@ for m in -U -T; do
 		report "$m: hop 8 is the target, Snt 30" ""
 done
 
-run -n -c 5 --interval=0.05 --csv "$T"
+run -n -c 10 --interval=0.05 --csv "$T"
 ok "--csv"
 checks=$((checks + 1))
 { [ "$(wc -l <"$tmp/out")" = $((HOPS + 1)) ] &&
 	head -1 "$tmp/out" | grep -qx 'Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev,' &&
-	[ "$(grep -c "^HOPTRACE\.[^,]*,[0-9]*,OK,$T,[1-8],10\.77\.[0-7]\.2,[0-9.]*,5," "$tmp/out")" = "$HOPS" ]; } ||
-	report "--csv: mtr's header and one line per hop, Snt 5"
+	[ "$(grep -c "^HOPTRACE\.[^,]*,[0-9]*,OK,$T,[1-8],10\.77\.[0-7]\.2,[0-9.]*,10," "$tmp/out")" = "$HOPS" ]; } ||
+	report "--csv: mtr's header and one line per hop, Snt 10"
 
 # -c 0: until a signal (SIGINT, SIGTERM); then the table so far.  A probe
 # still waiting for its answer when the signal comes is left out (as mtr
@@ -291,10 +291,10 @@ else
 	tmux kill-session -t "$S" 2>/dev/null
 	: >"$tmp/raw"
 	tmux new-session -d -x 120 -y 40 -s "$S" \
-		"sleep 0.5; ip netns exec ${N}s \"$HOPTRACE\" -n -c 3 --interval 0.05 --report $T; echo EXITED \$?; sleep 60"
+		"sleep 0.5; ip netns exec ${N}s \"$HOPTRACE\" -n -c 10 --interval 0.05 --report $T; echo EXITED \$?; sleep 60"
 	tmux pipe-pane -o -t "$S" "cat >>'$tmp/raw'"
-	wait_for "^EXITED 0$" && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") .* 3 "
-	screen_check $? "--report on a terminal: the table, Snt 3" ""
+	wait_for "^EXITED 0$" && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") .* 10 "
+	screen_check $? "--report on a terminal: the table, Snt 10" ""
 	checks=$((checks + 1))
 	if [ ! -s "$tmp/raw" ] || grep -q $'\e\[?1049' "$tmp/raw" || ! grep -q '^HOST: ' "$tmp/raw"; then
 		report "--report on a terminal: no screen (no alternate screen in the output)" \
