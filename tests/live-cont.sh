@@ -20,7 +20,8 @@
 #     pauses (Snt stays, and equals the round shown at every hop), r
 #     resets the statistics (Snt 0 at every hop while paused), p again
 #     goes on, d
-#     switches the display, a resize fits, q, Ctrl-C and SIGTERM end it
+#     switches the display, n turns names (from a hosts file of the
+#     test's own) off and on, a resize fits, q, Ctrl-C and SIGTERM end it
 #     with the terminal restored and the table printed; with -c 15 it
 #     ends by itself and its table counts 15 at every hop; with --report
 #     on a terminal there is no screen (no alternate-screen switch in the
@@ -43,7 +44,7 @@ ht_need_hoptrace
 ht_net_need_root nft python3 timeout
 
 N=htk$$
-ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; ht_net_down $N"
+ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; rm -rf /etc/netns/${N}s; ht_net_down $N"
 
 HOPS=8 LOSSY=3 P3=30 P8=20 ROUNDS=600 IVL=0.005
 ht_net_up "$N" --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8" || {
@@ -301,6 +302,30 @@ else
 			"$(od -c "$tmp/raw" | head -20)"
 	fi
 	tmux kill-session -t "$S" 2>/dev/null
+	# n: names on and off.  The names come from the source namespace's
+	# own hosts file (ip netns exec mounts /etc/netns/NAME/hosts on
+	# /etc/hosts; its resolv.conf points at 127.0.0.1, where nothing
+	# answers, so no lookup leaves the machine): hop k is rK.hoptrace.test.
+	mkdir -p "/etc/netns/${N}s"
+	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
+	for ((k = 1; k <= HOPS; k++)); do
+		printf '%s r%s.hoptrace.test\n' "$(ht_hop_addr4 "$k")" "$k"
+	done >"/etc/netns/${N}s/hosts"
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"ip netns exec ${N}s \"$HOPTRACE\" --interval 0.05 $T; echo EXITED \$?; sleep 60"
+	wait_for "^ 8\. r8\.hoptrace\.test " && wait_for "^ 3\. r3\.hoptrace\.test "
+	screen_check $? "names from the hosts file, hop 8 r8.hoptrace.test" ""
+	tmux send-keys -t "$S" n
+	wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && ! pane | grep -q 'hoptrace\.test'
+	screen_check $? "n: addresses, no names" ""
+	tmux send-keys -t "$S" n
+	wait_for "^ 8\. r8\.hoptrace\.test "
+	screen_check $? "n again: the names back" ""
+	tmux send-keys -t "$S" q
+	wait_for "^EXITED 0$"
+	screen_check $? "q after n" ""
+	tmux kill-session -t "$S" 2>/dev/null
+	rm -rf "/etc/netns/${N}s"
 	# an error starting the screen (a terminal type curses does not
 	# know): one line, exit 1, the terminal as it was
 	tmux new-session -d -x 120 -y 40 -s "$S" \
@@ -309,7 +334,7 @@ else
 		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ]
 	screen_check $? "an unknown TERM: one error line, exit 1, the terminal restored" "$(cat "$tmp/serr")"
 	tmux kill-session -t "$S" 2>/dev/null
-	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux; --report on a terminal: no screen"
+	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux; n toggles names; --report on a terminal: no screen"
 fi
 
 if [ "$failures" != 0 ]; then

@@ -379,7 +379,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	cl.view.title = cc->title ? cc->title : "hoptrace";
 	cl.view.count = cc->count;
 	cl.view.interval = (double)cc->interval / 1e9;
-	cl.view.names = o->res != NULL;
+	cl.view.names = o->res != NULL;	/* lc->started may start it */
 	cl.view.flows = (int)cl.fs.maxflows;
 	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
 		rc = -1;
@@ -401,6 +401,8 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 				goto out;
 			}
 			started = 1;
+			/* the resolver starts there too (no -n): names on */
+			cl.view.names = o->res != NULL;
 		}
 		all_sent = cc->count != 0 && cl.round >= cc->count &&
 		    cl.ttl_next == 0;
