@@ -143,12 +143,6 @@ next_flow(struct clive *cl)
 	return 0;
 }
 
-/*
- * Send what the schedule allows now: a new round when its time has come
- * and the last one is all sent, then the round's TTLs in order, first TTL
- * first (so that a replay of the capture sees the round begin), flow by
- * flow (--flows), within the window and the spacing (gap_of).
- */
 /* Is the newest probe answered or given up (the paced round goes on)? */
 static int
 last_final(const struct clive *cl)
@@ -158,6 +152,12 @@ last_final(const struct clive *cl)
 	return p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED);
 }
 
+/*
+ * Send what the schedule allows now: a new round when its time has come
+ * and the last one is all sent, then the round's TTLs in order, first TTL
+ * first (so that a replay of the capture sees the round begin), flow by
+ * flow (--flows), within the window and the spacing (gap_of).
+ */
 static int
 send_due(struct clive *cl, ht_ns now, char *err)
 {
