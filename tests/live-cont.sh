@@ -17,8 +17,16 @@
 #   - UDP and TCP rounds replay as one table too (-U, -T);
 #   - --csv gives mtr's CSV (a header and a line per hop);
 #   - on a terminal (tmux, 120x40) the live screen shows the hops, p
-#     pauses (Snt stays), d switches the display, a resize fits, q and
-#     SIGTERM end it with the terminal restored and the table printed;
+#     pauses (Snt stays, and equals the round shown at every hop), r
+#     resets the statistics (Snt 0 at every hop while paused), p again
+#     goes on, d
+#     switches the display, n turns names (from a hosts file of the
+#     test's own) off and on, a resize fits, q, Ctrl-C and SIGTERM end it
+#     with the terminal restored and the table printed; with -c 15 it
+#     ends by itself and its table counts 15 at every hop; with --report
+#     on a terminal there is no screen (no alternate-screen switch in the
+#     bytes the terminal gets, the table); a screen that cannot start (an
+#     unknown TERM) gives one error line, exit 1, the terminal as it was;
 #   - -c 0 runs until a signal, then prints the table so far (exit 130
 #     for SIGINT, 143 for SIGTERM).
 # Every run: stderr empty.  Timings are never checked.  Exit 0 pass, 1
@@ -36,7 +44,7 @@ ht_need_hoptrace
 ht_net_need_root nft python3 timeout
 
 N=htk$$
-ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; ht_net_down $N"
+ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; rm -rf /etc/netns/${N}s; ht_net_down $N"
 
 HOPS=8 LOSSY=3 P3=30 P8=20 ROUNDS=600 IVL=0.005
 ht_net_up "$N" --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8" || {
@@ -145,13 +153,13 @@ for m in -U -T; do
 		report "$m: hop 8 is the target, Snt 30" ""
 done
 
-run -n -c 5 --interval=0.05 --csv "$T"
+run -n -c 10 --interval=0.05 --csv "$T"
 ok "--csv"
 checks=$((checks + 1))
 { [ "$(wc -l <"$tmp/out")" = $((HOPS + 1)) ] &&
 	head -1 "$tmp/out" | grep -qx 'Mtr_Version,Start_Time,Status,Host,Hop,Ip,Loss%,Snt, ,Last,Avg,Best,Wrst,StDev,' &&
-	[ "$(grep -c "^HOPTRACE\.[^,]*,[0-9]*,OK,$T,[1-8],10\.77\.[0-7]\.2,[0-9.]*,5," "$tmp/out")" = "$HOPS" ]; } ||
-	report "--csv: mtr's header and one line per hop, Snt 5"
+	[ "$(grep -c "^HOPTRACE\.[^,]*,[0-9]*,OK,$T,[1-8],10\.77\.[0-7]\.2,[0-9.]*,10," "$tmp/out")" = "$HOPS" ]; } ||
+	report "--csv: mtr's header and one line per hop, Snt 10"
 
 # -c 0: until a signal (SIGINT, SIGTERM); then the table so far.  A probe
 # still waiting for its answer when the signal comes is left out (as mtr
@@ -203,27 +211,49 @@ else
 		report "screen: $2" "$3"
 		pane | sed 's/^/    | /'
 	}
-	for how in keys TERM; do
+	# round : the round number on the title line
+	round() { pane | sed -n 's/.*round \([0-9][0-9]*\).*/\1/p' | head -1; }
+	for how in keys TERM INT count; do
 		tmux kill-session -t "$S" 2>/dev/null
+		cnt=
+		[ "$how" = count ] && cnt="-c 15"
 		tmux new-session -d -x 120 -y 40 -s "$S" \
-			"stty -g >'$tmp/stty0'; ip netns exec ${N}s sh -c 'echo \$\$ >\"$tmp/spid\"; exec \"$HOPTRACE\" -n --interval 0.05 $T'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
-		wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && wait_for "round [1-9][0-9]"
-		screen_check $? "the title, round 10 or more, 8 hops" ""
-		ok=0
-		for ((k = 1; k <= HOPS; k++)); do
-			pane | grep -Eq "^ $k\. $(lit "$(ht_hop_addr4 "$k")") +[0-9.]+% +[0-9]+ " || ok=1
-		done
-		screen_check $ok "hop k from its own address, with Loss% and Snt" ""
+			"stty -g >'$tmp/stty0'; ip netns exec ${N}s sh -c 'echo \$\$ >\"$tmp/spid\"; exec \"$HOPTRACE\" -n $cnt --interval 0.05 $T'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
+		if [ "$how" != count ]; then
+			wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && wait_for "round [1-9][0-9]"
+			screen_check $? "the title, round 10 or more, 8 hops" ""
+			ok=0
+			for ((k = 1; k <= HOPS; k++)); do
+				pane | grep -Eq "^ $k\. $(lit "$(ht_hop_addr4 "$k")") +[0-9.]+% +[0-9]+ " || ok=1
+			done
+			screen_check $ok "hop k from its own address, with Loss% and Snt" ""
+		fi
 		if [ "$how" = keys ]; then
 			tmux send-keys -t "$S" p
 			wait_for '\[paused\]'
 			screen_check $? "p shows [paused]" ""
-			sleep 0.5 # the round in flight ends; then nothing moves
+			# the round in flight ends (a lost probe is given up after
+			# at most 200 ms here), the screen shows it; then nothing moves
+			sleep 0.6
 			a=$(snt)
+			r=$(round)
 			sleep 0.6
 			b=$(snt)
-			[ -n "$a" ] && [ "$a" = "$b" ]
+			[ -n "$a" ] && [ "$a" = "$b" ] && [ "$(round)" = "$r" ]
 			screen_check $? "paused: Snt stays" "$a / $b"
+			# the counts after N rounds: every hop sent N
+			[ -n "$r" ] && [ "$a" = "$(for ((k = 1; k <= HOPS; k++)); do printf '%s ' "$r"; done)" ]
+			screen_check $? "paused after round $r: every hop's Snt is $r" "Snt: $a"
+			# r: the statistics start again (paused: they stay at 0)
+			tmux send-keys -t "$S" r
+			sleep 0.3
+			[ "$(snt)" = "$(for ((k = 1; k <= HOPS; k++)); do printf '0 '; done)" ]
+			screen_check $? "r while paused: every hop's Snt back to 0" "Snt: $(snt)"
+			# p again: the rounds go on, the hops come back
+			tmux send-keys -t "$S" p
+			sleep 0.3
+			! pane | grep -q '\[paused\]' && wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") "
+			screen_check $? "p again: the rounds go on" ""
 			tmux send-keys -t "$S" d
 			wait_for 'newest probes'
 			screen_check $? "d: the newest probes" ""
@@ -233,21 +263,78 @@ else
 			[ "$w" -le 80 ] && pane | grep -Eq '^ 8\. '
 			screen_check $? "resized to 80x30: lines fit, hop 8 shown" "widest $w"
 			tmux send-keys -t "$S" q
-		else
+		elif [ "$how" = INT ]; then
+			tmux send-keys -t "$S" C-c # the terminal's interrupt
+		elif [ "$how" = TERM ]; then
 			kill -s TERM "$(cat "$tmp/spid")"
 		fi
 		want=0
 		[ "$how" = TERM ] && want=143
+		[ "$how" = INT ] && want=130
 		wait_for "^EXITED $want$"
 		screen_check $? "exit status $want after ${how/keys/q}" ""
 		wait_for '^HOST: ' && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") "
 		screen_check $? "the table printed after the screen" ""
+		if [ "$how" = count ]; then
+			# -c 15 on a terminal: the screen ends by itself after 15
+			# rounds; the table it leaves counts 15 at every hop
+			[ "$(pane | grep -Ec '^ +[1-8]\.\|-- [0-9.]+ +[0-9.]+% +15 ')" = "$HOPS" ]
+			screen_check $? "-c 15 on the screen: Snt 15 at every hop of the table" ""
+		fi
 		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ] &&
 			cmp -s "$tmp/stty0" "$tmp/stty1"
 		screen_check $? "the terminal restored (no alternate screen, stty as before)" ""
 		tmux kill-session -t "$S" 2>/dev/null
 	done
-	echo "  screen: hops, p, d, resize, q and SIGTERM checked in tmux"
+	# --report on a terminal: no screen.  The bytes the pane receives
+	# (tmux pipe-pane) hold no alternate-screen switch (smcup/rmcup,
+	# ESC [ ? 1049 h/l), only the table.
+	tmux kill-session -t "$S" 2>/dev/null
+	: >"$tmp/raw"
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"sleep 0.5; ip netns exec ${N}s \"$HOPTRACE\" -n -c 10 --interval 0.05 --report $T; echo EXITED \$?; sleep 60"
+	tmux pipe-pane -o -t "$S" "cat >>'$tmp/raw'"
+	wait_for "^EXITED 0$" && pane | grep -Eq "^  8\.\|-- $(lit "$(ht_hop_addr4 8)") .* 10 "
+	screen_check $? "--report on a terminal: the table, Snt 10" ""
+	checks=$((checks + 1))
+	if [ ! -s "$tmp/raw" ] || grep -q $'\e\[?1049' "$tmp/raw" || ! grep -q '^HOST: ' "$tmp/raw"; then
+		report "--report on a terminal: no screen (no alternate screen in the output)" \
+			"$(od -c "$tmp/raw" | head -20)"
+	fi
+	tmux kill-session -t "$S" 2>/dev/null
+	# n: names on and off.  The names come from the source namespace's
+	# own hosts file (ip netns exec mounts /etc/netns/NAME/hosts on
+	# /etc/hosts; its resolv.conf points at 127.0.0.1, where nothing
+	# answers, so no lookup leaves the machine): hop k is rK.hoptrace.test.
+	mkdir -p "/etc/netns/${N}s"
+	echo "nameserver 127.0.0.1" >"/etc/netns/${N}s/resolv.conf"
+	for ((k = 1; k <= HOPS; k++)); do
+		printf '%s r%s.hoptrace.test\n' "$(ht_hop_addr4 "$k")" "$k"
+	done >"/etc/netns/${N}s/hosts"
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"ip netns exec ${N}s \"$HOPTRACE\" --interval 0.05 $T; echo EXITED \$?; sleep 60"
+	wait_for "^ 8\. r8\.hoptrace\.test " && wait_for "^ 3\. r3\.hoptrace\.test "
+	screen_check $? "names from the hosts file, hop 8 r8.hoptrace.test" ""
+	tmux send-keys -t "$S" n
+	wait_for "^ 8\. $(lit "$(ht_hop_addr4 8)") " && ! pane | grep -q 'hoptrace\.test'
+	screen_check $? "n: addresses, no names" ""
+	tmux send-keys -t "$S" n
+	wait_for "^ 8\. r8\.hoptrace\.test "
+	screen_check $? "n again: the names back" ""
+	tmux send-keys -t "$S" q
+	wait_for "^EXITED 0$"
+	screen_check $? "q after n" ""
+	tmux kill-session -t "$S" 2>/dev/null
+	rm -rf "/etc/netns/${N}s"
+	# an error starting the screen (a terminal type curses does not
+	# know): one line, exit 1, the terminal as it was
+	tmux new-session -d -x 120 -y 40 -s "$S" \
+		"stty -g >'$tmp/stty0'; TERM=ht-no-such-term ip netns exec ${N}s \"$HOPTRACE\" -n --interval 0.05 $T 2>'$tmp/serr'; echo EXITED \$?; stty -g >'$tmp/stty1'; sleep 60"
+	wait_for "^EXITED 1$" && [ "$(wc -l <"$tmp/serr")" = 1 ] && cmp -s "$tmp/stty0" "$tmp/stty1" &&
+		[ "$(tmux display -p -t "$S" '#{alternate_on}')" = 0 ]
+	screen_check $? "an unknown TERM: one error line, exit 1, the terminal restored" "$(cat "$tmp/serr")"
+	tmux kill-session -t "$S" 2>/dev/null
+	echo "  screen: hops, p (Snt = rounds), d, resize, q, Ctrl-C, SIGTERM and -c 15 checked in tmux; n toggles names; --report on a terminal: no screen"
 fi
 
 if [ "$failures" != 0 ]; then

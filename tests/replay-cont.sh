@@ -5,6 +5,8 @@
 # Wrst, Avg, StDev, Javg, Jmax) and addresses equal the ones recomputed by
 # tests/cont-truth.py from the probe-by-probe replay of the same capture
 # (whose RTTs the replay corpus checks); and Snt equals the rounds mtr ran.
+# Usage errors of the rounds options; --interval below 0.2 s refused for
+# a user other than root (as nobody, when run as root).
 # Exit 0 pass, 1 fail, 77 skip (no python3), 99 hard error.
 
 set -u
@@ -47,4 +49,27 @@ for bad in "-c -1" "-c x" "--interval=0" "--interval=4000" "-c 3 -q 2" \
 	[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] ||
 		fail "'$bad': exit $rc, want 2 and one line on stderr" "$(cat "$tmp/out" "$tmp/err")"
 done
+# ping's rule: an interval below 0.2 s is root's alone.  As nobody
+# (setpriv, when root): 0.1 is a usage error naming the floor; 0.2 passes
+# the options (and then fails for want of raw sockets, exit 1); -r has no
+# floor (nothing is sent).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	as_nobody=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups)
+	"${as_nobody[@]}" "$HOPTRACE" --interval=0.1 -c 2 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
+		grep -q '0\.2' "$tmp/err" ||
+		fail "as nobody, --interval=0.1: exit $rc, want 2 and the floor named" "$(cat "$tmp/out" "$tmp/err")"
+	"${as_nobody[@]}" "$HOPTRACE" --interval=0.2 -c 1 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 1 ] && ! grep -q interval "$tmp/err" ||
+		fail "as nobody, --interval=0.2: exit $rc, want 1 (no raw socket), no interval error" "$(cat "$tmp/err")"
+	"${as_nobody[@]}" "$HOPTRACE" -r "$top/pcaps/mtr-icmp4-r3.pcap" -n --interval=0.01 --report >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] ||
+		fail "as nobody, -r with --interval=0.01: exit $rc, want 0" "$(cat "$tmp/err")"
+	echo "the interval floor for non-root checked (as nobody)"
+else
+	echo "(not root or no setpriv: the non-root interval floor is not checked)"
+fi
 exit $failed

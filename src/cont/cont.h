@@ -22,7 +22,7 @@ struct ht_cont_cfg {
 	const char *title;	/* the screen's first line */
 	const char *fields;	/* -o: mtr's field keys; NULL: HT_CONT_FIELDS */
 	uint32_t flows;		/* --flows: K Paris flows side by side (1..) */
-	int pace;		/* no -z: spread a round's probes (cont_live.c) */
+	int pace;		/* no -z: a round's probes one by one (cont_live.c) */
 };
 
 /* mtr's report fields by default (Loss%, Snt, a space, the times). */
@@ -45,8 +45,10 @@ const char *ht_cont_flow_str(const struct ht_cont_set *fs, uint32_t i,
 
 /*
  * Run rounds live: every round sends one probe to each TTL from
- * lc->first_ttl to the destination's (lc->max_ttl until it answers), all
- * at once within the window lc->simq, with Paris flows when the prober
+ * lc->first_ttl to the destination's (lc->max_ttl until it answers), one
+ * after another (cc->pace: each when the one before is answered, at most
+ * half the interval over the round's probes apart; else lc->send_gap
+ * apart) within the window lc->simq, with Paris flows when the prober
  * was opened with paris set.  After the last round (or a signal) the
  * statistics are rendered.  Takes pr and closes it.  0 when it ran, -1
  * with err, or the number of the signal that stopped it.

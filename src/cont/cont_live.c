@@ -20,7 +20,6 @@
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
-#define PACE_MAX	(10 * 1000000ull)	/* widest spacing of a round */
 
 /* Run-time state of one run of rounds. */
 struct clive {
@@ -106,18 +105,17 @@ send_one(struct clive *cl, uint8_t ttl, char *err)
 }
 
 /*
- * Send what the schedule allows now: a new round when its time has come
- * and the last one is all sent, then the round's TTLs in order, first TTL
- * first (so that a replay of the capture sees the round begin), flow by
- * flow (--flows), within the window and the send interval.
- */
-/*
- * The least time between two probes of a round: -z when given, else the
- * round's probes spread over half the interval, at most PACE_MAX apart, as
- * mtr spreads its own.  A burst of a whole round meets in the routers'
- * queues, where each probe waits for the ones before it: the later hops'
- * times then grow by the queueing the burst itself causes (BENCHMARKS.md,
- * bench/continuous.sh).
+ * The longest time between two probes of a round: -z when given (then
+ * also the least: a fixed spacing), else the round's probes spread over
+ * half the interval, as mtr spreads its own over the whole of it.  Paced
+ * (no -z), a probe goes as soon as the one before it is answered or
+ * given up, and at the latest this long after it: one probe of the
+ * round in flight at a time, so that the round's own probes and answers
+ * never meet in a router's queue.  A burst of a whole round does meet
+ * there, each probe waiting for the ones before it, and the later hops'
+ * times grow by the queueing the burst itself causes (BENCHMARKS.md,
+ * bench/continuous.sh); so do probes sent a fixed time apart once the
+ * hops' RTTs are longer than that time.
  */
 static ht_ns
 gap_of(const struct clive *cl)
@@ -130,7 +128,7 @@ gap_of(const struct clive *cl)
 	n = (uint64_t)(limit_ttl(cl) - cl->lc->first_ttl + 1) *
 	    cl->fs.maxflows;
 	g = cl->cc->interval / (2 * (n > 0 ? n : 1));
-	return g < PACE_MAX ? g : PACE_MAX;
+	return g > 0 ? g : 1;
 }
 
 /* The round's TTLs are sent in this flow: the next flow's, or the end. */
@@ -145,6 +143,21 @@ next_flow(struct clive *cl)
 	return 0;
 }
 
+/* Is the newest probe answered or given up (the paced round goes on)? */
+static int
+last_final(const struct clive *cl)
+{
+	const struct ht_probe *p = &cl->t->p[cl->t->n - 1];
+
+	return p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED);
+}
+
+/*
+ * Send what the schedule allows now: a new round when its time has come
+ * and the last one is all sent, then the round's TTLs in order, first TTL
+ * first (so that a replay of the capture sees the round begin), flow by
+ * flow (--flows), within the window and the spacing (gap_of).
+ */
 static int
 send_due(struct clive *cl, ht_ns now, char *err)
 {
@@ -162,7 +175,8 @@ send_due(struct clive *cl, ht_ns now, char *err)
 		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
 		if (cl->gap && cl->t->n > 0 &&
-		    ht_now_ns() < cl->last_send + cl->gap)
+		    ht_now_ns() < cl->last_send + cl->gap &&
+		    !(cl->cc->pace && last_final(cl)))
 			break;
 		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
 			return -1;
@@ -334,7 +348,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	struct pollfd pfd[2];
 	ht_ns now, dl;
 	long timeout;
-	uint32_t drawn = 0;
+	uint32_t drawn = 0, taken;
 	int rc = 0, started = 0, all_sent;
 
 	memset(&cl, 0, sizeof(cl));
@@ -365,7 +379,7 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	cl.view.title = cc->title ? cc->title : "hoptrace";
 	cl.view.count = cc->count;
 	cl.view.interval = (double)cc->interval / 1e9;
-	cl.view.names = o->res != NULL;
+	cl.view.names = o->res != NULL;	/* lc->started may start it */
 	cl.view.flows = (int)cl.fs.maxflows;
 	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
 		rc = -1;
@@ -387,6 +401,8 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 				goto out;
 			}
 			started = 1;
+			/* the resolver starts there too (no -n): names on */
+			cl.view.names = o->res != NULL;
 		}
 		all_sent = cc->count != 0 && cl.round >= cc->count &&
 		    cl.ttl_next == 0;
@@ -397,7 +413,11 @@ ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		}
 		now = ht_now_ns();
 		dl = expire(&cl, now);
+		taken = cl.fs.next;
 		ht_cont_set_feed(&cl.fs, cl.t, 0, 0);
+		/* paused, the last round's answers and losses still show */
+		if (cc->screen && cl.view.paused && cl.fs.next != taken)
+			draw(&cl);
 		/* the statistics have them: memory stays flat however long */
 		if (cl.fs.next >= DROP_AT && cl.fs.next * 2 >= cl.t->n) {
 			if (ht_trace_drop(cl.t, cl.fs.next) < 0) {
