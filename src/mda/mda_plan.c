@@ -25,6 +25,7 @@ struct hopset {
 	uint8_t dest[HOP_NODES];	/* the destination answering */
 	uint32_t n;
 	uint32_t answered, waiting;	/* flows in S_NODE+, S_WAIT */
+	uint32_t probes;		/* probes of our flows sent at this TTL */
 };
 
 void
@@ -58,14 +59,17 @@ flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
 	uint32_t i, f, v;
 
 	memset(s, 0, st->nflows * sizeof(*s));
-	hs->n = hs->answered = hs->waiting = 0;
+	hs->n = hs->answered = hs->waiting = hs->probes = 0;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
 		if (p->ttl != ttl)
 			continue;
 		f = (uint16_t)(ht_mda_flow(t->proto, &p->l4) - c->base);
-		if (f >= st->nflows || s[f] >= S_NODE)
-			continue;	/* not ours, or answered already */
+		if (f >= st->nflows)
+			continue;	/* not ours */
+		hs->probes++;
+		if (s[f] >= S_NODE)
+			continue;	/* answered already */
 		if (p->rkind != HT_R_NONE) {
 			v = node_of(hs, &p->from);
 			if (ht_probe_final(t, p)) {
@@ -190,11 +194,9 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		}
 		/*
 		 * A route of one next hop: the first hop is one interface,
-		 * which one answer shows (n_1 if the first probe is lost).
+		 * which one answer shows (n_1 once every probe was lost).
 		 */
-		if (first && c->first_single && (k > 0 || probed > lost))
-			want = 1;
-		else if (first && c->first_single && probed == 0)
+		if (first && c->first_single && (probed == 0 || lost < probed))
 			want = 1;
 		else
 			want = need(c, k);
@@ -447,17 +449,6 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 	return 2;
 }
 
-/* Probes sent at ttl. */
-static uint32_t
-probed_at(const struct ht_trace *t, uint8_t ttl)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < t->n; i++)
-		n += t->p[i].ttl == ttl;
-	return n;
-}
-
 /*
  * With the first probes of a hop, one of their flows goes a hop further
  * too, unless something is there already: where that hop is the
@@ -529,8 +520,7 @@ ht_mda_plan_next(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		 * answer, a round trip shorter than a new probe's, may settle
 		 * the hop (the destination behind one interface), so wait.
 		 */
-		if (hc->answered == 0 && hc->waiting == 1 && probed_at(t,
-		    st->hop) == 1)
+		if (hc->answered == 0 && hc->waiting == 1 && hc->probes == 1)
 			busy = 1;
 		else if (c->lite && !st->full && st->phase == 0)
 			busy = lite_work(c, st, prev, hp, cur, hc, out, &nout,
