@@ -7,6 +7,17 @@
 #   ht_tmpdir PREFIX [CLEANUP]    $tmp: a new directory, removed on exit
 #                                 after CLEANUP (shell code, run first);
 #                                 SIGINT and SIGTERM exit 130 and 143
+#   ht_public_dir                 $pub: a new directory every user may
+#                                 enter (mode 0755, under /tmp: neither
+#                                 the build tree nor $TMPDIR, either of
+#                                 which may lie in a private home), removed
+#                                 on exit with $tmp; $pub/hoptrace, a copy
+#                                 of HOPTRACE; as_nobody=(setpriv ...), the
+#                                 prefix that runs a command as nobody with
+#                                 no groups (exit 77 where either is
+#                                 missing).  What another user must read
+#                                 goes here, mode 0644; what it writes,
+#                                 into $pub/w (mode 1777).
 #   fail MESSAGE [DETAIL]         report a failure on stderr (DETAIL
 #                                 indented), set failed=1, go on
 #   die MESSAGE [DETAIL]          fail, then exit 1
@@ -37,9 +48,26 @@ ht_need_hoptrace() {
 ht_tmpdir() {
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 99
 	# shellcheck disable=SC2064 # CLEANUP is pasted in now, expanded on exit
-	trap "${2:+$2; }rm -rf \"\$tmp\"" EXIT
+	trap "${2:+$2; }rm -rf \"\$tmp\" \${pub:+\"\$pub\"}" EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+}
+
+ht_public_dir() {
+	local nuid ngid
+	if ! command -v setpriv >/dev/null || ! nuid=$(id -u nobody 2>/dev/null) ||
+		! ngid=$(id -g nobody 2>/dev/null); then
+		echo "SKIP: no setpriv or no user nobody"
+		exit 77
+	fi
+	pub=$(mktemp -d /tmp/htpub.XXXXXX) || exit 99
+	if ! chmod 0755 "$pub" || ! mkdir -m 1777 "$pub/w" ||
+		! cp "$HOPTRACE" "$pub/hoptrace" || ! chmod 0755 "$pub/hoptrace"; then
+		printf 'ERROR: cannot make %s for another user\n' "$pub" >&2
+		exit 99
+	fi
+	# shellcheck disable=SC2034 # read by the calling script
+	as_nobody=(setpriv --reuid="$nuid" --regid="$ngid" --clear-groups)
 }
 
 fail() {

@@ -43,6 +43,7 @@ cleanup() {
 	ht_net_down "$NA"
 	ht_net_down "$NB"
 	[ -n "$tmp" ] && rm -rf "$tmp"
+	[ -n "${pub-}" ] && rm -rf "$pub"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -54,14 +55,13 @@ note() {
 
 ht_need_hoptrace
 
-# A directory that nobody can traverse and read, for copies of the binary
-# (the build tree may be under a private home) and the capture.  Not
-# $TMPDIR: that may be private too.
-tmp=$(mktemp -d /tmp/htpriv.XXXXXX) || die "mktemp failed"
-chmod 755 "$tmp"
-if ! cp "$HOPTRACE" "$tmp/hoptrace" || ! cp "$HOPTRACE" "$tmp/hoptrace-cap" ||
-	! chmod 755 "$tmp/hoptrace" "$tmp/hoptrace-cap"; then
-	die "cannot copy $HOPTRACE to $tmp"
+# A private scratch directory for what only root reads, and $pub (common.sh)
+# for what nobody reads and runs: copies of the binary (the build tree may
+# be under a private home such as /root) and the capture.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/htpriv.XXXXXX") || die "mktemp failed"
+ht_public_dir
+if ! cp "$HOPTRACE" "$pub/hoptrace-cap" || ! chmod 755 "$pub/hoptrace-cap"; then
+	die "cannot copy $HOPTRACE to $pub"
 fi
 
 nobody_uid=$(id -u nobody 2>/dev/null) || die "no user 'nobody'"
@@ -76,9 +76,8 @@ for u in daemon bin sys; do
 	fi
 done
 
-# "${as_nobody[@]}" CMD... : run CMD as nobody, no supplementary groups, no
-# capabilities (unless CMD has file capabilities)
-as_nobody=(setpriv --reuid="$nobody_uid" --regid="$nobody_gid" --clear-groups)
+# "${as_nobody[@]}" CMD... (common.sh): run CMD as nobody, no supplementary
+# groups, no capabilities (unless CMD has file capabilities)
 
 # run NS CMD... : run CMD (bounded) in namespace NS ("" = here); sets out,
 # err, rc
@@ -269,7 +268,7 @@ else
 fi
 
 # root, with -w: the capture for (c)
-run "${NB}s" "$HOPTRACE" -n -w "$tmp/trace.pcap" "$HT_TARGET4"
+run "${NB}s" "$HOPTRACE" -n -w "$pub/trace.pcap" "$HT_TARGET4"
 expect_ok "root, -w" &&
 	check_trace "root, -w" ICMP "$HT_TARGET4" 30 3 "${chain4[@]}"
 live_out=$out
@@ -279,7 +278,7 @@ note "== (b) nobody runs a copy with file capabilities"
 capskip=""
 if ! command -v setcap >/dev/null 2>&1; then
 	capskip="setcap not installed (Debian: libcap2-bin)"
-elif ! msg=$(setcap cap_net_raw+ep "$tmp/hoptrace-cap" 2>&1); then
+elif ! msg=$(setcap cap_net_raw+ep "$pub/hoptrace-cap" 2>&1); then
 	capskip="setcap cap_net_raw+ep on $tmp fails: $msg"
 elif findmnt -n -o OPTIONS -T "$tmp" 2>/dev/null | grep -qw nosuid; then
 	capskip="$tmp is on a nosuid mount: file capabilities do not apply"
@@ -287,19 +286,19 @@ fi
 if [ -n "$capskip" ]; then
 	note "SKIP (part b, file capabilities): $capskip"
 else
-	run "${NB}s" "${as_nobody[@]}" "$tmp/hoptrace-cap" -n "$HT_TARGET4"
+	run "${NB}s" "${as_nobody[@]}" "$pub/hoptrace-cap" -n "$HT_TARGET4"
 	expect_ok "nobody + cap_net_raw+ep, IPv4" &&
 		check_trace "nobody + cap_net_raw+ep, IPv4" ICMP "$HT_TARGET4" 30 3 "${chain4[@]}"
-	run "${NB}s" "${as_nobody[@]}" "$tmp/hoptrace-cap" -n "$HT_TARGET6"
+	run "${NB}s" "${as_nobody[@]}" "$pub/hoptrace-cap" -n "$HT_TARGET6"
 	expect_ok "nobody + cap_net_raw+ep, IPv6" &&
 		check_trace "nobody + cap_net_raw+ep, IPv6" ICMP "$HT_TARGET6" 30 3 "${chain6[@]}"
 
 	# while it runs, the file capability is gone
-	start_bg b1 "${NA}s" "${as_nobody[@]}" "$tmp/hoptrace-cap" -n -W 2 -m 10 "$deaf_t4"
+	start_bg b1 "${NA}s" "${as_nobody[@]}" "$pub/hoptrace-cap" -n -W 2 -m 10 "$deaf_t4"
 	if wait_header b1; then
 		# a process without CAP_SETPCAP cannot empty its bounding set;
 		# with no capabilities and NoNewPrivs it cannot use it either
-		check_status "nobody + cap_net_raw+ep" "$pid" "$tmp/hoptrace-cap" \
+		check_status "nobody + cap_net_raw+ep" "$pid" "$pub/hoptrace-cap" \
 			"$nobody_uid" "$nobody_gid" 0
 	else
 		fail "nobody + cap_net_raw+ep: no header within 5 s" "$(cat "$tmp/b1.out" "$tmp/b1.err")"
@@ -311,7 +310,7 @@ else
 fi
 
 # the copy without the capability: refused, one line, exit 1
-run "${NB}s" "${as_nobody[@]}" "$tmp/hoptrace" -n "$HT_TARGET4"
+run "${NB}s" "${as_nobody[@]}" "$pub/hoptrace" -n "$HT_TARGET4"
 mapfile -t errl <<<"$err"
 if [ "$rc" != 1 ] || [ -z "$err" ] || [ "${#errl[@]}" != 1 ] ||
 	! grep -qi 'permi' <<<"$err" || [ -n "$out" ]; then
@@ -323,8 +322,8 @@ fi
 
 # ---- (c) replay ----
 note "== (c) replay as root drops privileges; replay as nobody works"
-chmod 644 "$tmp/trace.pcap" 2>/dev/null
-run "" "$HOPTRACE" -n -r "$tmp/trace.pcap"
+chmod 644 "$pub/trace.pcap" 2>/dev/null
+run "" "$HOPTRACE" -n -r "$pub/trace.pcap"
 root_replay=$out
 if expect_ok "replay as root"; then
 	# same hop lines as the live trace; its own header
@@ -336,7 +335,7 @@ if expect_ok "replay as root"; then
 		note "ok: replay as root: same hops and RTTs as the live trace"
 	fi
 fi
-run "" "${as_nobody[@]}" "$tmp/hoptrace" -n -r "$tmp/trace.pcap"
+run "" "${as_nobody[@]}" "$pub/hoptrace" -n -r "$pub/trace.pcap"
 if expect_ok "replay as nobody"; then
 	if [ "$out" != "$root_replay" ]; then
 		fail "replay as nobody differs from replay as root" \
@@ -353,7 +352,7 @@ fi
 mkfifo "$tmp/fifo" || die "mkfifo failed"
 start_bg c1 "" "$HOPTRACE" -n -r "$tmp/fifo"
 exec 3<>"$tmp/fifo"
-cat "$tmp/trace.pcap" >&3
+cat "$pub/trace.pcap" >&3
 pid=""
 for ((i = 0; i < 100; i++)); do
 	pid=$(cat "$tmp/c1.pid" 2>/dev/null)

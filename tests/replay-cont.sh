@@ -52,23 +52,40 @@ done
 # ping's rule: an interval below 0.2 s is root's alone.  As nobody
 # (setpriv, when root): 0.1 is a usage error naming the floor; 0.2 passes
 # the options (and then fails for want of raw sockets, exit 1); -r has no
-# floor (nothing is sent).
+# floor (nothing is sent).  Nobody runs a copy of the binary and reads a
+# copy of the capture in a directory it may enter (the tree may be in a
+# private home such as /root); a capture it may not read is refused with
+# one line naming the file and the reason.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
-	as_nobody=(setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups)
-	"${as_nobody[@]}" "$HOPTRACE" --interval=0.1 -c 2 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+	ht_public_dir
+	"${as_nobody[@]}" "$pub/hoptrace" --interval=0.1 -c 2 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ "$rc" = 2 ] && [ ! -s "$tmp/out" ] && [ "$(wc -l <"$tmp/err")" = 1 ] &&
 		grep -q '0\.2' "$tmp/err" ||
 		fail "as nobody, --interval=0.1: exit $rc, want 2 and the floor named" "$(cat "$tmp/out" "$tmp/err")"
-	"${as_nobody[@]}" "$HOPTRACE" --interval=0.2 -c 1 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
+	"${as_nobody[@]}" "$pub/hoptrace" --interval=0.2 -c 1 127.0.0.1 >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ "$rc" = 1 ] && ! grep -q interval "$tmp/err" ||
 		fail "as nobody, --interval=0.2: exit $rc, want 1 (no raw socket), no interval error" "$(cat "$tmp/err")"
-	"${as_nobody[@]}" "$HOPTRACE" -r "$top/pcaps/mtr-icmp4-r3.pcap" -n --interval=0.01 --report >"$tmp/out" 2>"$tmp/err"
+	cp "$top/pcaps/mtr-icmp4-r3.pcap" "$pub/r3.pcap" && chmod 0644 "$pub/r3.pcap" ||
+		die "cannot copy a capture to $pub"
+	"$HOPTRACE" -r "$pub/r3.pcap" -n --report >"$tmp/want" 2>"$tmp/err" ||
+		fail "as root, -r $pub/r3.pcap --report failed" "$(cat "$tmp/err")"
+	"${as_nobody[@]}" "$pub/hoptrace" -r "$pub/r3.pcap" -n --interval=0.01 --report >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] ||
-		fail "as nobody, -r with --interval=0.01: exit $rc, want 0" "$(cat "$tmp/err")"
-	echo "the interval floor for non-root checked (as nobody)"
+	[ "$rc" = 0 ] && [ ! -s "$tmp/err" ] && [ -s "$tmp/out" ] && cmp -s "$tmp/out" "$tmp/want" ||
+		fail "as nobody, -r with --interval=0.01: exit $rc, want 0 and root's report" \
+			"$(cat "$tmp/err"; diff "$tmp/want" "$tmp/out")"
+	# a capture nobody may not read: one line, the file and the reason
+	cp "$pub/r3.pcap" "$pub/private.pcap" && chmod 0600 "$pub/private.pcap" ||
+		die "cannot copy a capture to $pub"
+	"${as_nobody[@]}" "$pub/hoptrace" -r "$pub/private.pcap" -n >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 1 ] && [ ! -s "$tmp/out" ] &&
+		[ "$(cat "$tmp/err")" = "hoptrace: $pub/private.pcap: Permission denied" ] ||
+		fail "as nobody, -r of an unreadable file: exit $rc, want 1 and 'hoptrace: FILE: Permission denied'" \
+			"$(cat "$tmp/out" "$tmp/err")"
+	echo "the interval floor for non-root checked (as nobody); an unreadable capture named"
 else
 	echo "(not root or no setpriv: the non-root interval floor is not checked)"
 fi
