@@ -36,11 +36,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "trace.h"
-#include "mda/mda_graph.h"
-#include "mda/mda_plan.h"
-#include "mda/mda_rule.h"
+#include "base/addr.h"
+#include "match/trace.h"
+#include "mode/mda/mda_graph.h"
+#include "mode/mda/mda_plan.h"
+#include "mode/mda/mda_rule.h"
 
 #define MAXN	64		/* nodes */
 #define MAXS	16		/* successors of a node */

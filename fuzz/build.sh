@@ -3,7 +3,7 @@
 # fuzz_replay with clang, AddressSanitizer and UndefinedBehaviorSanitizer.
 #
 # Only the library sources the targets reach are compiled (not main.c,
-# live.c, probe.c or priv.c), so libnet, libcap-ng and a configured tree
+# the live drivers, io/prober.c or io/priv.c), so libnet, libcap-ng and a configured tree
 # are not needed: none of these files needs config.h beyond the system
 # extensions, which -D_GNU_SOURCE gives (as AC_USE_SYSTEM_EXTENSIONS does).
 # Set CONFIG_DIR to a configured build directory to use its config.h.
@@ -40,11 +40,14 @@ mkdir -p "$out/obj"
 objs=
 # every mode's replay driver and what it renders with (no live drivers,
 # no screen)
-for f in addr decode trace output_text output_json resolve replay capture \
-    mda/mda_rule mda/mda_graph mda/mda_plan mda/mda_replay mda/mda_output \
-    mda/mda_json cont/cont_stats cont/cont_model cont/cont_replay \
-    cont/cont_report cont/cont_json scan/scan_targets scan/scan_perm \
-    scan/scan_match scan/scan_replay scan/scan_rows scan/scan_book; do
+for f in base/addr base/time wire/decode match/trace out/output_text \
+    out/output_json io/resolve engine/replay io/capture mode/trace/trace_replay \
+    mode/mda/mda_rule mode/mda/mda_graph mode/mda/mda_plan mode/mda/mda_replay \
+    mode/mda/mda_output mode/mda/mda_json mode/cont/cont_stats \
+    mode/cont/cont_model mode/cont/cont_replay mode/cont/cont_report \
+    mode/cont/cont_json mode/scan/scan_targets mode/scan/scan_perm \
+    mode/scan/scan_match mode/scan/scan_replay mode/scan/scan_rows \
+    mode/scan/scan_book; do
 	mkdir -p "$out/obj/$(dirname "$f")"
 	$CC $CFLAGS $WARN $DEFS -I"$top/src" $PKG_CFLAGS \
 	    $SANFLAGS -fsanitize=fuzzer-no-link \

@@ -19,9 +19,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "decode.h"
-#include "output.h"
-#include "trace.h"
+#include "match/trace.h"
+#include "out/output.h"
+#include "wire/decode.h"
 
 #define T0	(1700000000ull * HT_NS_PER_SEC)
 #define MS	1000000ull

@@ -18,12 +18,12 @@
 
 #include <pcap/pcap.h>
 
-#include "capture.h"
-#include "output.h"
-#include "replay.h"
-#include "mda/mda.h"
-#include "cont/cont.h"
-#include "scan/scan.h"
+#include "engine/replay.h"
+#include "io/capture.h"
+#include "mode/cont/cont.h"
+#include "mode/mda/mda.h"
+#include "mode/scan/scan.h"
+#include "out/output.h"
 
 #define WAIT	(5 * HT_NS_PER_SEC)	/* hoptrace's default -W */
 

@@ -15,19 +15,20 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
-#include "cmd.h"
-#include "cont/cont_cmd.h"
-#include "filter.h"
-#include "live.h"
-#include "mda/mda_cmd.h"
-#include "output.h"
-#include "priv.h"
-#include "probe.h"
-#include "replay.h"
-#include "resolve.h"
-#include "route.h"
-#include "scan/scan_cmd.h"
+#include "engine/cmd.h"
+#include "engine/live.h"
+#include "engine/replay.h"
+#include "io/capture.h"
+#include "io/priv.h"
+#include "io/prober.h"
+#include "io/resolve.h"
+#include "io/route.h"
+#include "mode/cont/cont_cmd.h"
+#include "mode/mda/mda_cmd.h"
+#include "mode/scan/scan_cmd.h"
+#include "mode/trace/trace_mode.h"
+#include "out/output.h"
+#include "wire/filter.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2

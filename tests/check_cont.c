@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cont/cont.h"
-#include "cont/cont_model.h"
-#include "cont/cont_stats.h"
-#include "trace.h"
+#include "match/trace.h"
+#include "mode/cont/cont.h"
+#include "mode/cont/cont_model.h"
+#include "mode/cont/cont_stats.h"
 
 #define MS	1000000ull
 

@@ -21,9 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
 #include "hex.h"
 #include "packets.h"
+#include "wire/decode.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276

@@ -30,10 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter.h"
 #include "hex.h"
+#include "io/prober.h"
 #include "packets.h"
-#include "probe.h"
+#include "wire/filter.h"
 
 #define SNAP4		900
 #define SNAP6		1296

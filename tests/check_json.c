@@ -28,11 +28,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
 #include "hex.h"
-#include "output.h"
+#include "match/trace.h"
+#include "out/output.h"
 #include "packets.h"
-#include "trace.h"
+#include "wire/decode.h"
 
 #define MAXFRAME	2048
 #define MS		(HT_NS_PER_SEC / 1000)

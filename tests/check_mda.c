@@ -26,11 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mda/mda.h"
-#include "mda/mda_graph.h"
-#include "mda/mda_plan.h"
-#include "mda/mda_rule.h"
-#include "trace.h"
+#include "match/trace.h"
+#include "mode/mda/mda.h"
+#include "mode/mda/mda_graph.h"
+#include "mode/mda/mda_plan.h"
+#include "mode/mda/mda_rule.h"
 
 #define BASE	33434
 #define KMAX	64

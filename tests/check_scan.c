@@ -24,12 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
 #include "hex.h"
-#include "scan/scan_match.h"
-#include "scan/scan_perm.h"
-#include "scan/scan_probe.h"
-#include "scan/scan_targets.h"
+#include "mode/scan/scan_match.h"
+#include "mode/scan/scan_perm.h"
+#include "mode/scan/scan_probe.h"
+#include "mode/scan/scan_targets.h"
+#include "wire/decode.h"
 
 static struct ht_targets
 from_text(const char *text, unsigned int per, int skip, int want_rc,

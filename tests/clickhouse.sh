@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/clickhouse.sh - a scan's rows in ClickHouse (src/scan/clickhouse.sql):
+# tests/clickhouse.sh - a scan's rows in ClickHouse (src/mode/scan/clickhouse.sql):
 # a run over the test network (tests/netns.sh --prefix: 256 targets of
 # 10.200.0.0/24 and 64 of 10.200.128.0/26, 3 and 5 hops away), a private
 # clickhouse-server (its own port, data and log directories, on loopback),
@@ -18,7 +18,7 @@ srcdir=${srcdir:-$(dirname "$0")}
 . "$srcdir/netns.sh"
 ht_need_hoptrace
 ht_net_need_root python3 timeout clickhouse-server clickhouse-client
-schema=${top_srcdir:-$srcdir/..}/src/scan/clickhouse.sql
+schema=${top_srcdir:-$srcdir/..}/src/mode/scan/clickhouse.sql
 [ -s "$schema" ] || { echo "ERROR: no $schema"; exit 99; }
 
 N=htch$$

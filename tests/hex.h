@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
+#include "base/addr.h"
 
 static inline int
 hex_nibble(char c)

@@ -1,0 +1,67 @@
+/* \summary: replay: read a saved capture packet by packet, decoded, for every mode */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/replay.h"
+#include "wire/decode.h"
+
+int
+ht_replay_start(const struct ht_capture *cap, struct ht_replay_stats *st,
+    char *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (ht_decode_dlt_ok(cap->dlt))
+		return 0;
+	if (pcap_datalink_val_to_name(cap->dlt) != NULL)
+		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(cap->dlt), cap->dlt);
+	else
+		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
+	return -1;
+}
+
+int
+ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
+    struct ht_replay_stats *st)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+
+	if ((rc = pcap_next_ex(cap->p, &h, &data)) != 1) {
+		st->read_error = rc == PCAP_ERROR;
+		return 0;
+	}
+	st->packets++;
+	*ts = ht_capture_ts(cap, h);
+	if (h->caplen > h->len) {
+		pkt->kind = HT_PKT_OTHER;
+		pkt->status = HT_DEC_CAPLEN;
+	} else
+		ht_decode(cap->dlt, data, h->caplen, pkt);
+	if (pkt->kind == HT_PKT_OTHER && pkt->status != HT_DEC_OK &&
+	    pkt->status != HT_DEC_NOTIP && st->malformed++ == 0) {
+		st->first_bad = st->packets;
+		st->first_bad_why = pkt->status;
+	}
+	return 1;
+}
+
+int
+ht_replay_end(struct ht_capture *cap, struct ht_replay_stats *st, char *err)
+{
+	if (!st->read_error)
+		return 0;
+	if (st->packets == 0) {
+		/* nothing readable at all: a damaged capture, not a short one */
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+		return -1;
+	}
+	st->truncated = 1;
+	snprintf(st->warning, sizeof(st->warning), "%s", pcap_geterr(cap->p));
+	return 0;
+}

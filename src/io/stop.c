@@ -1,0 +1,43 @@
+/* \summary: the stop on SIGINT and SIGTERM */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <string.h>
+
+#include "io/stop.h"
+
+/* The one thing a signal handler may touch: the signal that came. */
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+void
+ht_stop_catch(struct ht_stop *s)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &s->old_int);
+	sigaction(SIGTERM, &sa, &s->old_term);
+	caught = 0;
+}
+
+int
+ht_stop_sig(void)
+{
+	return caught;
+}
+
+void
+ht_stop_release(const struct ht_stop *s)
+{
+	sigaction(SIGINT, &s->old_int, NULL);
+	sigaction(SIGTERM, &s->old_term, NULL);
+}

@@ -1,0 +1,144 @@
+/* \summary: the rounds options: parsed, checked, turned into the driver's configuration */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mode/cont/cont_cmd.h"
+
+enum { OPT_INTERVAL = HT_CMD_OPT_CONT, OPT_REPORT, OPT_REPORT_WIDE, OPT_CSV,
+	OPT_FLOWS };
+
+const struct option ht_cont_cmd_longopts[] = {
+	{ "count", required_argument, NULL, 'c' },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "report", no_argument, NULL, OPT_REPORT },
+	{ "report-wide", no_argument, NULL, OPT_REPORT_WIDE },
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "flows", required_argument, NULL, OPT_FLOWS },
+	{ "order", required_argument, NULL, 'o' },
+	{ NULL, 0, NULL, 0 }
+};
+
+const char ht_cont_cmd_help[] =
+"Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
+"  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
+"                           (the live screen's default) [10]\n"
+"      --interval=S         seconds from a round to the next, 0.001..3600\n"
+"                           (below 0.2 needs root) [1]\n"
+"      --report             mtr's report table after the last round, no screen\n"
+"      --report-wide        the same, host names never cut\n"
+"      --csv                mtr's CSV instead of the table\n"
+"      --flows=K            K Paris flows side by side, 1..64, a table each\n"
+"                           (flow F: UDP/TCP port -p + F, ICMP checksum + F)\n"
+"  -o, --order=FIELDS       mtr's fields and their order [LS NABWV]:\n"
+"                           L D R S N B A W V G J M X I, space\n";
+
+void
+ht_cont_cmd_init(struct ht_cont_cmd *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->count = 10;
+	r->interval = 1;
+}
+
+int
+ht_cont_cmd_opt(struct ht_cont_cmd *r, int c, const char *arg, char *err)
+{
+	switch (c) {
+	case 'c':
+		r->on = r->count_set = 1;
+		return ht_cmd_long("count (-c)", arg, 0, 10000000, &r->count,
+		    err) < 0 ? -1 : 1;
+	case OPT_INTERVAL:
+		r->on = 1;
+		return ht_cmd_real("interval (--interval)", arg, 0.001, 3600,
+		    "seconds", &r->interval, err) < 0 ? -1 : 1;
+	case OPT_REPORT:
+		r->report = r->on = 1;
+		return 1;
+	case OPT_REPORT_WIDE:
+		r->report_wide = r->on = 1;
+		return 1;
+	case OPT_CSV:
+		r->csv = r->on = 1;
+		return 1;
+	case OPT_FLOWS:
+		r->on = 1;
+		return ht_cmd_long("flows (--flows)", arg, 1, 64, &r->flows,
+		    err) < 0 ? -1 : 1;
+	case 'o':
+		if (ht_cont_fields_ok(arg) < 0) {
+			snprintf(err, HT_ERRBUF, "fields (-o) '%s': 1 to %d of "
+			    "mtr's keys L D R S N B A W V G J M X I and space",
+			    arg, HT_CONT_MAXFIELDS);
+			return -1;
+		}
+		r->fields = arg;
+		r->on = 1;
+		return 1;
+	}
+	return 0;
+}
+
+#define FAIL(...)	do { \
+	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
+	return -1; \
+} while (0)
+
+int
+ht_cont_cmd_check(const struct ht_cont_cmd *r, struct ht_cmd *c, char *err)
+{
+	if (!r->on)
+		return 0;
+	if (c->queries_set)
+		FAIL("-q does not apply to rounds: a round sends one probe per "
+		    "hop (-c sets the rounds)");
+	if (c->json && r->csv)
+		FAIL("-j and --csv cannot be used together");
+	/* ping(8)'s rule: a fast interval is for root only */
+	if (c->rfile == NULL && r->interval < 0.2 && getuid() != 0)
+		FAIL("--interval below 0.2 s needs root (as ping's interval "
+		    "does), not %g", r->interval);
+	if (c->rfile != NULL)
+		return 0;
+	if (r->flows > 1 && c->method != HT_METHOD_ICMP && c->port > 0 &&
+	    c->port + r->flows > 65536)
+		FAIL("port (-p %ld) too high for --flows=%ld: flow F probes "
+		    "port -p + F - 1, which must stay below 65536", c->port,
+		    r->flows);
+	/* one probe per hop a round: a window of 30 hops */
+	c->queries = 1;
+	if (c->simq == 0)
+		c->simq = 30;
+	return 0;
+}
+
+void
+ht_cont_cmd_cfg(const struct ht_cont_cmd *r, const struct ht_cmd *c,
+    struct ht_cont_cfg *cc, char *host, size_t hostlen)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->count = (uint32_t)r->count;
+	cc->interval = (ht_ns)(r->interval * 1e9);
+	cc->fmt = c->json ? HT_CONT_JSON : r->csv ? HT_CONT_CSV :
+	    r->report_wide ? HT_CONT_WIDE : HT_CONT_REPORT;
+	cc->wide = r->report_wide;
+	/* on a terminal without --report, --csv or -j: the live screen */
+	cc->screen = c->rfile == NULL && !r->report && !r->report_wide &&
+	    !r->csv && !c->json && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	if (cc->screen && !r->count_set)
+		cc->count = 0;		/* until q, as mtr's screen */
+	if (gethostname(host, hostlen) < 0)
+		snprintf(host, hostlen, "localhost");
+	host[hostlen - 1] = '\0';
+	cc->local = host;
+	cc->dst_name = c->host;
+	cc->fields = r->fields;
+	cc->flows = r->flows ? (uint32_t)r->flows : 1;
+	cc->pace = !c->send_set;
+}

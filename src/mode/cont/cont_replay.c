@@ -1,0 +1,145 @@
+/* \summary: continuous-mode replay: every trace of a capture as a statistics table */
+/*
+ * The same reading as replay.c (decode, the matcher learning traces from
+ * the probes it sees; a tool's rounds, mtr's or hoptrace -c's, stay one
+ * trace); each finished trace is fed to the model, every probe without a
+ * reply counted as lost, and rendered as a live run's is.
+ *
+ * UDP and TCP rounds with Paris flows repeat their probes' fields every
+ * round, so the matcher starts a new trace of the same identity each
+ * round (trace.c: restarts).  A trace that probes each TTL once, of the
+ * same identity as the table in progress and starting within HT_RUN_GAP
+ * of its end, is taken as that table's next round.
+ *
+ * With --flows=K the table is K tables, the probes shared out by their
+ * flow identifier (cont_model.h, ht_cont_set), as a live run of K flows
+ * keeps them.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/replay.h"
+#include "match/trace.h"
+#include "mode/cont/cont.h"
+#include "wire/decode.h"
+
+#define EXPIRE_EVERY	4096
+
+static int
+is_icmp_proto(uint8_t proto)
+{
+	return proto == HT_PROTO_ICMP || proto == HT_PROTO_ICMP6;
+}
+
+/* The table in progress: its identity, and rounds before this trace. */
+struct pending {
+	int open;
+	uint32_t ident, rounds;
+};
+
+/* Does the trace probe each TTL once (a round, or rounds of one)? */
+static int
+one_per_ttl(const struct ht_trace *t)
+{
+	return t->n <= (uint32_t)(t->max_ttl - t->min_ttl + 1) * t->rounds;
+}
+
+static int
+continues(const struct pending *pd, const struct ht_cont_set *fs,
+    const struct ht_trace *t)
+{
+	const struct ht_cont_model *md = fs->flow[0];
+
+	return pd->open && !is_icmp_proto(t->proto) && one_per_ttl(t) &&
+	    t->ident == pd->ident && t->proto == md->proto &&
+	    ht_addr_eq(&t->src, &md->src) && ht_addr_eq(&t->dst, &md->dst) &&
+	    t->t_first < md->t_last + HT_RUN_GAP;
+}
+
+static void
+render(struct pending *pd, struct ht_cont_set *fs, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, struct ht_replay_stats *st)
+{
+	if (!pd->open)
+		return;
+	ht_cont_names_set(fs, o->res, 200);
+	ht_cont_render_set(o, cc, fs);
+	st->traces++;
+	pd->open = 0;
+}
+
+static void
+flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
+    struct ht_cont_set *fs, struct pending *pd, const struct ht_outctx *o,
+    int eof, struct ht_replay_stats *st)
+{
+	struct ht_trace *t;
+
+	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		if (continues(pd, fs, t)) {
+			pd->rounds = fs->flow[0]->rounds;
+			fs->next = 0;
+		} else {
+			render(pd, fs, cc, o, st);
+			ht_cont_set_init(fs, t);
+			pd->open = 1;
+			pd->ident = t->ident;
+			pd->rounds = 0;
+		}
+		ht_cont_set_feed(fs, t, 1, 1);
+		if (fs->maxflows == 1)
+			fs->flow[0]->rounds = pd->rounds + t->rounds;
+		if (!one_per_ttl(t) || is_icmp_proto(t->proto))
+			render(pd, fs, cc, o, st);
+		ht_trace_free(m, t);
+	}
+	if (eof)
+		render(pd, fs, cc, o, st);
+}
+
+int
+ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
+    char *err)
+{
+	struct ht_cont_set fs;
+	struct pending pd;
+	struct ht_matcher m;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	ht_ns ts, latest = 0;
+
+	memset(&pd, 0, sizeof(pd));
+	if (ht_replay_start(cap, st, err) < 0)
+		return -1;
+	ht_matcher_init(&m, 1, wait);
+	if (ht_cont_set_new(&fs, cc->flows ? cc->flows : 1, NULL) < 0) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		ht_matcher_free(&m);
+		return -1;
+	}
+	while (ht_replay_next(cap, &pkt, &ts, st)) {
+		if (ts > latest)
+			latest = ts;
+		if (pkt.kind != HT_PKT_OTHER)
+			ht_match_packet(&m, &pkt, ts, &res);
+		if (st->packets % EXPIRE_EVERY == 0) {
+			ht_matcher_expire(&m, latest);
+			flush_ready(&m, cc, &fs, &pd, o, 0, st);
+		}
+	}
+	if (ht_replay_end(cap, st, err) < 0) {
+		ht_matcher_free(&m);
+		ht_cont_set_free(&fs);
+		return -1;
+	}
+	flush_ready(&m, cc, &fs, &pd, o, 1, st);
+	ht_matcher_free(&m);
+	ht_cont_set_free(&fs);
+	return 0;
+}

@@ -1,0 +1,75 @@
+/* \summary: many targets at a set rate (--targets): the drivers and rows */
+#ifndef HT_SCAN_H
+#define HT_SCAN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "io/capture.h"
+#include "mode/scan/scan_book.h"
+#include "mode/scan/scan_match.h"
+#include "mode/scan/scan_targets.h"
+
+#define HT_SCAN_TTLS		32	/* TTLs a run probes at most */
+#define HT_SCAN_RATE		1000	/* default probes a second */
+#define HT_SCAN_MAX_HOPS	16	/* default last TTL */
+
+/* What the command line decides for a scan. */
+struct ht_scan_cfg {
+	const char *targets;	/* file, "-" stdin; NULL: none (replay) */
+	unsigned int per_prefix;	/* 0: every address */
+	int skip_bad;		/* skip bad lines, else stop */
+	double rate;		/* probes a second */
+	uint8_t first_ttl, max_ttl;
+	int gap;		/* silent TTLs in a row that end a target */
+	int stop_set;		/* --stop-set */
+	ht_ns wait;		/* longest wait for a reply */
+	int af;			/* -4 / -6, else 0 */
+	const char *dev, *src, *user, *wfile, *rfile;
+	int rows;		/* --rows */
+	int json;		/* -j: Atlas JSON a target */
+	uint8_t proto;		/* HT_PROTO_UDP, HT_PROTO_TCP; 0: ICMP */
+	uint16_t port;		/* -p: TCP port, UDP port's high bits */
+	uint64_t seed;		/* order and --per-prefix addresses; 0 random */
+};
+
+/* The live run's figures, for the summary line. */
+struct ht_scan_stats {
+	uint64_t targets, pairs;	/* targets; (target, TTL) pairs */
+	uint64_t sent, skipped, refused;	/* probes; skipped by the stop
+					 * rules; refused by the kernel */
+	uint64_t stopped;	/* of skipped: by the stop set */
+	uint64_t seen;		/* our probes the capture saw */
+	uint64_t replies, matched, bad;	/* answers; rows; failed the check */
+	uint64_t done;		/* targets every pair of which was taken */
+	ht_ns t_first, t_last;	/* first and last probe sent */
+	unsigned int drops;	/* capture ring drops */
+	int interrupted;	/* by a signal */
+};
+
+/*
+ * Run a scan, live or (cfg->rfile) replayed, writing rows to out and the
+ * summary (live) to stderr.  Returns an exit status: 0, 1 (runtime
+ * failure, message on stderr), or 128 + the signal that stopped it.
+ */
+int ht_scan_run(const struct ht_scan_cfg *cfg, FILE *out);
+
+/*
+ * The live driver (scan_live.c): handles open, privileges dropped; pr[0]
+ * sends to the IPv4 targets, pr[1] to the IPv6 ones (NULL: none of them).
+ */
+struct ht_scan_prober;
+int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
+    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
+    FILE *out, struct ht_scan_stats *st, char *err);
+
+/* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
+ * every scan in a capture (of targets in t when t is not NULL). */
+struct ht_replay_stats;
+int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
+    int json, FILE *out, struct ht_replay_stats *st, char *err);
+
+/* One row as a JSON object on one line (ClickHouse JSONEachRow). */
+void ht_scan_row_json(FILE *fp, const struct ht_scan_row *r);
+
+#endif

@@ -1,0 +1,144 @@
+/* \summary: the many-targets options: parsed, checked, turned into the driver's configuration */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mode/scan/scan_cmd.h"
+
+enum { OPT_TARGETS = HT_CMD_OPT_SCAN, OPT_RATE, OPT_PER_PREFIX, OPT_ROWS,
+	OPT_SKIP_BAD, OPT_STOP_SET };
+
+const struct option ht_scan_cmd_longopts[] = {
+	{ "targets", required_argument, NULL, OPT_TARGETS },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
+	{ "rows", no_argument, NULL, OPT_ROWS },
+	{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
+	{ "stop-set", no_argument, NULL, OPT_STOP_SET },
+	{ NULL, 0, NULL, 0 }
+};
+
+const char ht_scan_cmd_help[] =
+"Many targets:\n"
+"      --targets=FILE       trace every address or prefix in FILE (- stdin),\n"
+"                           probes in a random order, stateless\n"
+"      --rate=PPS           probes a second, 1..1000000 [1000]\n"
+"      --per-prefix=N       one random address in each /N of a prefix, 1..128\n"
+"      --skip-bad           skip bad lines of FILE (with a warning)\n"
+"      --stop-set           skip TTLs below an interface seen for another\n"
+"                           target (Doubletree's stop set)\n"
+"      --rows               a JSON row per reply (ClickHouse JSONEachRow);\n"
+"                           or -j: a RIPE Atlas trace per target\n";
+
+void
+ht_scan_cmd_init(struct ht_scan_cmd *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rate = HT_SCAN_RATE;
+}
+
+int
+ht_scan_cmd_opt(struct ht_scan_cmd *s, int c, const char *arg, char *err)
+{
+	switch (c) {
+	case OPT_TARGETS:
+		s->targets = arg;
+		return 1;
+	case OPT_RATE:
+		s->given = 1;
+		return ht_cmd_real("rate (--rate)", arg, 1, 1000000,
+		    "probes a second", &s->rate, err) < 0 ? -1 : 1;
+	case OPT_PER_PREFIX:
+		s->given = 1;
+		return ht_cmd_long("per-prefix (--per-prefix)", arg, 1, 128,
+		    &s->per_prefix, err) < 0 ? -1 : 1;
+	case OPT_ROWS:
+		s->rows = 1;
+		return 1;
+	case OPT_SKIP_BAD:
+		s->skip_bad = s->given = 1;
+		return 1;
+	case OPT_STOP_SET:
+		s->stop_set = s->given = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+ht_scan_cmd_on(const struct ht_scan_cmd *s)
+{
+	return s->targets != NULL || s->rows;
+}
+
+#define FAIL(...)	do { \
+	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
+	return -1; \
+} while (0)
+
+int
+ht_scan_cmd_check(const struct ht_scan_cmd *s, struct ht_cmd *c, char *err)
+{
+	if (!ht_scan_cmd_on(s)) {
+		if (s->given)
+			FAIL("--rate, --per-prefix, --skip-bad and --stop-set "
+			    "need --targets");
+		return 0;
+	}
+	if (c->json && s->rows)
+		FAIL("--rows and -j cannot be used together (a row a reply, "
+		    "or a trace a target)");
+	if (c->paris)
+		FAIL("--targets keeps each target's flow constant already "
+		    "(--paris is not needed)");
+	if (c->rfile == NULL && s->targets == NULL)
+		FAIL("--rows needs --targets (or -r FILE)");
+	if (!s->rows && !c->json)
+		FAIL("--targets needs --rows (a JSON row a reply) or -j "
+		    "(Atlas JSON a target)");
+	if (c->rfile == NULL && s->given && s->targets == NULL)
+		FAIL("--rate, --per-prefix, --skip-bad and --stop-set need "
+		    "--targets");
+	if (!c->max_set)
+		c->max = HT_SCAN_MAX_HOPS;
+	if (c->first > c->max)
+		FAIL("first TTL (-f %ld) must not be above max hops (-m %ld)",
+		    c->first, c->max);
+	if (c->max - c->first + 1 > HT_SCAN_TTLS)
+		FAIL("--targets probes at most %d TTLs (-f %ld -m %ld asks "
+		    "%ld)", HT_SCAN_TTLS, c->first, c->max,
+		    c->max - c->first + 1);
+	if (s->targets != NULL && c->port < 0)
+		c->port = c->method == HT_METHOD_TCP ? 80 : 33434;
+	return 0;
+}
+
+void
+ht_scan_cmd_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
+    struct ht_scan_cfg *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->targets = s->targets;
+	sc->per_prefix = (unsigned int)s->per_prefix;
+	sc->skip_bad = s->skip_bad;
+	sc->rate = s->rate;
+	sc->first_ttl = (uint8_t)c->first;
+	sc->max_ttl = (uint8_t)c->max;
+	sc->gap = (int)c->gap;
+	sc->stop_set = s->stop_set;
+	sc->wait = (ht_ns)(c->wait * 1e9);
+	sc->af = c->af;
+	sc->dev = c->dev;
+	sc->src = c->src;
+	sc->user = c->user;
+	sc->wfile = c->wfile;
+	sc->rfile = c->rfile;
+	sc->rows = s->rows;
+	sc->json = c->json;
+	sc->proto = c->method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    c->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;
+	sc->port = (uint16_t)(c->port > 0 ? c->port : 0);
+}

@@ -1,0 +1,517 @@
+/* \summary: the live scan driver: a permutation, a rate, no per-probe state */
+/*
+ * Every (target, TTL) pair is taken once, in the order of a keyed
+ * permutation of their numbers (pair j = target j / T at TTL first + j % T,
+ * T the TTLs probed).  Probes leave at --rate, evenly: probe k is due
+ * k / rate seconds after the first, and each wake-up sends what is due
+ * (at most BATCH).  A reply is matched from its own fields (scan_match.c).
+ *
+ * What is kept per target (struct tstate, 12 bytes): the TTLs that got an
+ * answer, the TTLs known silent (no answer within the wait), the lowest
+ * TTL at which the target itself answered, and the pairs taken.  Two stop
+ * rules use it when a pair's turn comes:
+ *   - reached: the target answered at a lower TTL; a probe beyond it would
+ *     reach the target again;
+ *   - gap (--gap N): the N TTLs above the highest that answered below this
+ *     one are all silent.
+ * A pair skipped so is not sent.  To know a TTL silent without a table of
+ * probes, the probes in their wait sit in a ring in send order (target,
+ * TTL, time: 16 bytes each, at most rate x wait of them); one whose wait
+ * is over leaves it and marks its TTL silent unless it was answered.  The
+ * wait is -W, shortened to ten times the slowest answer seen (never below
+ * 100 ms); the run ends when every pair is taken and the ring is empty.
+ * A full ring holds the sending back, so memory stays bounded.
+ */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "io/stop.h"
+#include "mode/scan/scan.h"
+#include "mode/scan/scan_perm.h"
+#include "mode/scan/scan_probe.h"
+#include "wire/decode.h"
+
+#define BATCH		64		/* probes sent in one wake-up at most */
+#define WAIT_FLOOR	(100 * 1000000ull)
+#define WAIT_X		10
+#define RING_MAX	(1u << 22)
+
+struct tstate {
+	uint32_t ans;		/* bit ttl - first: answered */
+	uint32_t sil;		/* bit ttl - first: silent */
+	uint8_t reach;		/* lowest TTL the target answered at, 0 none */
+	uint8_t taken;		/* pairs taken (sent or skipped) */
+	uint8_t inwait;		/* probes in their wait */
+	uint8_t stop;		/* --stop-set: TTLs below it are skipped */
+};
+
+/*
+ * The stop set (--stop-set): every responder seen but a target itself,
+ * with the target it was first seen for; open addressing, grown at half
+ * full, at most STOP_MAX.
+ */
+#define STOP_MAX	(1u << 24)
+
+struct stopent {
+	struct ht_addr a;	/* af 0: empty */
+	uint32_t tgt;
+};
+
+struct stopset {
+	struct stopent *e;
+	uint32_t cap, n;	/* cap a power of two */
+};
+
+struct inwait {
+	uint32_t tgt;
+	uint8_t ttl;
+	ht_ns sent;
+};
+
+struct slive {
+	const struct ht_scan_cfg *c;
+	const struct ht_targets *t;
+	struct ht_capture *cap;
+	struct ht_scan_prober *const *pr;	/* [0] IPv4, [1] IPv6 */
+	uint16_t ident;
+	FILE *out;
+	struct ht_scan_stats *st;
+	struct ht_scan_book *book;	/* -j */
+	struct stopset ss;	/* --stop-set */
+	int fail;		/* -j: out of memory or output */
+	struct ht_perm perm;
+	struct tstate *ts;
+	struct inwait *ring;
+	size_t rcap, rhead, rn;
+	uint32_t nttl;
+	uint64_t next;		/* next pair number to take */
+	ht_ns slowest;
+	uint8_t buf[512];
+};
+
+static ht_ns
+wait_of(const struct slive *s)
+{
+	ht_ns w = s->slowest * WAIT_X;
+
+	if (s->slowest == 0)
+		return s->c->wait;
+	if (w < WAIT_FLOOR)
+		w = WAIT_FLOOR;
+	return w < s->c->wait ? w : s->c->wait;
+}
+
+static int
+our_ident(uint16_t id, void *arg)
+{
+	return id == *(const uint16_t *)arg;
+}
+
+/*
+ * The target the interface a was first seen for, after recording it for
+ * tgt if it is new; tgt itself when the set is full or out of memory.
+ */
+static uint32_t
+stop_seen(struct stopset *ss, const struct ht_addr *a, uint32_t tgt)
+{
+	struct stopent *ne, *old;
+	uint32_t i, j, k, ocap;
+
+	if (ss->n * 2 >= ss->cap) {
+		if (ss->cap >= STOP_MAX)
+			return tgt;
+		ocap = ss->cap;
+		old = ss->e;
+		k = ocap ? ocap * 2 : 4096;
+		if ((ne = calloc(k, sizeof(*ne))) == NULL)
+			return tgt;
+		ss->e = ne;
+		ss->cap = k;
+		for (i = 0; i < ocap; i++) {
+			if (old[i].a.af == 0)
+				continue;
+			j = ht_addr_hash(&old[i].a, 0x5eed) & (k - 1);
+			while (ne[j].a.af != 0)	/* half empty: ends */
+				j = (j + 1) & (k - 1);
+			ne[j] = old[i];
+		}
+		free(old);
+	}
+	i = ht_addr_hash(a, 0x5eed) & (ss->cap - 1);
+	for (k = 0; k < ss->cap; k++, i = (i + 1) & (ss->cap - 1)) {
+		if (ss->e[i].a.af == 0) {
+			ss->e[i].a = *a;
+			ss->e[i].tgt = tgt;
+			ss->n++;
+			return tgt;
+		}
+		if (ht_addr_eq(&ss->e[i].a, a))
+			return ss->e[i].tgt;
+	}
+	return tgt;
+}
+
+/* Should the pair (target state x, TTL bit b) be skipped? */
+static int
+stop_rules(struct slive *s, const struct tstate *x, uint32_t b)
+{
+	uint32_t below, lo, mask;
+	uint8_t ttl = (uint8_t)(s->c->first_ttl + b);
+
+	if (x->reach != 0 && ttl > x->reach)
+		return 1;
+	if (ttl < x->stop) {
+		s->st->stopped++;
+		return 1;
+	}
+	below = x->ans & ((1u << b) - 1);
+	lo = 0;
+	while (below >> lo)	/* lo: one above the highest answered bit */
+		lo++;
+	if (b - lo < (uint32_t)s->c->gap)
+		return 0;
+	mask = ((1u << s->c->gap) - 1) << lo;
+	return (x->sil & mask) == mask;
+}
+
+/* A pair of target x taken (sent, skipped or refused); the last one makes
+ * the target done. */
+static void
+take(struct slive *s, struct tstate *x)
+{
+	if (++x->taken == s->nttl)
+		s->st->done++;
+}
+
+/* -j: the trace to target tgt is final when every pair is taken and waited. */
+static void
+maybe_final(struct slive *s, uint64_t tgt)
+{
+	const struct tstate *x = &s->ts[tgt];
+	struct ht_addr a;
+
+	if (s->book == NULL || x->taken != s->nttl || x->inwait != 0)
+		return;
+	ht_targets_get(s->t, tgt, &a);
+	if (ht_scan_book_emit(s->book, &a, s->ident, s->out) < 0)
+		s->fail = 1;
+}
+
+/* Probes whose wait is over leave the ring; the next deadline, or 0. */
+static ht_ns
+expire(struct slive *s, ht_ns now)
+{
+	ht_ns w = wait_of(s);
+	struct inwait *e;
+	struct tstate *x;
+	uint32_t bitv;
+
+	while (s->rn > 0) {
+		e = &s->ring[s->rhead];
+		if (e->sent + w > now)
+			return e->sent + w;
+		x = &s->ts[e->tgt];
+		bitv = 1u << (e->ttl - s->c->first_ttl);
+		if (!(x->ans & bitv))
+			x->sil |= bitv;
+		s->rhead = (s->rhead + 1) % s->rcap;
+		s->rn--;
+		x->inwait--;
+		maybe_final(s, e->tgt);
+	}
+	return 0;
+}
+
+/* Take pairs and send what is due now; 0, or -1 with err. */
+static int
+send_due(struct slive *s, ht_ns now, char *err)
+{
+	struct ht_scan_stats *st = s->st;
+	struct ht_addr dst;
+	struct tstate *x;
+	uint64_t j, due, tgt, looked = 0;
+	uint32_t b, n = 0;
+	int l, rc;
+
+	if (st->sent + st->refused == 0)
+		due = 1;
+	else
+		due = (uint64_t)((double)(now - st->t_first) * s->c->rate /
+		    1e9) + 1;
+	while (n < BATCH && st->sent + st->refused < due &&
+	    s->next < st->pairs && s->rn < s->rcap && looked++ < 4096) {
+		j = ht_perm_at(&s->perm, s->next);
+		tgt = j / s->nttl;
+		b = (uint32_t)(j % s->nttl);
+		x = &s->ts[tgt];
+		if (stop_rules(s, x, b)) {
+			s->next++;
+			take(s, x);
+			st->skipped++;
+			maybe_final(s, tgt);
+			continue;
+		}
+		ht_targets_get(s->t, tgt, &dst);
+		now = ht_now_ns();
+		l = ht_scan_prober_build(s->pr[dst.af == 6], &dst,
+		    (uint8_t)(s->c->first_ttl + b), now, s->buf,
+		    sizeof(s->buf), err, HT_ERRBUF);
+		if (l < 0)
+			return -1;
+		rc = ht_scan_prober_send(s->pr[dst.af == 6], &dst, s->buf,
+		    (size_t)l, err,
+		    HT_ERRBUF);
+		if (rc < 0)
+			return -1;
+		if (rc == 1)	/* the socket is full: again next time */
+			break;
+		if (st->sent + st->refused == 0)
+			st->t_first = now;
+		s->next++;
+		take(s, x);
+		if (rc == 2) {
+			st->refused++;
+			maybe_final(s, tgt);
+			continue;
+		}
+		st->sent++;
+		st->t_last = now;
+		s->ring[(s->rhead + s->rn) % s->rcap] = (struct inwait){
+			(uint32_t)tgt, (uint8_t)(s->c->first_ttl + b), now };
+		s->rn++;
+		x->inwait++;
+		n++;
+	}
+	return 0;
+}
+
+/* A row: what it tells the stop rules, then out. */
+static void
+took_reply(struct slive *s, const struct ht_scan_row *r)
+{
+	struct tstate *x = NULL;
+	int64_t i;
+	uint32_t bitv;
+
+	if (r->rtt > s->slowest && r->rtt < s->c->wait)
+		s->slowest = r->rtt;
+	if (r->ttl >= s->c->first_ttl && r->ttl <= s->c->max_ttl &&
+	    (i = ht_targets_find(s->t, &r->target)) >= 0) {
+		x = &s->ts[i];
+		/* -j: a target written already takes no more (rows do) */
+		if (s->book != NULL && x->taken == s->nttl &&
+		    x->inwait == 0)
+			return;
+		bitv = 1u << (r->ttl - s->c->first_ttl);
+		x->ans |= bitv;
+		x->sil &= ~bitv;
+		if (ht_scan_row_reached(r) &&
+		    (x->reach == 0 || r->ttl < x->reach))
+			x->reach = r->ttl;
+		/* an interface known from another target: the path below
+		 * it is known (Doubletree) */
+		if (s->c->stop_set && !ht_addr_eq(&r->from, &r->target) &&
+		    stop_seen(&s->ss, &r->from, (uint32_t)i) != (uint32_t)i &&
+		    r->ttl > x->stop)
+			x->stop = r->ttl;
+	}
+	if (s->book == NULL)
+		ht_scan_row_json(s->out, r);
+	else if (x != NULL && ht_scan_book_reply(s->book, r) < 0)
+		s->fail = 1;
+}
+
+static int
+drain(struct slive *s, char *err)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct ht_pkt pkt;
+	struct ht_scan_row row;
+	enum ht_scan_what w;
+	int rc, n = 0;
+
+	while (n++ < 10000 && (rc = pcap_next_ex(s->cap->p, &h, &data)) == 1) {
+		if (ht_decode(s->cap->dlt, data, h->caplen, &pkt) ==
+		    HT_PKT_OTHER)
+			continue;
+		w = ht_scan_match(&pkt, ht_capture_ts(s->cap, h), our_ident,
+		    &s->ident, &row);
+		if (w == HT_SCAN_PROBE && row.ident == s->ident) {
+			s->st->seen++;
+			if (s->book != NULL && ht_scan_book_probe(s->book,
+			    &row) < 0)
+				s->fail = 1;
+		} else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
+			s->st->replies++;
+			s->st->matched++;
+			took_reply(s, &row);
+		} else if (w == HT_SCAN_BAD) {
+			s->st->replies++;
+			s->st->bad++;
+			continue;
+		} else
+			continue;
+		if (s->cap->dump)
+			pcap_dump((u_char *)s->cap->dump, h, data);
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(err, HT_ERRBUF, "capture failed: %s",
+		    pcap_geterr(s->cap->p));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A progress line, overwritten in place (stderr is a terminal): probes
+ * sent, the rate achieved so far, replies, rows, targets done, and the
+ * time left: the pairs not taken yet, sent in the proportion of those
+ * taken so far at the rate achieved, then the last probes' wait.
+ */
+static void
+progress(const struct slive *s, ht_ns now)
+{
+	const struct ht_scan_stats *st = s->st;
+	double el = st->sent ? (double)(now - st->t_first) / 1e9 : 0;
+	double pps = el > 0 ? (double)st->sent / el : 0, est, left;
+
+	/* the rate achieved once a second of it is known, else the asked */
+	est = el >= 1 && pps > 0 ? pps : s->c->rate;
+	left = (double)wait_of(s) / 1e9;
+	if (s->next < st->pairs)
+		left += (double)(st->pairs - s->next) * (s->next > 0 ?
+		    (double)(st->sent + st->refused) / (double)s->next : 1) /
+		    est;
+	fprintf(stderr, "\rhoptrace: %llu sent, %.0f pps, %llu replies, "
+	    "%llu matched, %llu of %llu targets done, %.0f s left  ",
+	    (unsigned long long)st->sent, pps,
+	    (unsigned long long)st->replies, (unsigned long long)st->matched,
+	    (unsigned long long)st->done, (unsigned long long)st->targets,
+	    left);
+}
+
+int
+ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
+    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
+    FILE *out, struct ht_scan_stats *st, char *err)
+{
+	struct slive s;
+	struct ht_stop stop;
+	struct pollfd pfd;
+	struct timespec to;
+	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
+	uint64_t guard;
+	double need;
+	int rc = 0, tty = isatty(STDERR_FILENO);
+
+	memset(&s, 0, sizeof(s));
+	s.c = c;
+	s.t = t;
+	s.cap = cap;
+	s.pr = pr;
+	s.ident = ident;
+	s.out = out;
+	s.st = st;
+	s.nttl = (uint32_t)(c->max_ttl - c->first_ttl + 1);
+	st->targets = t->total;
+	st->pairs = t->total * s.nttl;
+	ht_perm_init(&s.perm, st->pairs, c->seed);
+	need = c->rate * ((double)c->wait / 1e9) * 1.25 + 1024;
+	s.rcap = need > RING_MAX ? RING_MAX : (size_t)need;
+	s.ts = calloc((size_t)t->total, sizeof(*s.ts));
+	s.ring = malloc(s.rcap * sizeof(*s.ring));
+	if (c->json)
+		s.book = ht_scan_book_new();
+	if (s.ts == NULL || s.ring == NULL || (c->json && s.book == NULL)) {
+		snprintf(err, HT_ERRBUF, "out of memory (%llu targets)",
+		    (unsigned long long)t->total);
+		free(s.ts);
+		free(s.ring);
+		ht_scan_book_free(s.book);
+		return -1;
+	}
+	ht_stop_catch(&stop);
+	pfd.fd = cap->fd;
+	pfd.events = POLLIN;
+	/* each round takes a pair, reads or expires, or waits for one of them */
+	for (guard = 0; !ht_stop_sig() && guard < (1ull << 40); guard++) {
+		now = ht_now_ns();
+		dl = expire(&s, now);
+		if (send_due(&s, now, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (s.next >= st->pairs && s.rn == 0)
+			break;
+		/* the next thing to do: a probe due, a wait over */
+		nd = 0;
+		if (s.next < st->pairs && s.rn < s.rcap)
+			nd = st->t_first + (ht_ns)((double)(st->sent +
+			    st->refused) * 1e9 / c->rate);
+		if (dl != 0 && (nd == 0 || dl < nd))
+			nd = dl;
+		now = ht_now_ns();
+		if (nd == 0 || nd > now + HT_NS_PER_SEC / 4)
+			nd = now + HT_NS_PER_SEC / 4;
+		to.tv_sec = nd > now ? (time_t)((nd - now) / HT_NS_PER_SEC) : 0;
+		to.tv_nsec = nd > now ? (long)((nd - now) % HT_NS_PER_SEC) : 0;
+		if (ppoll(&pfd, 1, &to, NULL) < 0 && errno != EINTR) {
+			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (drain(&s, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (s.fail) {
+			snprintf(err, HT_ERRBUF, "out of memory or cannot "
+			    "write output");
+			rc = -1;
+			break;
+		}
+		if (now > last_flush + HT_NS_PER_SEC) {
+			fflush(out);
+			last_flush = now;
+			/* the first line once a second of sending is known */
+			if (tty && st->sent > 0 && now >= st->t_first +
+			    HT_NS_PER_SEC && now > last_prog + HT_NS_PER_SEC) {
+				progress(&s, now);
+				last_prog = now;
+			}
+		}
+	}
+	/* what the capture holds already is ours to show */
+	if (rc == 0 && drain(&s, err) < 0)
+		rc = -1;
+	/* -j: the traces not final yet (interrupted), as far as they go */
+	if (s.book != NULL && rc >= 0 &&
+	    ht_scan_book_emit_all(s.book, out) < 0)
+		rc = -1;
+	ht_scan_book_free(s.book);
+	if (tty && last_prog != 0)
+		fputc('\n', stderr);
+	st->interrupted = ht_stop_sig() != 0;
+	/*
+	 * The handlers stay: a second signal (timeout(1) signals its child
+	 * and then its process group) must not kill the process before the
+	 * rows and the summary are out; main.c exits after the run.
+	 */
+	free(s.ts);
+	free(s.ring);
+	free(s.ss.e);
+	if (rc == 0 && ht_stop_sig())
+		rc = ht_stop_sig();
+	return rc;
+}

@@ -1,0 +1,35 @@
+/* \summary: the one-path trace (traceroute's job): its live and replay drivers */
+#ifndef HT_TRACE_MODE_H
+#define HT_TRACE_MODE_H
+
+#include "engine/live.h"
+#include "engine/replay.h"
+#include "io/capture.h"
+#include "io/prober.h"
+#include "match/trace.h"
+#include "out/output.h"
+
+/* What the caller may want to know of a finished trace. */
+struct ht_live_stats {
+	unsigned int unanswered;	/* printed probes without a reply */
+};
+
+/*
+ * Run one trace.  Returns 0 when it ran (the destination answered or
+ * not), -1 with err on a runtime failure, or the number of a signal that
+ * stopped it.  It takes pr and closes it: as soon as the trace will send
+ * nothing more, so that the rest of the trace, which reads packets from
+ * the network, runs without a socket that could write any.
+ */
+int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
+    struct ht_prober *pr, const struct ht_outctx *o,
+    struct ht_live_stats *st, char *err);
+
+/*
+ * Read an opened capture front to back and print each trace found.
+ * Returns 0 (warnings in st), or -1 with err.
+ */
+int ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o,
+    int json, ht_ns wait, struct ht_replay_stats *st, char *err);
+
+#endif
