@@ -19,6 +19,7 @@
 #include <pcap/pcap.h>
 
 #include "engine/replay.h"
+#include "mode/trace/trace_mode.h"
 #include "io/capture.h"
 #include "mode/cont/cont.h"
 #include "mode/mda/mda.h"
