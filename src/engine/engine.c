@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/err.h"
 #include "engine/engine.h"
@@ -22,16 +23,13 @@
 /* Every pass sends, reads, expires or waits: bounded by this many. */
 #define PASS_MAX	(1ull << 40)
 
-/* Milliseconds from now to t, rounded up, at most cap (0 when t is past). */
-static long
-ms_until(ht_ns now, ht_ns t, long cap)
+/* From now to t, at most cap (0 when t is past). */
+static ht_ns
+until(ht_ns now, ht_ns t, ht_ns cap)
 {
-	ht_ns d;
-
 	if (t <= now)
 		return 0;
-	d = (t - now + 999999) / 1000000;
-	return d < (ht_ns)cap ? (long)d : cap;
+	return t - now < cap ? t - now : cap;
 }
 
 ht_ns
@@ -243,7 +241,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	const struct ht_probe_cfg *pc = &cfg->probe;
 	ht_ns now, dl, wake;
 	uint64_t pass;
-	long timeout;
+	ht_ns timeout;
 	int rc = 0, r, ready;
 
 	memset(&e, 0, sizeof(e));
@@ -289,13 +287,13 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 		}
 		if (e.pr == NULL && e.inflight == 0)
 			break;
-		timeout = 1000;
+		timeout = HT_NS_PER_SEC;
 		if (dl != 0)
-			timeout = ms_until(now, dl, timeout);
+			timeout = until(now, dl, timeout);
 		if (wake != 0)
-			timeout = ms_until(now, wake, timeout);
+			timeout = until(now, wake, timeout);
 		ready = 0;
-		if (e.net.ops->wait(e.net.io, (int)timeout, e.extra_fd, &ready,
+		if (e.net.ops->wait(e.net.io, timeout, e.extra_fd, &ready,
 		    err) < 0)
 			goto fail;
 		if (drain(&e, ops, m, err) < 0)
@@ -374,11 +372,12 @@ live_keep(void *io)
 }
 
 static int
-live_wait(void *io, int timeout_ms, int extra_fd, int *extra_ready,
+live_wait(void *io, ht_ns timeout, int extra_fd, int *extra_ready,
     char *err)
 {
 	struct ht_netio_live *nl = io;
 	struct pollfd pfd[2];
+	struct timespec to;
 	int n = 1;
 
 	pfd[0].fd = nl->cap->fd;
@@ -390,7 +389,9 @@ live_wait(void *io, int timeout_ms, int extra_fd, int *extra_ready,
 		pfd[1].revents = 0;
 		n = 2;
 	}
-	if (poll(pfd, (nfds_t)n, timeout_ms) < 0) {
+	to.tv_sec = (time_t)(timeout / HT_NS_PER_SEC);
+	to.tv_nsec = (long)(timeout % HT_NS_PER_SEC);
+	if (ppoll(pfd, (nfds_t)n, &to, NULL) < 0) {
 		if (errno == EINTR)
 			return 0;
 		snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
