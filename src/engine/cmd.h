@@ -2,12 +2,14 @@
 #ifndef HT_CMD_H
 #define HT_CMD_H
 
-#include "io/prober.h"
+#include <getopt.h>
+
+#include "wire/probe.h"
 
 /*
  * The options of the trace itself, which every mode also reads.  Each
- * mode's own options live beside its driver (mda/mda_cmd.h,
- * scan/scan_cmd.h, cont/cont_cmd.h); main.c holds them all in one struct.
+ * mode's own options live beside its driver (mode/X/X_cmd.c, an entry of
+ * main.c's table of modes: engine/mode.h).
  */
 struct ht_cmd {
 	int af;			/* 0, 4 or 6 */
@@ -30,6 +32,31 @@ struct ht_cmd {
 #define HT_CMD_OPT_MDA		320
 #define HT_CMD_OPT_SCAN		340
 #define HT_CMD_OPT_CONT		360
+
+/* The shared options: getopt's short letters and long entries, --help. */
+#define HT_CMD_SHORT	":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV"
+extern const struct option ht_cmd_longopts[];
+extern const char ht_cmd_help_head[], ht_cmd_help_probes[],
+    ht_cmd_help_output[];
+
+/* The defaults, before the command line is read. */
+void ht_cmd_init(struct ht_cmd *c);
+/*
+ * One of the shared options: 1 taken, 0 not one of them, -1 with err (a
+ * usage error).  -h and -V are main.c's.
+ */
+int ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err);
+/*
+ * The command line read: the one HOST (or none with -r, or with a mode
+ * that takes none: nohost names its option), and the defaults that
+ * depend on the rest (-N, -p).  ports_rise: the mode's UDP ports rise per
+ * probe unless --paris.  0, or -1 with err (a usage error).
+ */
+int ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
+    const char *nohost, int ports_rise, char *err);
+/* The live configuration the shared options make (probes' address aside). */
+struct ht_live_cfg;
+void ht_cmd_live_cfg(const struct ht_cmd *c, struct ht_live_cfg *cfg);
 
 /*
  * An integer option in [lo, hi] (OpenBSD's strtonum rule: the error names

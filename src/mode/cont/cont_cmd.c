@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/mode.h"
 #include "mode/cont/cont_cmd.h"
 
 enum { OPT_INTERVAL = HT_CMD_OPT_CONT, OPT_REPORT, OPT_REPORT_WIDE, OPT_CSV,
@@ -142,3 +143,84 @@ ht_cont_cmd_cfg(const struct ht_cont_cmd *r, const struct ht_cmd *c,
 	cc->flows = r->flows ? (uint32_t)r->flows : 1;
 	cc->pace = !c->send_set;
 }
+
+/* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
+
+static void
+mode_init(void *m)
+{
+	ht_cont_cmd_init(m);
+}
+
+static int
+mode_opt(void *m, int ch, const char *arg, char *err)
+{
+	return ht_cont_cmd_opt(m, ch, arg, err);
+}
+
+static int
+mode_on(const void *m)
+{
+	return ((const struct ht_cont_cmd *)m)->on;
+}
+
+static int
+mode_check(const void *m, struct ht_cmd *c, char *err)
+{
+	return ht_cont_cmd_check(m, c, err);
+}
+
+/* Paris probes: each flow keeps one path round after round. */
+static void
+mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
+{
+	(void)m;
+	(void)c;
+	cfg->probe.paris = 1;
+}
+
+static int
+mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
+    char *err)
+{
+	struct ht_cont_cfg cc;
+	char host[256], title[512], abuf[HT_ADDRSTRLEN];
+
+	ht_cont_cmd_cfg(m, c, &cc, host, sizeof(host));
+	ht_addr_str(&r->cfg->probe.dst, abuf);
+	snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
+	    c->host, abuf, c->method == HT_METHOD_UDP ? "UDP" :
+	    c->method == HT_METHOD_TCP ? "TCP" : "ICMP");
+	cc.title = title;
+	return ht_cont_live_run(r->cfg, &cc, r->cap, r->pr, r->out, err);
+}
+
+static int
+mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
+    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+{
+	struct ht_cont_cfg cc;
+	char host[256];
+
+	ht_cont_cmd_cfg(m, c, &cc, host, sizeof(host));
+	cc.local = NULL;	/* a replay names the capture's source */
+	cc.dst_name = NULL;
+	return ht_cont_replay_run(cap, &cc, o, (ht_ns)(c->wait * 1e9), st,
+	    err);
+}
+
+const struct ht_mode ht_mode_cont = {
+	.name = "rounds",
+	.opts_size = sizeof(struct ht_cont_cmd),
+	.shortopts = HT_CONT_CMD_SHORT,
+	.longopts = ht_cont_cmd_longopts,
+	.help = ht_cont_cmd_help,
+	.ports_rise = 1,
+	.init = mode_init,
+	.opt = mode_opt,
+	.on = mode_on,
+	.check = mode_check,
+	.setup = mode_setup,
+	.live = mode_live,
+	.replay = mode_replay,
+};

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/mode.h"
 #include "mode/mda/mda_cmd.h"
 
 enum { OPT_MDA = HT_CMD_OPT_MDA, OPT_CONFIDENCE, OPT_MAX_PROBES, OPT_DOT };
@@ -105,3 +106,82 @@ ht_mda_cmd_cfg(const struct ht_mda_cmd *m, const struct ht_cmd *c,
 	mc->dot = m->dot;
 	mc->json = c->json;
 }
+
+/* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
+
+static void
+mode_init(void *m)
+{
+	ht_mda_cmd_init(m);
+}
+
+static int
+mode_opt(void *m, int ch, const char *arg, char *err)
+{
+	return ht_mda_cmd_opt(m, ch, arg, err);
+}
+
+static int
+mode_on(const void *m)
+{
+	return ((const struct ht_mda_cmd *)m)->mode != 0;
+}
+
+static int
+mode_check(const void *m, struct ht_cmd *c, char *err)
+{
+	return ht_mda_cmd_check(m, c, err);
+}
+
+/* Paris probes, flow i's port (or ICMP checksum) -p + i, set per probe. */
+static void
+mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
+{
+	(void)m;
+	(void)c;
+	cfg->probe.paris = 1;
+	cfg->probe.cksum_flow = 1;
+}
+
+static int
+mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
+    char *err)
+{
+	const struct ht_mda_cmd *md = m;
+	struct ht_mda_cfg mc;
+	struct ht_mda_stats ms;
+	int rc;
+
+	ht_mda_cmd_cfg(md, c, &mc);
+	rc = ht_mda_live_run(r->cfg, &mc, r->cap, r->pr, r->out, &ms, err);
+	if (rc >= 0 && ms.budget_spent)
+		snprintf(r->warning, sizeof(r->warning), "--max-probes %ld "
+		    "spent; the graph may miss paths", md->max_probes);
+	return rc;
+}
+
+static int
+mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
+    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+{
+	struct ht_mda_cfg mc;
+
+	ht_mda_cmd_cfg(m, c, &mc);
+	return ht_mda_replay_run(cap, &mc, o, (ht_ns)(c->wait * 1e9), st,
+	    err);
+}
+
+const struct ht_mode ht_mode_mda = {
+	.name = "mda",
+	.opts_size = sizeof(struct ht_mda_cmd),
+	.shortopts = "",
+	.longopts = ht_mda_cmd_longopts,
+	.help = ht_mda_cmd_help,
+	.init = mode_init,
+	.opt = mode_opt,
+	.on = mode_on,
+	.check = mode_check,
+	.setup = mode_setup,
+	.live = mode_live,
+	.replay = mode_replay,
+};

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/mode.h"
 #include "mode/scan/scan_cmd.h"
 
 enum { OPT_TARGETS = HT_CMD_OPT_SCAN, OPT_RATE, OPT_PER_PREFIX, OPT_ROWS,
@@ -142,3 +143,53 @@ ht_scan_cmd_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
 	    c->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;
 	sc->port = (uint16_t)(c->port > 0 ? c->port : 0);
 }
+
+/* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
+
+static void
+mode_init(void *m)
+{
+	ht_scan_cmd_init(m);
+}
+
+static int
+mode_opt(void *m, int ch, const char *arg, char *err)
+{
+	return ht_scan_cmd_opt(m, ch, arg, err);
+}
+
+static int
+mode_on(const void *m)
+{
+	return ht_scan_cmd_on(m);
+}
+
+static int
+mode_check(const void *m, struct ht_cmd *c, char *err)
+{
+	return ht_scan_cmd_check(m, c, err);
+}
+
+/* Many targets, live or from a capture: the run opens its own handles. */
+static int
+mode_run(const void *m, const struct ht_cmd *c)
+{
+	struct ht_scan_cfg sc;
+
+	ht_scan_cmd_cfg(m, c, &sc);
+	return ht_scan_run(&sc, stdout);
+}
+
+const struct ht_mode ht_mode_scan = {
+	.name = "scan",
+	.opts_size = sizeof(struct ht_scan_cmd),
+	.shortopts = "",
+	.longopts = ht_scan_cmd_longopts,
+	.help = ht_scan_cmd_help,
+	.nohost = "--targets",
+	.init = mode_init,
+	.opt = mode_opt,
+	.on = mode_on,
+	.check = mode_check,
+	.run = mode_run,
+};

@@ -1,0 +1,77 @@
+/* \summary: a mode (one measurement) as main.c's table of modes sees it */
+#ifndef HT_MODE_H
+#define HT_MODE_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "engine/cmd.h"
+#include "engine/live.h"
+
+struct ht_capture;
+struct ht_outctx;
+struct ht_prober;
+struct ht_replay_stats;
+
+/* What main.c opened for a live run, and what the run tells it back. */
+struct ht_mode_live {
+	struct ht_live_cfg *cfg;	/* the probes, TTLs, waits, the started
+					 * hook (privileges go there) */
+	struct ht_capture *cap;		/* filtered, -w dump open */
+	struct ht_prober *pr;		/* taken by the run */
+	struct ht_outctx *out;
+	unsigned int unanswered;	/* shown probes without an answer */
+	char warning[HT_ERRBUF];	/* a warning line for main to print */
+};
+
+/*
+ * One entry of main.c's table: the mode's options (parsed into a struct of
+ * opts_size bytes that main.c owns), its checks, and its runs.  The first
+ * mode in the table whose on() is true runs; the last entry (the one-path
+ * trace) is always on.
+ */
+struct ht_mode {
+	const char *name;
+	size_t opts_size;
+	const char *shortopts;		/* its short options for getopt ("") */
+	const struct option *longopts;	/* its long options, from its own
+					 * base (engine/cmd.h) */
+	const char *help;		/* its part of --help */
+	const char *nohost;		/* live, it takes no HOST: the option
+					 * that says so; else NULL */
+	int ports_rise;			/* its UDP ports rise per probe
+					 * (unless --paris): -p is checked */
+	void (*init)(void *m);
+	/* An option: 1 taken, 0 not the mode's, -1 with err (a usage error). */
+	int (*opt)(void *m, int ch, const char *arg, char *err);
+	/* Do the options ask for this mode? */
+	int (*on)(const void *m);
+	/*
+	 * The options checked together (whether the mode is on or not: its
+	 * options without it are an error), defaults set in c.  0, or -1
+	 * with err (a usage error).
+	 */
+	int (*check)(const void *m, struct ht_cmd *c, char *err);
+	/*
+	 * A mode that opens its own handles (--targets, for now): the whole
+	 * run, its exit status.  NULL for the modes below.
+	 */
+	int (*run)(const void *m, const struct ht_cmd *c);
+	/* The probes the mode sends (Paris, flows), before handles open. */
+	void (*setup)(const void *m, const struct ht_cmd *c,
+	    struct ht_live_cfg *cfg);
+	/* Live: 0 when it ran, -1 with err, or the signal that stopped it. */
+	int (*live)(const void *m, const struct ht_cmd *c,
+	    struct ht_mode_live *r, char *err);
+	/* Replay of an opened capture: 0 (warnings in st), or -1 with err. */
+	int (*replay)(const void *m, const struct ht_cmd *c,
+	    struct ht_capture *cap, struct ht_outctx *o,
+	    struct ht_replay_stats *st, char *err);
+};
+
+/* The modes, in the order main.c asks them (mode/X/X_cmd.c each). */
+extern const struct ht_mode ht_mode_scan, ht_mode_mda, ht_mode_cont,
+    ht_mode_trace;
+
+#endif

@@ -1,0 +1,153 @@
+/* \summary: a live run's privileged handles: the route, the capture and its filter, the -w file, the raw socket */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <sys/socket.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/open.h"
+#include "io/route.h"
+#include "wire/filter.h"
+
+/* HOST as one address of the wanted family: 0, or -2 with err. */
+static int
+resolve_host(const struct ht_cmd *c, struct ht_addr *dst, char *err)
+{
+	struct addrinfo hints, *ai;
+	int rc;
+
+	/* A numeric address needs no resolver (and no NSS start-up). */
+	if (ht_addr_parse(c->host, dst) == 0) {
+		if (c->af != 0 && dst->af != c->af) {
+			snprintf(err, HT_ERRBUF, "'%s' is not an IPv%d address",
+			    c->host, c->af);
+			return -2;
+		}
+		return 0;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = c->af == 4 ? AF_INET : c->af == 6 ? AF_INET6 :
+	    AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(c->host, NULL, &hints, &ai)) != 0) {
+		snprintf(err, HT_ERRBUF, "cannot resolve '%s': %s", c->host,
+		    gai_strerror(rc));
+		return -2;
+	}
+	memset(dst, 0, sizeof(*dst));
+	if (ai->ai_family == AF_INET) {
+		dst->af = 4;
+		memcpy(dst->a, &((struct sockaddr_in *)(void *)ai->ai_addr)->
+		    sin_addr, 4);
+	} else {
+		dst->af = 6;
+		memcpy(dst->a, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->
+		    sin6_addr, 16);
+	}
+	freeaddrinfo(ai);
+	return 0;
+}
+
+/*
+ * Admit our probes and their answers: a program built here and attached
+ * straight to the socket where the link type allows (no compiler to start,
+ * one attach), else libpcap compiles and installs the same text.
+ */
+static int
+set_filter(struct ht_capture *cap, const struct ht_probe_cfg *p,
+    unsigned int snaplen, char *err)
+{
+	struct ht_filter prog;
+	char text[1024];
+
+	if (ht_filter_build(p, cap->dlt, snaplen, &prog) == 0)
+		return ht_capture_attach(cap, prog.insn, prog.n, err);
+	if (ht_filter_expr(p, text, sizeof(text)) < 0) {
+		snprintf(err, HT_ERRBUF, "internal error: filter too long");
+		return -1;
+	}
+	return ht_capture_filter(cap, text, err);
+}
+
+int
+ht_live_open(const struct ht_cmd *c, struct ht_live_cfg *cfg,
+    struct ht_capture *cap, struct ht_prober **pr, char *err)
+{
+	char e2[HT_ERRBUF / 2];
+	struct ht_route rt;
+	int rc, snaplen, frames;
+
+	if ((rc = resolve_host(c, &cfg->probe.dst, err)) < 0)
+		return rc;
+	if (c->src != NULL) {
+		if (ht_addr_parse(c->src, &cfg->probe.src) < 0) {
+			snprintf(err, HT_ERRBUF, "source (-s) '%s' is not an "
+			    "IPv4 or IPv6 address", c->src);
+			return -2;
+		}
+		if (cfg->probe.src.af != cfg->probe.dst.af) {
+			snprintf(err, HT_ERRBUF, "source (-s) %s and "
+			    "destination %s are of different address families",
+			    c->src, c->host);
+			return -2;
+		}
+	}
+	if (ht_route_get(&cfg->probe.dst, c->dev, &rt, e2, sizeof(e2)) < 0) {
+		snprintf(err, HT_ERRBUF, "%s: %s", c->host, e2);
+		return -1;
+	}
+	if (c->src == NULL) {
+		if (rt.src.af == cfg->probe.dst.af)
+			cfg->probe.src = rt.src;
+		else if (ht_route_source(&cfg->probe.dst, c->dev,
+		    &cfg->probe.src, e2, sizeof(e2)) < 0) {
+			snprintf(err, HT_ERRBUF, "%s: %s", c->host, e2);
+			return -1;
+		}
+	}
+	cfg->probe.ifindex = rt.ifindex;
+
+	/* Privileged handles first: capture, dump file, raw socket. */
+	/*
+	 * The snapshot holds a whole ICMP error with its extensions: at most
+	 * 576 bytes in IPv4 (RFC 1812), 1280 in IPv6 (RFC 4443), plus the
+	 * link header (16 bytes cooked), IPv4 with room for routers that
+	 * exceed that.  In immediate mode libpcap gives the ring one frame per
+	 * snapshot (plus under 128 bytes of headers); 900 bytes fits 4 frames
+	 * in a page, 1296 fits 2.  The ring holds what one window can bring
+	 * before we read: every probe in flight and an answer to each, twice
+	 * over when the destination is this host (the loopback device shows
+	 * each packet leaving and again arriving), and 64 frames more for
+	 * what else passes the filter (duplicated answers; a tool that
+	 * happens to share our identifier).  With the default -N 30 that is
+	 * 124 frames (124 KiB IPv4, 248 KiB IPv6), 184 to this host; at most
+	 * (255 * 4 + 64) frames, 2.1 MiB.
+	 */
+	snaplen = cfg->probe.dst.af == 6 ? 1296 : 900;
+	frames = 2 * (int)c->simq * (rt.local ? 2 : 1) + 64;
+	if (ht_capture_open_live(cap, c->dev ? c->dev : "any", snaplen,
+	    frames * (snaplen + 128), err) < 0)
+		return -1;
+	if (set_filter(cap, &cfg->probe, (unsigned int)snaplen, err) < 0 ||
+	    ht_capture_ready(cap, err) < 0) {
+		ht_capture_close(cap);
+		return -1;
+	}
+	if (c->wfile != NULL && ht_capture_dump_open(cap, c->wfile, e2) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot write %s: %s", c->wfile, e2);
+		ht_capture_close(cap);
+		return -1;
+	}
+	if ((*pr = ht_prober_open(&cfg->probe, err, HT_ERRBUF)) == NULL) {
+		ht_capture_close(cap);
+		if (c->wfile != NULL)
+			unlink(c->wfile);	/* nothing was traced */
+		return -1;
+	}
+	return 0;
+}

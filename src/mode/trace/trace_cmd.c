@@ -1,0 +1,49 @@
+/* \summary: the one-path trace as an entry of main.c's table of modes */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include "engine/mode.h"
+#include "mode/trace/trace_mode.h"
+
+/* The trace has no options of its own: the shared ones are its. */
+
+static void
+mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
+{
+	(void)m;
+	(void)c;
+	(void)cfg;		/* as the shared options made it */
+}
+
+static int
+mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
+    char *err)
+{
+	struct ht_live_stats ls;
+	int rc;
+
+	(void)m;
+	(void)c;
+	rc = ht_live_run(r->cfg, r->cap, r->pr, r->out, &ls, err);
+	r->unanswered = ls.unanswered;
+	return rc;
+}
+
+static int
+mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
+    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+{
+	(void)m;
+	return ht_replay_run(cap, o, c->json, (ht_ns)(c->wait * 1e9), st, err);
+}
+
+const struct ht_mode ht_mode_trace = {
+	.name = "trace",
+	.opts_size = 0,
+	.shortopts = "",
+	.ports_rise = 1,
+	.setup = mode_setup,
+	.live = mode_live,
+	.replay = mode_replay,
+};
