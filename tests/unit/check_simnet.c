@@ -19,14 +19,18 @@
  * - the clock: wait() moves to the next frame or the timeout, never
  *   back; frames in time order; keep(), close_send(), a full send
  *   buffer, a refused destination, the limits that end a runaway loop;
- * - the matcher pairs every reply with its probe, the RTT the delay.
+ * - the matcher pairs every reply with its probe, the RTT the delay;
+ * - live captures of Linux routers (pcaps/hoptrace-*.pcap, an 8-hop
+ *   chain): each probe in them, sent into the same chain simulated, draws
+ *   the very reply the capture holds, byte for byte but for the IP ID
+ *   (and so the IPv4 header checksum) and the IPv6 flow label.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
 
 #include <check.h>
-#include <pcap/dlt.h>
+#include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1129,6 +1133,117 @@ START_TEST(test_match)
 }
 END_TEST
 
+/* ---- against live captures ------------------------------------------ */
+
+/* tests/netns.sh's 8-hop chain: hop k answers from 10.77.(k-1).2. */
+static const char live_chain[] =
+    "s>r1>r2>r3>r4>r5>r6>r7>t\n"
+    "s 10.77.0.1 fd77::1\n"
+    "r1 10.77.0.2 fd77::2\n"
+    "r2 10.77.1.2 fd77:0:0:1::2\n"
+    "r3 10.77.2.2 fd77:0:0:2::2\n"
+    "r4 10.77.3.2 fd77:0:0:3::2\n"
+    "r5 10.77.4.2 fd77:0:0:4::2\n"
+    "r6 10.77.5.2 fd77:0:0:5::2\n"
+    "r7 10.77.6.2 fd77:0:0:6::2\n"
+    "t 10.77.7.2 fd77:0:0:7::2\n";
+
+/* The bytes that differ from one Linux to another: masked. */
+static void
+mask_ids(uint8_t *ip, size_t len)
+{
+	if (len >= 20 && ip[0] >> 4 == 4) {
+		ip[4] = ip[5] = 0;		/* IP ID */
+		ip[10] = ip[11] = 0;		/* its header checksum */
+	} else if (len >= 40 && ip[0] >> 4 == 6) {
+		ip[1] &= 0xf0;			/* flow label */
+		ip[2] = ip[3] = 0;
+	}
+}
+
+static void
+live_run(const char *name)
+{
+	char path[1024], err[PCAP_ERRBUF_SIZE], serr[HT_ERRBUF];
+	const char *top = getenv("top_srcdir");
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p;
+	struct simnet sn;
+	struct ht_matcher m;
+	struct ht_match res;
+	struct ht_pkt d, *sd;
+	struct got *r[2];
+	static uint8_t probes[256][HT_PROBE_MAX], real[1600];
+	static size_t plen[256];
+	size_t off, len;
+	unsigned int nreply = 0;
+	struct ht_addr dst;
+
+	snprintf(path, sizeof(path), "%s/pcaps/%s", top ? top : ".", name);
+	p = pcap_open_offline(path, err);
+	ck_assert_msg(p != NULL, "%s", err);
+	ck_assert_int_eq(pcap_datalink(p), DLT_LINUX_SLL);
+	off = 16;
+	net_of(&sn, live_chain);
+	ht_matcher_init(&m, 1, 10 * HT_NS_PER_SEC);
+	while (pcap_next_ex(p, &h, &data) == 1) {
+		ht_decode(DLT_LINUX_SLL, data, h->caplen, &d);
+		switch (ht_match_packet(&m, &d, (ht_ns)h->ts.tv_sec *
+		    HT_NS_PER_SEC + (ht_ns)h->ts.tv_usec * 1000, &res)) {
+		case HT_M_PROBE:
+			/* replay: one trace, probe k is its k-th */
+			ck_assert_uint_lt(res.probe, 256);
+			len = h->caplen - off;
+			ck_assert_uint_le(len, HT_PROBE_MAX);
+			memcpy(probes[res.probe], data + off, len);
+			plen[res.probe] = len;
+			break;
+		case HT_M_REPLY:
+			ngot = 0;
+			memset(&dst, 0, sizeof(dst));
+			ck_assert_int_eq(simnet_ops.send(&sn, &dst,
+			    probes[res.probe], plen[res.probe], serr), 0);
+			drain(&sn);
+			ck_assert_uint_eq(replies(r, 2), 1);
+			len = h->caplen - off;
+			ck_assert_uint_eq(r[0]->len, len);
+			memcpy(real, data + off, len);
+			sd = &r[0]->d;
+			ck_assert_int_eq(sd->kind, d.kind);
+			ck_assert(ht_addr_eq(&sd->ip.src, &d.ip.src));
+			ck_assert_uint_eq(sd->ip.ttl, d.ip.ttl);
+			ck_assert(memcmp(&sd->l4, &d.l4, sizeof(d.l4)) == 0);
+			ck_assert(memcmp(&sd->qip, &d.qip, sizeof(d.qip)) == 0);
+			ck_assert(memcmp(&sd->ql4, &d.ql4, sizeof(d.ql4)) == 0);
+			ck_assert_uint_eq(sd->qlen, d.qlen);
+			mask_ids(real, len);
+			mask_ids(r[0]->data, len);
+			ck_assert_msg(memcmp(real, r[0]->data, len) == 0,
+			    "%s: reply %u differs", name, nreply);
+			nreply++;
+			break;
+		default:
+			break;
+		}
+	}
+	pcap_close(p);
+	/* 8 hops of 3 probes */
+	ck_assert_uint_eq(nreply, 24);
+	ht_matcher_free(&m);
+	simnet_free(&sn);
+}
+
+START_TEST(test_live_bytes)
+{
+	live_run("hoptrace-udp4.pcap");
+	live_run("hoptrace-tcp4.pcap");
+	live_run("hoptrace-icmp4.pcap");
+	live_run("hoptrace-udp6.pcap");
+	live_run("hoptrace-icmp6.pcap");
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -1158,6 +1273,7 @@ suite(void)
 	tcase_add_test(tc, test_runaway);
 	tcase_add_test(tc, test_sndbuf_refuse);
 	tcase_add_test(tc, test_match);
+	tcase_add_test(tc, test_live_bytes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,7 +8,9 @@
  * it arrived, as much as keeps the error within 576 bytes (IPv4) or 1280
  * (IPv6); the forwarding path checks the route before the TTL (a packet
  * with no route draws an unreachable even with TTL 1); errors are sent
- * with TOS 0xc0 (IPv4) and TTL 64.
+ * with TOS 0xc0 (IPv4) and TTL 64, a TCP reset with DF and IP ID 0, IPv6
+ * answers with an automatic flow label.  tests/unit/check_simnet.c holds
+ * these answers against a live capture of Linux routers, byte for byte.
  *
  * Probe bytes are read with the project's decoder (wire/decode.h) and, for
  * the offsets it does not give, through struct buf; replies are written
@@ -949,12 +951,14 @@ pseudo(const struct ht_addr *src, const struct ht_addr *dst, uint8_t proto,
 
 /*
  * Start a frame: the link header, then an IP header of proto with room
- * for plen bytes after it.  Returns the offset of the payload.
+ * for plen bytes after it.  Returns the offset of the payload.  df: the
+ * IPv4 don't-fragment bit, with ID 0 (as Linux sends a TCP reset); else
+ * an ID from the node's counter and no flags (as its ICMP socket sends).
  */
 static size_t
 w_ip(struct simnet *sn, struct wbuf *w, struct simnet_node *from,
     const struct ht_addr *src, const struct ht_addr *dst, uint8_t proto,
-    uint8_t tos, uint8_t ttl, size_t plen, size_t *ipoff)
+    uint8_t tos, uint8_t ttl, int df, size_t plen, size_t *ipoff)
 {
 	if (sn->dlt == DLT_EN10MB) {
 		w_bytes(w, mac_host, 6);
@@ -963,7 +967,11 @@ w_ip(struct simnet *sn, struct wbuf *w, struct simnet_node *from,
 	}
 	*ipoff = w->off;
 	if (src->af == 6) {
-		w_u32(w, 6u << 28 | (uint32_t)tos << 20);
+		/* Linux's automatic flow label: a hash of the flow, not 0 */
+		uint32_t fl = hash_word(hash_addr(hash_addr(from->key ^ proto,
+		    src), dst), 0x6c) & 0xfffff;
+
+		w_u32(w, 6u << 28 | (uint32_t)tos << 20 | (fl ? fl : 1));
 		w_u16(w, (uint16_t)plen);
 		w_u8(w, proto);
 		w_u8(w, ttl);
@@ -973,8 +981,8 @@ w_ip(struct simnet *sn, struct wbuf *w, struct simnet_node *from,
 		w_u8(w, 0x45);
 		w_u8(w, tos);
 		w_u16(w, (uint16_t)(20 + plen));
-		w_u16(w, ++from->ipid);
-		w_u16(w, 0);	/* no DF: an ICMP socket's pmtudisc is off */
+		w_u16(w, df ? 0 : ++from->ipid);
+		w_u16(w, df ? 0x4000 : 0);
 		w_u8(w, ttl);
 		w_u8(w, proto);
 		w_u16(w, 0);
@@ -1161,7 +1169,7 @@ build_answer(struct simnet *sn, struct wbuf *w, struct simnet_node *v,
 			quote[11] = (uint8_t)sum;
 		}
 		l4off = w_ip(sn, w, v, src, &d->ip.src, v6 ? HT_PROTO_ICMP6 :
-		    HT_PROTO_ICMP, v6 ? 0 : TOS_INTERNETCONTROL, ttl, 8 + qlen,
+		    HT_PROTO_ICMP, v6 ? 0 : TOS_INTERNETCONTROL, ttl, 0, 8 + qlen,
 		    &ipoff);
 		if (v6)
 			w_u8(w, a->kind == SIMNET_A_TIMEX ? HT_ICMP6_TIMXCEED :
@@ -1182,8 +1190,8 @@ build_answer(struct simnet *sn, struct wbuf *w, struct simnet_node *v,
 		n = (size_t)d->ip.len - hl;
 		if (hl + n > plen)
 			return -1;
-		l4off = w_ip(sn, w, v, src, &d->ip.src, d->ip.proto, 0, ttl, n,
-		    &ipoff);
+		l4off = w_ip(sn, w, v, src, &d->ip.src, d->ip.proto, 0, ttl, 0,
+		    n, &ipoff);
 		w_u8(w, v6 ? HT_ICMP6_ECHOREPLY : HT_ICMP_ECHOREPLY);
 		w_u8(w, 0);
 		w_u16(w, 0);
@@ -1194,7 +1202,7 @@ build_answer(struct simnet *sn, struct wbuf *w, struct simnet_node *v,
 	case SIMNET_A_TCP:
 		if (nh != HT_PROTO_TCP)
 			return -1;
-		l4off = w_ip(sn, w, v, src, &d->ip.src, HT_PROTO_TCP, 0, ttl,
+		l4off = w_ip(sn, w, v, src, &d->ip.src, HT_PROTO_TCP, 0, ttl, 1,
 		    v->tcp == SIMNET_TCP_SYNACK ? 24 : 20, &ipoff);
 		w_u16(w, d->l4.dport);
 		w_u16(w, d->l4.sport);
