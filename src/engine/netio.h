@@ -37,12 +37,12 @@ struct ht_netio_ops {
 	/* The frame next() returned last is kept (the -w file). */
 	void (*keep)(void *io);
 	/*
-	 * Wait until a frame may be waiting or timeout_ms (0..) has passed
-	 * (a simulated network moves its clock on instead).  extra_fd >= 0:
-	 * also wake when it is readable (a screen's keys), *extra_ready set.
-	 * 0, or -1 with err.
+	 * Wait until a frame may be waiting or timeout nanoseconds (0..)
+	 * have passed (a simulated network moves its clock on instead).
+	 * extra_fd >= 0: also wake when it is readable (a screen's keys),
+	 * *extra_ready set.  0, or -1 with err.
 	 */
-	int (*wait)(void *io, int timeout_ms, int extra_fd, int *extra_ready,
+	int (*wait)(void *io, ht_ns timeout, int extra_fd, int *extra_ready,
 	    char *err);
 	/* The clock capture times are on (CLOCK_REALTIME live). */
 	ht_ns (*now)(void *io);

@@ -57,6 +57,12 @@ int ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
     struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
     char *err);
 
+/* The same over any network (engine/netio.h): a simulated one in tests. */
+struct ht_netio;
+int ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
+    const struct ht_netio *net, struct ht_prober *pr,
+    const struct ht_outctx *o, char *err);
+
 /* Every trace of a capture as a table of statistics.  0, or -1 with err. */
 struct ht_replay_stats;
 int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,

@@ -3,105 +3,55 @@
 #include <config.h>
 #endif
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "io/resolve.h"
-#include "io/stop.h"
+#include "engine/engine.h"
 #include "mode/cont/cont.h"
 #include "mode/cont/cont_screen.h"
-#include "wire/decode.h"
 
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
 
-/* Run-time state of one run of rounds. */
+/* The rounds' state beside the engine's. */
 struct clive {
 	const struct ht_live_cfg *lc;
 	const struct ht_cont_cfg *cc;
-	struct ht_capture *cap;
-	struct ht_prober *pr;
 	const struct ht_outctx *o;
-	struct ht_matcher m;
-	struct ht_trace *t;
+	struct ht_engine *e;	/* once the engine runs */
 	struct ht_cont_set fs;	/* a table per flow */
 	uint32_t round;		/* rounds begun */
 	unsigned int ttl_next;	/* the round's next TTL to send; 0: sent */
 	uint32_t flow_next;	/* the flow that TTL is sent in */
 	ht_ns gap;		/* least time between two probes this round */
-	uint32_t inflight;
-	uint32_t sent;		/* probes sent: the probe number (sequence) */
-	ht_ns t_start, last_send, slowest;
+	ht_ns t_start;		/* when round 1 began (moved on by a pause) */
+	uint32_t drawn;		/* the round the screen last showed */
 	struct ht_screen_view view;
 	int quit;		/* q pressed */
-	uint8_t frame[HT_PROBE_MAX];
 };
 
 /*
  * How long a probe waits: -W, shortened to ten times the slowest answer
  * of the run so far, never below 200 ms.  Later answers count as loss.
  */
-static ht_ns
-wait_of(const struct clive *cl)
+static void
+waits(void *arg, const struct ht_engine *e, ht_ns w[256])
 {
-	ht_ns w = cl->slowest * WAIT_X;
+	ht_ns x = ht_engine_wait_scaled(e, WAIT_FLOOR, WAIT_X);
+	int i;
 
-	if (cl->slowest == 0)
-		return cl->lc->wait;
-	if (w < WAIT_FLOOR)
-		w = WAIT_FLOOR;
-	return w < cl->lc->wait ? w : cl->lc->wait;
+	(void)arg;
+	for (i = 0; i < 256; i++)
+		w[i] = x;
 }
 
 /* The last TTL a round probes: the destination's once it answered. */
 static unsigned int
 limit_ttl(const struct clive *cl)
 {
-	return cl->t->end_ttl ? cl->t->end_ttl : cl->lc->max_ttl;
-}
-
-static int
-send_one(struct clive *cl, uint8_t ttl, char *err)
-{
-	struct ht_pkt pkt;
-	size_t off;
-	int l;
-
-	/* flow f: UDP/TCP destination port -p + f, ICMP checksum + f */
-	if (cl->lc->probe.method == HT_METHOD_ICMP)
-		ht_prober_set_icmp_flow(cl->pr, (uint16_t)cl->flow_next);
-	else
-		ht_prober_set_port(cl->pr, (uint16_t)(cl->lc->probe.port +
-		    cl->flow_next));
-
-	/* the run's count, not t->n: the trace forgets old probes */
-	l = ht_prober_build(cl->pr, cl->sent, ttl, cl->frame,
-	    sizeof(cl->frame), &off, err, HT_ERRBUF);
-	if (l < 0)
-		return -1;
-	if (ht_decode(DLT_RAW, cl->frame + off, (size_t)l - off, &pkt) !=
-	    HT_PKT_PROBE) {
-		snprintf(err, HT_ERRBUF, "internal error: probe not decodable");
-		return -1;
-	}
-	if (ht_trace_add_probe(cl->t, ttl, pkt.ip.id, &pkt.l4, pkt.ip.len,
-	    ht_now_ns()) < 0) {
-		snprintf(err, HT_ERRBUF, "out of memory");
-		return -1;
-	}
-	if (ht_prober_write(cl->pr, cl->frame + off, (size_t)l - off, err,
-	    HT_ERRBUF) < 0)
-		return -1;
-	cl->t->p[cl->t->n - 1].t_sent = cl->last_send = ht_now_ns();
-	cl->inflight++;
-	cl->sent++;
-	return 0;
+	return cl->e->t->end_ttl ? cl->e->t->end_ttl : cl->lc->max_ttl;
 }
 
 /*
@@ -147,22 +97,33 @@ next_flow(struct clive *cl)
 static int
 last_final(const struct clive *cl)
 {
-	const struct ht_probe *p = &cl->t->p[cl->t->n - 1];
+	const struct ht_probe *p = &cl->e->t->p[cl->e->t->n - 1];
 
 	return p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED);
 }
 
 /*
- * Send what the schedule allows now: a new round when its time has come
- * and the last one is all sent, then the round's TTLs in order, first TTL
+ * What the schedule allows now: a new round when its time has come and
+ * the last one is all sent, then the round's TTLs in order, first TTL
  * first (so that a replay of the capture sees the round begin), flow by
- * flow (--flows), within the window and the spacing (gap_of).
+ * flow (--flows), within the window and the spacing (gap_of): flow f is
+ * the UDP/TCP destination port -p + f, or the ICMP checksum + f.
  */
 static int
-send_due(struct clive *cl, ht_ns now, char *err)
+next(void *arg, struct ht_engine *e, ht_ns now, uint32_t room,
+    struct ht_send *s, ht_ns *wake, char *err)
 {
+	struct clive *cl = arg;
 	const struct ht_live_cfg *lc = cl->lc;
+	uint32_t n = 0;
 
+	(void)err;
+	if (cl->e == NULL) {
+		/* the first call: the tables are of the engine's trace */
+		cl->e = e;
+		ht_cont_set_init(&cl->fs, e->t);
+		cl->t_start = e->t_start;
+	}
 	if (cl->ttl_next == 0 && !cl->view.paused && (cl->cc->count == 0 ||
 	    cl->round < cl->cc->count) && now >= cl->t_start +
 	    cl->round * cl->cc->interval) {
@@ -171,82 +132,44 @@ send_due(struct clive *cl, ht_ns now, char *err)
 		cl->flow_next = 0;
 		cl->gap = gap_of(cl);
 	}
-	while (cl->ttl_next != 0 && cl->inflight < (uint32_t)lc->simq) {
+	while (cl->ttl_next != 0 && n < room) {
 		if (cl->ttl_next > limit_ttl(cl) && !next_flow(cl))
 			break;
-		if (cl->gap && cl->t->n > 0 &&
-		    ht_now_ns() < cl->last_send + cl->gap &&
+		/* spaced: one probe a pass, the next when its time comes */
+		if (cl->gap && n > 0)
+			break;
+		if (cl->gap && e->t->n > 0 && now < e->last_send + cl->gap &&
 		    !(cl->cc->pace && last_final(cl)))
 			break;
-		if (send_one(cl, (uint8_t)cl->ttl_next, err) < 0)
-			return -1;
+		s[n].ttl = (uint8_t)cl->ttl_next;
+		if (lc->probe.method == HT_METHOD_ICMP) {
+			s[n].flow_kind = HT_FLOW_ICMP;
+			s[n].flow = (uint16_t)cl->flow_next;
+		} else {
+			s[n].flow_kind = HT_FLOW_PORT;
+			s[n].flow = (uint16_t)(lc->probe.port + cl->flow_next);
+		}
+		s[n].rank = 0;
+		n++;
 		cl->ttl_next++;
 		if (cl->ttl_next > limit_ttl(cl))
 			(void)next_flow(cl);
 	}
-	return 0;
+	if (cl->ttl_next == 0 && !cl->view.paused)
+		*wake = cl->t_start + cl->round * cl->cc->interval;
+	else if (cl->ttl_next != 0 && e->inflight + n < (uint32_t)lc->simq)
+		*wake = cl->gap ? (n > 0 ? now : e->last_send) + cl->gap : now;
+	return (int)n;
 }
 
 static int
-drain(struct clive *cl, char *err)
+sent_all(void *arg, const struct ht_engine *e)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	struct ht_probe *p;
-	enum ht_mwhat w;
-	int rc, n = 0;
+	const struct clive *cl = arg;
 
-	while (n++ < 10000 && (rc = pcap_next_ex(cl->cap->p, &h, &data)) == 1) {
-		if (ht_decode(cl->cap->dlt, data, h->caplen, &pkt) ==
-		    HT_PKT_OTHER)
-			continue;
-		w = ht_match_packet(&cl->m, &pkt, ht_capture_ts(cl->cap, h),
-		    &res);
-		if (w == HT_M_NONE || res.t != cl->t)
-			continue;
-		if (w == HT_M_REPLY) {
-			p = &cl->t->p[res.probe];
-			cl->inflight--;
-			if (p->t_reply > p->t_sent &&
-			    p->t_reply - p->t_sent > cl->slowest)
-				cl->slowest = p->t_reply - p->t_sent;
-		}
-		if (cl->cap->dump && (w == HT_M_PROBE || w == HT_M_REPLY))
-			pcap_dump((u_char *)cl->cap->dump, h, data);
-	}
-	if (rc == PCAP_ERROR) {
-		snprintf(err, HT_ERRBUF, "capture failed: %s",
-		    pcap_geterr(cl->cap->p));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Expire the probes whose wait is over; the next deadline, or 0.  Only
- * probes the model has not taken can be waiting: the scan starts there.
- */
-static ht_ns
-expire(struct clive *cl, ht_ns now)
-{
-	struct ht_probe *p;
-	ht_ns w = wait_of(cl), dl, next = 0;
-	uint32_t k;
-
-	for (k = cl->fs.next; k < cl->t->n; k++) {
-		p = &cl->t->p[k];
-		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
-			continue;
-		dl = p->t_sent + w;
-		if (now >= dl) {
-			p->flags |= HT_P_EXPIRED;
-			cl->inflight--;
-		} else if (next == 0 || dl < next)
-			next = dl;
-	}
-	return next;
+	(void)e;
+	return cl->cc->count != 0 && cl->round >= cl->cc->count &&
+	    cl->ttl_next == 0;
 }
 
 /* The screen's name of the flow shown. */
@@ -282,7 +205,7 @@ keys(struct clive *cl)
 			v->paused = !v->paused;
 			if (!v->paused) {
 				/* the rounds go on from now */
-				now = ht_now_ns();
+				now = cl->e->net.ops->now(cl->e->net.io);
 				cl->t_start = now - cl->round *
 				    cl->cc->interval;
 				if (cl->round > 0)
@@ -326,160 +249,140 @@ draw(struct clive *cl)
 	ht_screen_draw(md, &cl->view);
 }
 
-/* Milliseconds from now to t (at least 0), at most cap. */
-static long
-ms_until(ht_ns now, ht_ns t, long cap)
+/* The first probes are out: the resolver started there too (no -n). */
+static int
+started(void *arg, struct ht_engine *e, char *err)
 {
-	ht_ns d;
+	struct clive *cl = arg;
 
-	if (t <= now)
-		return 0;
-	d = (t - now) / 1000000 + 1;
-	return d < (ht_ns)cap ? (long)d : cap;
+	(void)e;
+	(void)err;
+	cl->view.names = cl->o->res != NULL;
+	return 0;
 }
+
+/*
+ * Each pass: the statistics take the probes that are final, the trace
+ * forgets them (memory stays flat however long), the screen shows each
+ * new round (and, paused, the last round's answers and losses).
+ */
+static int
+step(void *arg, struct ht_engine *e, ht_ns now, char *err)
+{
+	struct clive *cl = arg;
+	uint32_t taken = cl->fs.next;
+
+	(void)now;
+	if (cl->e == NULL)
+		return 0;	/* nothing sent yet */
+	ht_cont_set_feed(&cl->fs, e->t, 0, 0);
+	if (cl->cc->screen && cl->view.paused && cl->fs.next != taken)
+		draw(cl);
+	if (cl->fs.next >= DROP_AT && cl->fs.next * 2 >= e->t->n) {
+		if (ht_engine_drop(e, cl->fs.next) < 0) {
+			snprintf(err, HT_ERRBUF, "out of memory");
+			return -1;
+		}
+		cl->fs.next = 0;
+	}
+	if (cl->cc->screen && cl->round != cl->drawn) {
+		draw(cl);	/* once a round */
+		cl->drawn = cl->round;
+	}
+	return cl->quit;
+}
+
+/* The screen's keys came. */
+static int
+input(void *arg, struct ht_engine *e)
+{
+	struct clive *cl = arg;
+
+	(void)e;
+	if (cl->e != NULL && keys(cl))
+		draw(cl);
+	return cl->quit;
+}
+
+/* The last answers taken, the terminal back as it was, then the tables. */
+static int
+finish(void *arg, struct ht_engine *e, int rc, char *err)
+{
+	struct clive *cl = arg;
+	int ok = rc == 0 && cl->e != NULL;
+
+	(void)e;
+	(void)err;
+	if (ok) {
+		ht_cont_set_feed(&cl->fs, e->t, 1, 0);
+		if (cl->fs.maxflows == 1)
+			cl->fs.flow[0]->rounds = cl->round;
+	}
+	ht_screen_close();
+	if (ok) {
+		ht_cont_names_set(&cl->fs, cl->o->res, 200);
+		ht_cont_render_set(cl->o, cl->cc, &cl->fs);
+	}
+	return rc;
+}
+
+static const struct ht_engine_ops cont_ops = {
+	.next = next,
+	.sent_all = sent_all,
+	.waits = waits,
+	.started = started,
+	.step = step,
+	.input = input,
+	.finish = finish,
+	.multiflow = 0,
+};
 
 int
 ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
     struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
     char *err)
 {
-	struct clive cl;
-	struct ht_stop stop;
-	struct pollfd pfd[2];
-	ht_ns now, dl;
-	long timeout;
-	uint32_t drawn = 0, taken;
-	int rc = 0, started = 0, all_sent;
+	struct ht_netio net;
+	struct ht_netio_live nl;
 
-	memset(&cl, 0, sizeof(cl));
-	cl.lc = lc;
-	cl.cc = cc;
-	cl.cap = cap;
-	cl.pr = pr;
-	cl.o = o;
-	ht_matcher_init(&cl.m, 0, lc->wait);
-	cl.t = ht_trace_new(&cl.m, &lc->probe.src, &lc->probe.dst,
-	    lc->probe.method == HT_METHOD_UDP ? HT_PROTO_UDP :
-	    lc->probe.method == HT_METHOD_TCP ? HT_PROTO_TCP :
-	    lc->probe.dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
-	    lc->probe.ident);
-	if (cl.t == NULL || ht_cont_set_new(&cl.fs, cc->flows ? cc->flows :
-	    1, cl.t) < 0) {
+	ht_netio_live_init(&net, &nl, cap, pr);
+	return ht_cont_run(lc, cc, &net, pr, o, err);
+}
+
+int
+ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
+    const struct ht_netio *net, struct ht_prober *pr,
+    const struct ht_outctx *o, char *err)
+{
+	struct clive *cl;
+	int rc;
+
+	cl = calloc(1, sizeof(*cl));
+	if (cl == NULL || ht_cont_set_new(&cl->fs, cc->flows ? cc->flows : 1,
+	    NULL) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		ht_prober_close(pr);
-		ht_matcher_free(&cl.m);
+		free(cl);
 		return -1;
 	}
-
-	ht_stop_catch(&stop);
-	pfd[0].fd = cap->fd;
-	pfd[0].events = POLLIN;
-	pfd[1].fd = 0;		/* the screen's keys */
-	pfd[1].events = POLLIN;
-	cl.view.title = cc->title ? cc->title : "hoptrace";
-	cl.view.count = cc->count;
-	cl.view.interval = (double)cc->interval / 1e9;
-	cl.view.names = o->res != NULL;	/* lc->started may start it */
-	cl.view.flows = (int)cl.fs.maxflows;
+	cl->lc = lc;
+	cl->cc = cc;
+	cl->o = o;
+	cl->view.title = cc->title ? cc->title : "hoptrace";
+	cl->view.count = cc->count;
+	cl->view.interval = (double)cc->interval / 1e9;
+	cl->view.names = o->res != NULL;	/* lc->started may start it */
+	cl->view.flows = (int)cl->fs.maxflows;
 	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
-		rc = -1;
-		goto out;
+		ht_prober_close(pr);
+		ht_screen_close();
+		ht_cont_set_free(&cl->fs);
+		free(cl);
+		return -1;
 	}
-	cl.t_start = ht_now_ns();
-	/* Bounded by the rounds asked for, or by a signal or q with -c 0. */
-	while (!ht_stop_sig() && !cl.quit) {
-		now = ht_now_ns();
-		if (cl.pr != NULL && send_due(&cl, now, err) < 0) {
-			rc = -1;
-			goto out;
-		}
-		if (!started && cl.t->n > 0) {
-			/* first probes out: privileges go */
-			if (lc->started != NULL &&
-			    lc->started(lc->started_arg, err) < 0) {
-				rc = -1;
-				goto out;
-			}
-			started = 1;
-			/* the resolver starts there too (no -n): names on */
-			cl.view.names = o->res != NULL;
-		}
-		all_sent = cc->count != 0 && cl.round >= cc->count &&
-		    cl.ttl_next == 0;
-		if (all_sent && cl.pr != NULL) {
-			/* nothing more to send: no writing socket */
-			ht_prober_close(cl.pr);
-			cl.pr = NULL;
-		}
-		now = ht_now_ns();
-		dl = expire(&cl, now);
-		taken = cl.fs.next;
-		ht_cont_set_feed(&cl.fs, cl.t, 0, 0);
-		/* paused, the last round's answers and losses still show */
-		if (cc->screen && cl.view.paused && cl.fs.next != taken)
-			draw(&cl);
-		/* the statistics have them: memory stays flat however long */
-		if (cl.fs.next >= DROP_AT && cl.fs.next * 2 >= cl.t->n) {
-			if (ht_trace_drop(cl.t, cl.fs.next) < 0) {
-				snprintf(err, HT_ERRBUF, "out of memory");
-				rc = -1;
-				goto out;
-			}
-			cl.fs.next = 0;
-		}
-		if (cc->screen && cl.round != drawn) {
-			draw(&cl);	/* once a round */
-			drawn = cl.round;
-		}
-		if (all_sent && cl.inflight == 0)
-			break;
-		timeout = 1000;
-		if (dl != 0)
-			timeout = ms_until(now, dl, timeout);
-		if (cl.pr != NULL && cl.ttl_next == 0 && !cl.view.paused)
-			timeout = ms_until(now, cl.t_start + cl.round *
-			    cc->interval, timeout);
-		if (cl.pr != NULL && cl.ttl_next != 0 &&
-		    cl.inflight < (uint32_t)lc->simq)
-			timeout = cl.gap ? ms_until(now, cl.last_send +
-			    cl.gap, timeout) : 0;
-		if (poll(pfd, cc->screen ? 2 : 1, (int)timeout) < 0 &&
-		    errno != EINTR) {
-			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
-			rc = -1;
-			goto out;
-		}
-		if (drain(&cl, err) < 0) {
-			rc = -1;
-			goto out;
-		}
-		if (cc->screen && keys(&cl))
-			draw(&cl);
-	}
-	if (!started && lc->started != NULL &&
-	    lc->started(lc->started_arg, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	/* Whatever the capture already holds belongs in the -w file. */
-	if (drain(&cl, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	ht_cont_set_feed(&cl.fs, cl.t, 1, 0);
-	if (cl.fs.maxflows == 1)
-		cl.fs.flow[0]->rounds = cl.round;
-	/* the terminal back as it was, then the table (as --report) */
-	ht_screen_close();
-	ht_cont_names_set(&cl.fs, o->res, 200);
-	ht_cont_render_set(o, cc, &cl.fs);
-	if (ht_stop_sig())
-		rc = ht_stop_sig();
-out:
-	ht_screen_close();
-	ht_prober_close(cl.pr);
-	ht_stop_release(&stop);
-	ht_matcher_free(&cl.m);
-	ht_cont_set_free(&cl.fs);
+	rc = ht_engine_run(lc, net, pr, o->res, cc->screen ? 0 : -1,
+	    &cont_ops, cl, err);
+	ht_cont_set_free(&cl->fs);
+	free(cl);
 	return rc;
 }

@@ -33,6 +33,12 @@ int ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
     struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
     struct ht_mda_stats *st, char *err);
 
+/* The same over any network (engine/netio.h): a simulated one in tests. */
+struct ht_netio;
+int ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
+    const struct ht_netio *net, struct ht_prober *pr,
+    const struct ht_outctx *o, struct ht_mda_stats *st, char *err);
+
 /*
  * Rebuild the multipath graph of every trace in a capture and render each.
  * 0 (warnings in st), or -1 with err.

@@ -25,6 +25,12 @@ int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
     struct ht_prober *pr, const struct ht_outctx *o,
     struct ht_live_stats *st, char *err);
 
+/* The same over any network (engine/netio.h): a simulated one in tests. */
+struct ht_netio;
+int ht_trace_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
+    struct ht_prober *pr, const struct ht_outctx *o,
+    struct ht_live_stats *st, char *err);
+
 /*
  * Read an opened capture front to back and print each trace found.
  * Returns 0 (warnings in st), or -1 with err.

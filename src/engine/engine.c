@@ -1,0 +1,433 @@
+/* \summary: the live engine: the one loop that sends, captures, matches and expires for every mode */
+#ifdef HAVE_CONFIG_H
+#include <config.h>
+#endif
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/err.h"
+#include "engine/engine.h"
+#include "io/capture.h"
+#include "io/resolve.h"
+#include "io/stop.h"
+#include "wire/decode.h"
+
+/* Packets read in one pass at most (the loop comes back at once). */
+#define DRAIN_MAX	10000
+
+/* Every pass sends, reads, expires or waits: bounded by this many. */
+#define PASS_MAX	(1ull << 40)
+
+/* From now to t, at most cap (0 when t is past). */
+static ht_ns
+until(ht_ns now, ht_ns t, ht_ns cap)
+{
+	if (t <= now)
+		return 0;
+	return t - now < cap ? t - now : cap;
+}
+
+ht_ns
+ht_engine_wait_scaled(const struct ht_engine *e, ht_ns floor, unsigned int x)
+{
+	ht_ns w = e->slowest * x;
+
+	if (e->slowest == 0)
+		return e->cfg->wait;
+	if (w < floor)
+		w = floor;
+	return w < e->cfg->wait ? w : e->cfg->wait;
+}
+
+int
+ht_engine_drop(struct ht_engine *e, uint32_t n)
+{
+	if (ht_trace_drop(e->t, n) < 0)
+		return -1;
+	e->open_from = e->open_from > n ? e->open_from - n : 0;
+	return 0;
+}
+
+static void
+close_send(struct ht_engine *e)
+{
+	if (e->pr == NULL)
+		return;
+	ht_prober_close(e->pr);
+	e->pr = NULL;
+	if (e->net.ops->close_send != NULL)
+		e->net.ops->close_send(e->net.io);
+}
+
+/* Give up on probes whose wait is over; returns the next deadline, or 0. */
+static ht_ns
+expire(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    ht_ns now)
+{
+	struct ht_probe *p;
+	ht_ns dl, next = 0, w[256];
+	uint32_t k;
+
+	if (e->inflight == 0)
+		return 0;
+	ops->waits(m, e, w);
+	while (e->open_from < e->t->n) {
+		p = &e->t->p[e->open_from];
+		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+			break;
+		e->open_from++;
+	}
+	for (k = e->open_from; k < e->t->n; k++) {
+		p = &e->t->p[k];
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+			continue;
+		dl = p->t_sent + w[p->ttl];
+		if (now >= dl) {
+			p->flags |= HT_P_EXPIRED;
+			e->inflight--;
+			if (now > e->t_end)
+				e->t_end = now;
+			if (ops->expired != NULL)
+				ops->expired(m, e, k);
+		} else if (next == 0 || dl < next)
+			next = dl;
+	}
+	return next;
+}
+
+/*
+ * Build, record and send what the mode asks for now.  Every probe is
+ * recorded (by the fields the decoder will read back from the capture)
+ * in the order asked, then sent in rank order, each stamped right after
+ * its write; the capture's own stamp of it leaving replaces that.
+ */
+static int
+send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    ht_ns now, ht_ns *wake, char *err)
+{
+	uint8_t (*frames)[HT_PROBE_MAX] = e->frames;
+	struct ht_send s[HT_ENGINE_BATCH];
+	size_t len[HT_ENGINE_BATCH], off;
+	uint32_t idx[HT_ENGINE_BATCH], order[HT_ENGINE_BATCH], room, i, j;
+	struct ht_pkt pkt;
+	long k;
+	int n, l, r;
+
+	room = (uint32_t)e->cfg->simq > e->inflight ?
+	    (uint32_t)e->cfg->simq - e->inflight : 0;
+	if (room > HT_ENGINE_BATCH)
+		room = HT_ENGINE_BATCH;
+	*wake = 0;
+	n = ops->next(m, e, now, room, s, wake, err);
+	if (n < 0)
+		return -1;
+	if ((uint32_t)n > room) {
+		snprintf(err, HT_ERRBUF, "internal error: %d probes asked "
+		    "for, room for %u", n, room);
+		return -1;
+	}
+	for (i = 0; i < (uint32_t)n; i++) {
+		if (s[i].flow_kind == HT_FLOW_PORT)
+			ht_prober_set_port(e->pr, s[i].flow);
+		else if (s[i].flow_kind == HT_FLOW_ICMP)
+			ht_prober_set_icmp_flow(e->pr, s[i].flow);
+		l = ht_prober_build(e->pr, e->seq, s[i].ttl, frames[i],
+		    sizeof(frames[i]), &off, err, HT_ERRBUF);
+		if (l < 0)
+			return -1;
+		if (off != 0) {
+			snprintf(err, HT_ERRBUF, "internal error: probe "
+			    "not an IP packet");
+			return -1;
+		}
+		if (ht_decode(DLT_RAW, frames[i], (size_t)l, &pkt) !=
+		    HT_PKT_PROBE) {
+			snprintf(err, HT_ERRBUF, "internal error: probe not "
+			    "decodable");
+			return -1;
+		}
+		k = ht_trace_add_probe(e->t, s[i].ttl, pkt.ip.id, &pkt.l4,
+		    pkt.ip.len, now);
+		if (k < 0) {
+			snprintf(err, HT_ERRBUF, "out of memory");
+			return -1;
+		}
+		idx[i] = (uint32_t)k;
+		len[i] = (size_t)l;
+		e->seq++;
+		e->inflight++;
+		/* insertion by rank, stable */
+		for (j = i; j > 0 && s[order[j - 1]].rank > s[i].rank; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (j = 0; j < (uint32_t)n; j++) {
+		i = order[j];
+		r = e->net.ops->send(e->net.io, &e->cfg->probe.dst, frames[i],
+		    len[i], err);
+		if (r < 0)
+			return -1;
+		/* full or refused: the probe is lost, its wait will say so */
+		e->t->p[idx[i]].t_sent = e->last_send = e->net.ops->now(e->net.io);
+	}
+	return 0;
+}
+
+/* Read everything the capture holds; match it; keep what is ours. */
+static int
+drain(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    char *err)
+{
+	const uint8_t *data;
+	uint32_t caplen, len;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	struct ht_probe *p;
+	enum ht_mwhat w;
+	ht_ns ts;
+	int rc, n = 0;
+
+	while (n++ < DRAIN_MAX && (rc = e->net.ops->next(e->net.io, &data,
+	    &caplen, &len, &ts, err)) == 1) {
+		(void)len;
+		if (ht_decode(e->net.dlt, data, caplen, &pkt) == HT_PKT_OTHER)
+			continue;
+		w = ht_match_packet(&e->m, &pkt, ts, &res);
+		if (w == HT_M_NONE || res.t != e->t)
+			continue;
+		if (w == HT_M_PROBE || w == HT_M_REPLY)
+			e->net.ops->keep(e->net.io);
+		if (w != HT_M_REPLY)
+			continue;
+		p = &e->t->p[res.probe];
+		e->inflight--;
+		if (p->t_reply > p->t_sent &&
+		    p->t_reply - p->t_sent > e->slowest)
+			e->slowest = p->t_reply - p->t_sent;
+		if (e->res != NULL)
+			ht_resolver_ask(e->res, &p->from);
+		e->t_end = ts;
+		if (ops->answered != NULL)
+			ops->answered(m, e, res.probe);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+start(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    char *err)
+{
+	e->started = 1;
+	if (e->cfg->started != NULL &&
+	    e->cfg->started(e->cfg->started_arg, err) < 0)
+		return -1;
+	if (ops->started != NULL && ops->started(m, e, err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
+    struct ht_prober *pr, struct ht_resolver *res, int extra_fd,
+    const struct ht_engine_ops *ops, void *m, char *err)
+{
+	struct ht_engine e;
+	struct ht_stop stop;
+	const struct ht_probe_cfg *pc = &cfg->probe;
+	ht_ns now, dl, wake;
+	uint64_t pass;
+	ht_ns timeout;
+	int rc = 0, r, ready;
+
+	memset(&e, 0, sizeof(e));
+	e.cfg = cfg;
+	e.net = *net;
+	e.pr = pr;
+	e.res = res;
+	e.extra_fd = extra_fd;
+	e.frames = malloc(HT_ENGINE_BATCH * sizeof(*e.frames));
+	ht_matcher_init(&e.m, 0, cfg->wait);
+	e.m.multiflow = ops->multiflow;
+	e.t = ht_trace_new(&e.m, &pc->src, &pc->dst,
+	    pc->method == HT_METHOD_UDP ? HT_PROTO_UDP :
+	    pc->method == HT_METHOD_TCP ? HT_PROTO_TCP :
+	    pc->dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP, pc->ident);
+	if (e.t == NULL || e.frames == NULL) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		close_send(&e);
+		(void)ops->finish(m, &e, -1, err);
+		ht_matcher_free(&e.m);
+		free(e.frames);
+		return -1;
+	}
+
+	ht_stop_catch(&stop);
+	e.t_start = e.net.ops->now(e.net.io);
+	for (pass = 0; pass < PASS_MAX && !ht_stop_sig(); pass++) {
+		now = e.net.ops->now(e.net.io);
+		dl = expire(&e, ops, m, now);
+		wake = 0;
+		if (e.pr != NULL && send_due(&e, ops, m, now, &wake, err) < 0)
+			goto fail;
+		if (!e.started && e.seq > 0 && start(&e, ops, m, err) < 0)
+			goto fail;
+		if (e.pr != NULL && ops->sent_all(m, &e))
+			close_send(&e);	/* no writing socket from here on */
+		now = e.net.ops->now(e.net.io);
+		if (ops->step != NULL) {
+			if ((r = ops->step(m, &e, now, err)) < 0)
+				goto fail;
+			if (r > 0)
+				break;
+		}
+		if (e.pr == NULL && e.inflight == 0)
+			break;
+		timeout = HT_NS_PER_SEC;
+		if (dl != 0)
+			timeout = until(now, dl, timeout);
+		if (wake != 0)
+			timeout = until(now, wake, timeout);
+		ready = 0;
+		if (e.net.ops->wait(e.net.io, timeout, e.extra_fd, &ready,
+		    err) < 0)
+			goto fail;
+		if (drain(&e, ops, m, err) < 0)
+			goto fail;
+		if (ready && ops->input != NULL && ops->input(m, &e))
+			break;
+	}
+	if (!e.started && start(&e, ops, m, err) < 0)
+		goto fail;
+	/* Whatever the capture already holds belongs in the -w file. */
+	if (drain(&e, ops, m, err) < 0)
+		goto fail;
+	close_send(&e);
+	rc = ops->finish(m, &e, 0, err);
+	if (rc == 0 && ht_stop_sig())
+		rc = ht_stop_sig();
+	ht_stop_release(&stop);
+	ht_matcher_free(&e.m);
+	free(e.frames);
+	return rc;
+fail:
+	close_send(&e);
+	(void)ops->finish(m, &e, -1, err);
+	ht_stop_release(&stop);
+	ht_matcher_free(&e.m);
+	free(e.frames);
+	return -1;
+}
+
+/* ---- the live network ---- */
+
+static int
+live_send(void *io, const struct ht_addr *dst, const uint8_t *pkt,
+    size_t len, char *err)
+{
+	struct ht_netio_live *nl = io;
+
+	(void)dst;
+	return ht_prober_write(nl->pr, pkt, len, err, HT_ERRBUF);
+}
+
+static int
+live_next(void *io, const uint8_t **data, uint32_t *caplen, uint32_t *len,
+    ht_ns *ts, char *err)
+{
+	struct ht_netio_live *nl = io;
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	int rc;
+
+	rc = pcap_next_ex(nl->cap->p, &h, &d);
+	if (rc == 1) {
+		nl->last_h = h;
+		nl->last_data = d;
+		*data = d;
+		*caplen = h->caplen;
+		*len = h->len;
+		*ts = ht_capture_ts(nl->cap, h);
+		return 1;
+	}
+	if (rc == PCAP_ERROR) {
+		snprintf(err, HT_ERRBUF, "capture failed: %s",
+		    pcap_geterr(nl->cap->p));
+		return -1;
+	}
+	return 0;
+}
+
+static void
+live_keep(void *io)
+{
+	struct ht_netio_live *nl = io;
+
+	if (nl->cap->dump != NULL && nl->last_h != NULL)
+		pcap_dump((u_char *)nl->cap->dump, nl->last_h, nl->last_data);
+}
+
+static int
+live_wait(void *io, ht_ns timeout, int extra_fd, int *extra_ready,
+    char *err)
+{
+	struct ht_netio_live *nl = io;
+	struct pollfd pfd[2];
+	struct timespec to;
+	int n = 1;
+
+	pfd[0].fd = nl->cap->fd;
+	pfd[0].events = POLLIN;
+	pfd[0].revents = 0;
+	if (extra_fd >= 0) {
+		pfd[1].fd = extra_fd;
+		pfd[1].events = POLLIN;
+		pfd[1].revents = 0;
+		n = 2;
+	}
+	to.tv_sec = (time_t)(timeout / HT_NS_PER_SEC);
+	to.tv_nsec = (long)(timeout % HT_NS_PER_SEC);
+	if (ppoll(pfd, (nfds_t)n, &to, NULL) < 0) {
+		if (errno == EINTR)
+			return 0;
+		snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
+		return -1;
+	}
+	*extra_ready = n == 2 && (pfd[1].revents & (POLLIN | POLLHUP));
+	return 0;
+}
+
+static ht_ns
+live_now(void *io)
+{
+	(void)io;
+	return ht_now_ns();
+}
+
+static void
+live_close_send(void *io)
+{
+	struct ht_netio_live *nl = io;
+
+	nl->pr = NULL;		/* the engine closed it */
+}
+
+static const struct ht_netio_ops live_ops = {
+	live_send, live_next, live_keep, live_wait, live_now, live_close_send
+};
+
+void
+ht_netio_live_init(struct ht_netio *net, struct ht_netio_live *nl,
+    struct ht_capture *cap, struct ht_prober *pr)
+{
+	memset(nl, 0, sizeof(*nl));
+	nl->cap = cap;
+	nl->pr = pr;
+	net->ops = &live_ops;
+	net->io = nl;
+	net->dlt = cap->dlt;
+}

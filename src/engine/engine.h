@@ -1,0 +1,141 @@
+/* \summary: the live engine: the one loop that sends, captures, matches and expires for every mode */
+#ifndef HT_ENGINE_H
+#define HT_ENGINE_H
+
+#include <stdint.h>
+
+#include "base/time.h"
+#include "engine/live.h"
+#include "engine/netio.h"
+#include "io/prober.h"
+#include "match/trace.h"
+
+/*
+ * A mode never owns a loop: it says what to send next and what an answer
+ * or a silence means, through struct ht_engine_ops, and the engine does
+ * the rest (scamper's task table; trippy's one tracer loop).  One pass of
+ * the loop:
+ *
+ *   expire the probes whose wait is over (ops->waits), each ops->expired
+ *   ask ops->next for what to send now, build each probe (io/prober.h),
+ *     record it in the trace, send it (netio), stamp it
+ *   the first time probes left: the started hook (privileges go), then
+ *     ops->started
+ *   ops->sent_all: nothing more will leave, the sending side is closed
+ *   ops->step: the mode acts on what is known (prints, feeds statistics);
+ *     it may end the run
+ *   the run ends when nothing more will be sent and nothing is in flight
+ *   wait for a packet, the next deadline, the mode's wake-up time or its
+ *     extra file descriptor, whichever comes first
+ *   read every captured packet: decode, match, keep ours in the -w file,
+ *     ask for each new responder's name once, ops->answered
+ *
+ * then, once the loop is over (or a signal came), a last read of what the
+ * capture holds and ops->finish, which renders.
+ */
+
+/* What a probe's flow identifier is set to (io/prober.h). */
+enum ht_flow_kind {
+	HT_FLOW_KEEP = 0,	/* as the prober builds it (classic, -p) */
+	HT_FLOW_PORT,		/* ht_prober_set_port(flow) */
+	HT_FLOW_ICMP		/* ht_prober_set_icmp_flow(flow) */
+};
+
+/* One probe a mode asks for. */
+struct ht_send {
+	uint8_t ttl;
+	uint8_t flow_kind;	/* enum ht_flow_kind */
+	uint16_t flow;
+	uint32_t rank;		/* sent in ascending rank (stable); recorded
+				 * in the order asked */
+};
+
+#define HT_ENGINE_BATCH	64	/* probes asked for in one pass at most */
+
+struct ht_engine;
+
+struct ht_engine_ops {
+	/*
+	 * Up to room probes (at most HT_ENGINE_BATCH) to send now, into s:
+	 * their number, or -1 with err.  *wake: when to be asked again
+	 * though nothing else happens (pacing), 0 for no such time.
+	 */
+	int (*next)(void *m, struct ht_engine *e, ht_ns now, uint32_t room,
+	    struct ht_send *s, ht_ns *wake, char *err);
+	/* Will nothing more ever be sent? */
+	int (*sent_all)(void *m, const struct ht_engine *e);
+	/* The wait of a probe at each TTL, w[0..255]. */
+	void (*waits)(void *m, const struct ht_engine *e, ht_ns w[256]);
+	/* Probe k (an index into e->t->p) answered / gave up.  May be NULL. */
+	void (*answered)(void *m, struct ht_engine *e, uint32_t k);
+	void (*expired)(void *m, struct ht_engine *e, uint32_t k);
+	/* The first probes left, privileges dropped.  May be NULL. */
+	int (*started)(void *m, struct ht_engine *e, char *err);
+	/*
+	 * After each pass's sends and expiry: 1 ends the run, 0 goes on, -1
+	 * with err.  May be NULL.
+	 */
+	int (*step)(void *m, struct ht_engine *e, ht_ns now, char *err);
+	/* extra_fd is readable: 1 ends the run, 0 goes on.  May be NULL. */
+	int (*input)(void *m, struct ht_engine *e);
+	/*
+	 * The run is over: rc 0 (finished, or stopped by a signal: render
+	 * what is known) or -1 (failed: free only).  0, or -1 with err.
+	 */
+	int (*finish)(void *m, struct ht_engine *e, int rc, char *err);
+	/* The matcher's multiflow (match/trace.h): MDA's TTLs go back down. */
+	int multiflow;
+};
+
+/* The run's state; modes read it, only the engine writes it. */
+struct ht_engine {
+	const struct ht_live_cfg *cfg;
+	struct ht_netio net;
+	struct ht_prober *pr;	/* builds; NULL once nothing more is sent */
+	struct ht_resolver *res;	/* names asked for; NULL: none (-n) */
+	struct ht_matcher m;
+	struct ht_trace *t;	/* the one trace every probe belongs to */
+	uint32_t seq;		/* probes sent in the run (the probe number) */
+	uint32_t inflight;	/* sent, neither answered nor given up */
+	uint32_t open_from;	/* no probe below this index is in flight */
+	ht_ns t_start, last_send;
+	ht_ns t_end;		/* the last answer or expiry */
+	ht_ns slowest;		/* the slowest answer's round trip */
+	int started;
+	int extra_fd;		/* also waited on (a screen's keys), or -1 */
+	uint8_t (*frames)[HT_PROBE_MAX];	/* one batch of probes */
+};
+
+/*
+ * Run a mode live: one trace of cfg->probe's identity, probes built by pr
+ * (which the engine takes and closes as soon as nothing more will be
+ * sent, then tells net), sent and captured through net.  0 when it ran, -1 with err, or the number of the signal
+ * that stopped it (the mode has rendered what it knew).
+ */
+int ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
+    struct ht_prober *pr, struct ht_resolver *res, int extra_fd,
+    const struct ht_engine_ops *ops, void *m, char *err);
+
+/*
+ * The adaptive wait of modes that have no per-hop one: the longest wait
+ * (-W) shortened to x times the slowest answer seen, never below floor.
+ */
+ht_ns ht_engine_wait_scaled(const struct ht_engine *e, ht_ns floor,
+    unsigned int x);
+
+/* The trace forgets its first n probes (ht_trace_drop); 0, or -1. */
+int ht_engine_drop(struct ht_engine *e, uint32_t n);
+
+/* A live network: the capture, the prober's raw socket, poll(), the clock. */
+struct ht_capture;
+struct ht_netio_live {
+	struct ht_capture *cap;
+	struct ht_prober *pr;
+	const void *last_h;	/* the last frame's pcap header */
+	const uint8_t *last_data;
+};
+
+void ht_netio_live_init(struct ht_netio *net, struct ht_netio_live *nl,
+    struct ht_capture *cap, struct ht_prober *pr);
+
+#endif
