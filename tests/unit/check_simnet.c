@@ -186,7 +186,7 @@ drain(struct simnet *sn)
 		read_now(sn);
 		if (simnet_pending(sn) == 0)
 			return;
-		ck_assert_msg(simnet_ops.wait(sn, 1000, -1, &ready, err) == 0,
+		ck_assert_msg(simnet_ops.wait(sn, 1000 * MS, -1, &ready, err) == 0,
 		    "%s", err);
 	}
 	ck_abort_msg("drain did not end");
@@ -897,7 +897,7 @@ START_TEST(test_rate_limit)
 	drain(&sn);
 	ck_assert_uint_eq(replies(r, 16), 2);
 	ck_assert_uint_eq(simnet_find(&sn, "r1")->n_limited, 3);
-	ck_assert_int_eq(simnet_ops.wait(&sn, 100, -1, &ready, err), 0);
+	ck_assert_int_eq(simnet_ops.wait(&sn, 100 * MS, -1, &ready, err), 0);
 	ngot = 0;
 	send_probe(&sn, pr, 5, 1, NULL, NULL);
 	send_probe(&sn, pr, 6, 1, NULL, NULL);
@@ -935,7 +935,7 @@ START_TEST(test_clock)
 	t0 = net.ops->now(net.io);
 	ck_assert_uint_eq(t0, SIMNET_EPOCH);
 	/* nothing scheduled: the timeout passes, in virtual time */
-	ck_assert_int_eq(net.ops->wait(net.io, 250, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 250 * MS, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 250 * MS);
 	ck_assert_int_eq(net.ops->next(net.io, &data, &caplen, &len, &ts, err),
 	    0);
@@ -944,20 +944,20 @@ START_TEST(test_clock)
 	send_probe(&sn, pr, 0, 2, NULL, NULL);
 	send_probe(&sn, pr, 1, 1, NULL, NULL);
 	/* the probes are due now: wait returns at once */
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0);
 	ck_assert_uint_eq(read_now(&sn), 2);
 	/* then the clock goes to the first reply (r1's, 10 ms) */
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 10 * MS);
 	ck_assert_uint_eq(read_now(&sn), 1);
 	/* a timeout shorter than the next frame: the timeout */
-	ck_assert_int_eq(net.ops->wait(net.io, 5, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 5 * MS, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 15 * MS);
 	ck_assert_uint_eq(read_now(&sn), 0);
 	ck_assert_int_eq(net.ops->wait(net.io, 0, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 15 * MS);
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, -1, &ready, err), 0);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 30 * MS);
 	/* keep: the frame next() gave last is counted (the -w file) */
 	ck_assert_int_eq(net.ops->next(net.io, &data, &caplen, &len, &ts, err),
@@ -970,14 +970,14 @@ START_TEST(test_clock)
 	    0);
 	/* the extra descriptor: readable at the time set */
 	sn.extra_at = net.ops->now(net.io) + 7 * MS;
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, -1, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, -1, &ready, err), 0);
 	ck_assert_int_eq(ready, 0);	/* not waited on: not reported */
 	sn.extra_at = net.ops->now(net.io) + 7 * MS;
 	t0 = net.ops->now(net.io);
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, 3, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, 3, &ready, err), 0);
 	ck_assert_int_eq(ready, 1);
 	ck_assert_uint_eq(net.ops->now(net.io), t0 + 7 * MS);
-	ck_assert_int_eq(net.ops->wait(net.io, 1000, 3, &ready, err), 0);
+	ck_assert_int_eq(net.ops->wait(net.io, 1000 * MS, 3, &ready, err), 0);
 	ck_assert_int_eq(ready, 0);
 	/* close_send: recorded; a send after it is the caller's bug */
 	net.ops->close_send(net.io);
@@ -1007,7 +1007,7 @@ START_TEST(test_runaway)
 	net_of(&sn, "s>r1\nnet limit=10\n");
 	rc = 0;
 	for (i = 0; i < 100 && rc == 0; i++)
-		rc = simnet_ops.wait(&sn, 1000, -1, &ready, err);
+		rc = simnet_ops.wait(&sn, 1000 * MS, -1, &ready, err);
 	ck_assert_int_eq(rc, -1);
 	ck_assert_int_eq(i, 11);
 	ck_assert_msg(strstr(err, "virtual time"), "%s", err);
@@ -1029,7 +1029,7 @@ START_TEST(test_sndbuf_refuse)
 		    NULL), 0);
 	ck_assert_int_eq(send_probe(&sn, pr, 3, 1, NULL, NULL), 1);
 	ck_assert_uint_eq(read_now(&sn), 3);	/* the 4th never left */
-	ck_assert_int_eq(simnet_ops.wait(&sn, 1, -1, &ready, err), 0);
+	ck_assert_int_eq(simnet_ops.wait(&sn, 1 * MS, -1, &ready, err), 0);
 	ck_assert_int_eq(send_probe(&sn, pr, 3, 1, NULL, NULL), 0);
 	ht_prober_close(pr);
 	pr = prober(&sn, HT_METHOD_ICMP, "192.0.2.1", 0);

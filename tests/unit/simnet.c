@@ -1405,16 +1405,16 @@ sim_keep(void *io)
 }
 
 static int
-sim_wait(void *io, int timeout_ms, int extra_fd, int *extra_ready, char *err)
+sim_wait(void *io, ht_ns timeout, int extra_fd, int *extra_ready, char *err)
 {
 	struct simnet *sn = io;
 	ht_ns until, was = sn->now;
 
 	*extra_ready = 0;
 	sn->n_waits++;
-	if (timeout_ms < 0)
-		timeout_ms = 0;
-	until = sn->now + (ht_ns)timeout_ms * 1000000;
+	if (timeout > sn->limit)
+		timeout = sn->limit + 1;
+	until = sn->now + timeout;
 	if (sn->nq != 0 && sn->q[0].t < until)
 		until = sn->q[0].t;
 	if (extra_fd >= 0 && sn->extra_at != 0 && sn->extra_at <= until) {
