@@ -35,6 +35,7 @@
 #include "mode/mda/mda.h"
 #include "mode/trace/trace_mode.h"
 #include "simnet.h"
+#include "wire/decode.h"
 
 #define MS	(HT_NS_PER_SEC / 1000)
 
@@ -291,6 +292,112 @@ START_TEST(test_trace_keep)
 }
 END_TEST
 
+/*
+ * Classic UDP wanders across a diamond; Paris keeps one branch (which
+ * ones: seed 1's balancer keys).
+ */
+START_TEST(test_trace_diamond)
+{
+	struct run r;
+
+	run_init(&r, "s>r1>a,b,c,d>r3>t\n", HT_METHOD_UDP, "t", 0);
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 10.79.0.8 (10.79.0.8), 30 hops max, "
+	    "3 probes per hop, UDP\n"
+	    " 1  10.79.0.2  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 2  10.79.0.4  0.000 ms  0.000 ms 10.79.0.3  0.000 ms\n"
+	    " 3  10.79.0.7  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 4  10.79.0.8  0.000 ms  0.000 ms  0.000 ms\n");
+	run_free(&r);
+	run_init(&r, "s>r1>a,b,c,d>r3>t\n", HT_METHOD_UDP, "t", 1);
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 10.79.0.8 (10.79.0.8), 30 hops max, "
+	    "3 probes per hop, UDP (Paris)\n"
+	    " 1  10.79.0.2  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 2  10.79.0.4  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 3  10.79.0.7  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 4  10.79.0.8  0.000 ms  0.000 ms  0.000 ms\n");
+	run_free(&r);
+}
+END_TEST
+
+/* A rate-limited router, an unreachable network, a refused address. */
+START_TEST(test_trace_errors)
+{
+	struct run r;
+
+	run_init(&r, "s>r1>r2>t\nr1 rate=1 burst=2\n", HT_METHOD_UDP, "t", 0);
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 10.79.0.4 (10.79.0.4), 30 hops max, "
+	    "3 probes per hop, UDP\n"
+	    " 1  10.79.0.2  0.000 ms  0.000 ms  *\n"
+	    " 2  10.79.0.3  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 3  10.79.0.4  0.000 ms  0.000 ms  0.000 ms\n");
+	run_free(&r);
+	run_init(&r, "s>r1>r2>t\nr2 unreach=net delay=2\n", HT_METHOD_UDP,
+	    "192.0.2.1", 0);
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 192.0.2.1 (192.0.2.1), 30 hops max, "
+	    "3 probes per hop, UDP\n"
+	    " 1  10.79.0.2  0.000 ms  0.000 ms  0.000 ms\n"
+	    " 2  10.79.0.3  2.000 ms !N  2.000 ms !N  2.000 ms !N\n");
+	run_free(&r);
+	/* the kernel refuses: every probe lost, the run goes on to the gap */
+	run_init(&r, "s>r1>r2>t\nnet refuse=10.79.0.0/24\n", HT_METHOD_ICMP,
+	    "t", 0);
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 10.79.0.4 (10.79.0.4), 30 hops max, "
+	    "3 probes per hop, ICMP\n"
+	    " 1  * * *\n 2  * * *\n 3  * * *\n 4  * * *\n 5  * * *\n");
+	ck_assert_uint_eq(r.sn.n_refused, 30);
+	ck_assert_uint_eq(r.sn.n_sent, 0);
+	run_free(&r);
+}
+END_TEST
+
+struct stamps {
+	ht_ns t[64];
+	unsigned int n;
+};
+
+static void
+probe_stamps(void *arg, const uint8_t *data, uint32_t len, ht_ns ts)
+{
+	struct stamps *st = arg;
+	struct ht_pkt d;
+
+	if (ht_decode(DLT_RAW, data, len, &d) == HT_PKT_PROBE && st->n < 64)
+		st->t[st->n++] = ts;
+}
+
+/* -z: the probes leave exactly that far apart, in virtual time. */
+START_TEST(test_trace_send_gap)
+{
+	struct run r;
+	struct stamps st;
+	unsigned int i;
+
+	memset(&st, 0, sizeof(st));
+	run_init(&r, chain, HT_METHOD_ICMP, "198.51.100.7", 0);
+	r.lc.send_gap = 7 * MS;
+	r.sn.on_keep = probe_stamps;
+	r.sn.keep_arg = &st;
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 198.51.100.7 (198.51.100.7), 30 hops max, "
+	    "3 probes per hop, ICMP\n"
+	    " 1  10.79.0.2  1.000 ms  1.000 ms  1.000 ms\n"
+	    " 2  10.79.0.3  2.500 ms  2.500 ms  2.500 ms\n"
+	    " 3  10.79.0.4  3.000 ms  3.000 ms  3.000 ms\n"
+	    " 4  198.51.100.7  4.000 ms  4.000 ms  4.000 ms\n");
+	/* hop 4's first answer (probe 10, 63 + 4 ms) ends the sending */
+	ck_assert_uint_eq(st.n, 12);
+	for (i = 0; i < st.n; i++)
+		ck_assert_uint_eq(st.t[i] - SIMNET_EPOCH, i * 7 * MS);
+	ck_assert_uint_eq(r.sn.now - SIMNET_EPOCH, 11 * 7 * MS + 4 * MS);
+	run_free(&r);
+}
+END_TEST
+
 /* ---- multipath discovery ---------------------------------------------- */
 
 /*
@@ -498,6 +605,68 @@ START_TEST(test_cont_loss)
 }
 END_TEST
 
+/*
+ * --flows: K Paris flows side by side over a width-4 diamond.  Each
+ * flow's table shows one responder at the diamond's hop, the branch the
+ * simulated balancer sends that flow to (simnet_route), and no other.
+ */
+START_TEST(test_cont_flows)
+{
+	struct run r;
+	struct ht_cont_cfg cc;
+	struct ht_prober *pr;
+	uint8_t pkt[HT_PROBE_MAX];
+	char want[64], line[256], a[HT_ADDRSTRLEN];
+	const char *out, *p, *q;
+	unsigned int f, hop, branches = 0, seen[SIMNET_MAXNODE];
+	size_t ipoff;
+	int n, kind, v, rc;
+
+	run_init(&r, "s>r1>a,b,c,d>r3>t\n", HT_METHOD_UDP, "t", 1);
+	memset(&cc, 0, sizeof(cc));
+	cc.count = 20;
+	cc.interval = HT_NS_PER_SEC;
+	cc.fmt = HT_CONT_REPORT;
+	cc.local = "simnet";
+	cc.flows = 8;
+	cc.pace = 1;
+	run_prober(&r);
+	rc = ht_cont_run(&r.lc, &cc, &r.net, r.pr, &r.o, r.err);
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, r.err);
+	out = run_out(&r);
+	ck_assert(strstr(out, "`|--") == NULL);	/* one responder a hop */
+	memset(seen, 0, sizeof(seen));
+	pr = ht_prober_open(&r.lc.probe, r.err, sizeof(r.err));
+	ck_assert_ptr_nonnull(pr);
+	for (f = 0; f < 8; f++) {
+		ht_prober_set_port(pr, (uint16_t)(33434 + f));
+		n = ht_prober_build(pr, 0, 2, pkt, sizeof(pkt), &ipoff, r.err,
+		    sizeof(r.err));
+		ck_assert_int_gt(n, 0);
+		v = simnet_route(&r.sn, pkt, (size_t)n, &hop, &kind);
+		ck_assert_int_ge(v, 0);
+		branches += !seen[v]++;
+		snprintf(want, sizeof(want), "Flow %u of 8: UDP port %u\n",
+		    f + 1, 33434 + f);
+		p = strstr(out, want);
+		ck_assert_msg(p != NULL, "%s", out);
+		p = strstr(p, "  2.|-- ");
+		ck_assert_ptr_nonnull(p);
+		q = strchr(p, '\n');
+		ck_assert_ptr_nonnull(q);
+		snprintf(line, sizeof(line), "%.*s", (int)(q - p), p);
+		snprintf(want, sizeof(want), "  2.|-- %s ",
+		    ht_addr_str(&r.sn.node[v].addr4, a));
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0,
+		    "flow %u: %s, want %s", f, line, want);
+		ck_assert_msg(strstr(line, " 0.0%    20 ") != NULL, "%s", line);
+	}
+	ck_assert_uint_ge(branches, 2);
+	ht_prober_close(pr);
+	run_free(&r);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -510,6 +679,9 @@ suite(void)
 	tcase_add_test(tc, test_trace_deaf);
 	tcase_add_test(tc, test_trace_loss);
 	tcase_add_test(tc, test_trace_keep);
+	tcase_add_test(tc, test_trace_diamond);
+	tcase_add_test(tc, test_trace_errors);
+	tcase_add_test(tc, test_trace_send_gap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mda");
 	tcase_add_test(tc, test_mda_chain);
@@ -518,6 +690,7 @@ suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("cont");
 	tcase_add_test(tc, test_cont_loss);
+	tcase_add_test(tc, test_cont_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }
