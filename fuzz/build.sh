@@ -40,11 +40,12 @@ mkdir -p "$out/obj"
 objs=
 # every mode's replay driver and what it renders with (no live drivers,
 # no screen)
-for f in base/addr base/time wire/decode match/trace out/output_text \
+for f in base/addr base/time base/names engine/names wire/decode match/trace out/output_text \
     out/output_json io/resolve engine/replay io/capture mode/trace/trace_replay \
     mode/mda/mda_rule mode/mda/mda_graph mode/mda/mda_plan mode/mda/mda_replay \
-    mode/mda/mda_output mode/mda/mda_json mode/cont/cont_stats \
+    mode/mda/mda_output mode/mda/mda_json mode/mda/mda_names mode/cont/cont_stats \
     mode/cont/cont_model mode/cont/cont_replay mode/cont/cont_report \
+    mode/cont/cont_names \
     mode/cont/cont_json mode/scan/scan_targets mode/scan/scan_perm \
     mode/scan/scan_match mode/scan/scan_replay mode/scan/scan_rows \
     mode/scan/scan_book; do

@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&out, 0, sizeof(out));
 	out.fp = devnull;
-	out.res = NULL;
+	out.names = NULL;
 	memset(&st, 0, sizeof(st));
 	memset(&mc, 0, sizeof(mc));
 	mc.lite = mode == 2;

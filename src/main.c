@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine/cmd.h"
+#include "base/names.h"
 #include "engine/live.h"
 #include "engine/replay.h"
 #include "io/capture.h"
@@ -353,6 +354,7 @@ run_replay(const struct opts *o)
 	struct ht_user user;
 	struct ht_mda_cfg mc;
 	struct ht_cont_cfg cc;
+	struct ht_names names;
 	char host[256];
 	int rc;
 
@@ -369,7 +371,9 @@ run_replay(const struct opts *o)
 	}
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
-	out.res = o->c.numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	ht_names_init(&names);
+	names.res = o->c.numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	out.names = o->c.numeric ? NULL : &names;
 	ht_mda_cmd_cfg(&o->mda, &o->c, &mc);
 	ht_cont_cmd_cfg(&o->cont, &o->c, &cc, host, sizeof(host));
 	cc.local = NULL;	/* a replay names the capture's source */
@@ -436,7 +440,8 @@ live_started(void *arg, char *err)
 	    ht_drop_privileges(&st->user, err, HT_ERRBUF) < 0)
 		return -1;
 	st->dropped = 1;
-	st->out->res = st->o->c.numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	if (st->out->names != NULL)
+		st->out->names->res = ht_resolver_new(NAME_BUDGET_MS);
 	return 0;
 }
 
@@ -475,6 +480,7 @@ run_live(const struct opts *o)
 	struct ht_mda_cfg mc;
 	struct ht_mda_stats ms;
 	struct ht_cont_cfg cc;
+	struct ht_names names;
 	char host[256], title[512], abuf[HT_ADDRSTRLEN];
 	unsigned int drops = 0;
 	int rc, snaplen, frames;
@@ -583,7 +589,9 @@ run_live(const struct opts *o)
 
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
-	out.res = NULL;		/* started after the privilege drop */
+	/* the resolver starts after the privilege drop (live_started) */
+	ht_names_init(&names);
+	out.names = o->c.numeric ? NULL : &names;
 	cfg.started = live_started;
 	cfg.started_arg = &st;
 	out.dst_name = o->c.host;

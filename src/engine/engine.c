@@ -12,8 +12,8 @@
 
 #include "base/err.h"
 #include "engine/engine.h"
+#include "engine/names.h"
 #include "io/capture.h"
-#include "io/resolve.h"
 #include "io/stop.h"
 #include "wire/decode.h"
 
@@ -209,8 +209,7 @@ drain(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 		if (p->t_reply > p->t_sent &&
 		    p->t_reply - p->t_sent > e->slowest)
 			e->slowest = p->t_reply - p->t_sent;
-		if (e->res != NULL)
-			ht_resolver_ask(e->res, &p->from);
+		ht_names_ask(e->names, &p->from);
 		e->t_end = ts;
 		if (ops->answered != NULL)
 			ops->answered(m, e, res.probe);
@@ -233,7 +232,7 @@ start(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 
 int
 ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
-    struct ht_prober *pr, struct ht_resolver *res, int extra_fd,
+    struct ht_prober *pr, struct ht_names *names, int extra_fd,
     const struct ht_engine_ops *ops, void *m, char *err)
 {
 	struct ht_engine e;
@@ -248,7 +247,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	e.cfg = cfg;
 	e.net = *net;
 	e.pr = pr;
-	e.res = res;
+	e.names = names;
 	e.extra_fd = extra_fd;
 	e.frames = malloc(HT_ENGINE_BATCH * sizeof(*e.frames));
 	ht_matcher_init(&e.m, 0, cfg->wait);

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "base/names.h"
 #include "base/time.h"
 #include "engine/live.h"
 #include "engine/netio.h"
@@ -92,7 +93,7 @@ struct ht_engine {
 	const struct ht_live_cfg *cfg;
 	struct ht_netio net;
 	struct ht_prober *pr;	/* builds; NULL once nothing more is sent */
-	struct ht_resolver *res;	/* names asked for; NULL: none (-n) */
+	struct ht_names *names;	/* responders' names asked for; NULL: -n */
 	struct ht_matcher m;
 	struct ht_trace *t;	/* the one trace every probe belongs to */
 	uint32_t seq;		/* probes sent in the run (the probe number) */
@@ -113,7 +114,7 @@ struct ht_engine {
  * that stopped it (the mode has rendered what it knew).
  */
 int ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
-    struct ht_prober *pr, struct ht_resolver *res, int extra_fd,
+    struct ht_prober *pr, struct ht_names *names, int extra_fd,
     const struct ht_engine_ops *ops, void *m, char *err);
 
 /*

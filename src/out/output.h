@@ -6,12 +6,14 @@
 
 #include "match/trace.h"
 
-struct ht_resolver;
+struct ht_names;
 
 /* What the renderers need besides the model. */
 struct ht_outctx {
 	FILE *fp;
-	struct ht_resolver *res;	/* NULL: numeric (-n) */
+	/* responders' names (base/names.h): filled by the drivers, read
+	 * here; NULL: numeric (-n) */
+	struct ht_names *names;
 	const char *dst_name;		/* as the user typed it (live) */
 	int max_hops, queries;
 	uint8_t first_ttl;

@@ -11,7 +11,7 @@
 
 #include <jansson.h>
 
-#include "io/resolve.h"
+#include "base/names.h"
 #include "out/output.h"
 
 #define ATLAS_FW	5080
@@ -139,8 +139,7 @@ reply_json(const struct ht_outctx *o, const struct ht_trace *t,
 		return r;
 	}
 	put(r, "from", json_string(ht_addr_str(&p->from, s)));
-	if (o->res != NULL &&
-	    (name = ht_resolver_name(o->res, &p->from, 250)) != NULL)
+	if ((name = ht_names_get(o->names, &p->from)) != NULL)
 		put(r, "name", json_string(name));
 	/* milliseconds at the resolution of the timestamps, the very value
 	 * the text output prints to 3 decimals, so a reader rounding it

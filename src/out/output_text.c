@@ -8,11 +8,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/resolve.h"
+#include "base/names.h"
 #include "out/output.h"
 
 /* How long the text output waits for one name (within the budget). */
-#define NAME_WAIT_MS	250
 
 const char *
 ht_proto_name(uint8_t proto)
@@ -170,11 +169,11 @@ print_addr(const struct ht_outctx *o, struct line *l, const struct ht_addr *a)
 
 	ht_addr_str(a, s);
 	line_put(l, " ", 1);
-	if (o->res == NULL) {
+	if (o->names == NULL) {
 		line_str(l, s);
 		return;
 	}
-	name = ht_resolver_name(o->res, a, NAME_WAIT_MS);
+	name = ht_names_get(o->names, a);
 	line_str(l, name ? name : s);
 	line_put(l, " (", 2);
 	line_str(l, s);
@@ -232,7 +231,7 @@ ht_text_header(const struct ht_outctx *o, const struct ht_trace *t)
 		    o->paris ? " (Paris)" : "");
 		return;
 	}
-	name = o->res ? ht_resolver_name(o->res, &t->dst, NAME_WAIT_MS) : NULL;
+	name = ht_names_get(o->names, &t->dst);
 	sec = (time_t)(t->t_first / HT_NS_PER_SEC);
 	gmtime_r(&sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);

@@ -70,13 +70,13 @@ int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
     char *err);
 
 /*
- * Fill in the responders' names (NULL resolver: none), waiting at most
- * wait_ms for each (0: the names known now).
+ * Fill in the responders' names (cont_names.c; NULL names: none), waiting
+ * at most wait_ms for each (0: the names known now).
  */
-struct ht_resolver;
-void ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
+struct ht_names;
+void ht_cont_names(struct ht_cont_model *md, struct ht_names *names,
     unsigned wait_ms);
-void ht_cont_names_set(struct ht_cont_set *fs, struct ht_resolver *res,
+void ht_cont_names_set(struct ht_cont_set *fs, struct ht_names *names,
     unsigned wait_ms);
 
 /* Renderers: they only read the model. */

@@ -243,7 +243,7 @@ draw(struct clive *cl)
 
 	cl->view.round = cl->round;
 	if (cl->view.names)
-		ht_cont_names(md, cl->o->res, 0);
+		ht_cont_names(md, cl->o->names, 0);
 	if (cl->view.flow_id[0] == '\0')
 		flow_label(cl);
 	ht_screen_draw(md, &cl->view);
@@ -257,7 +257,7 @@ started(void *arg, struct ht_engine *e, char *err)
 
 	(void)e;
 	(void)err;
-	cl->view.names = cl->o->res != NULL;
+	cl->view.names = cl->o->names != NULL;
 	return 0;
 }
 
@@ -320,7 +320,7 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 	}
 	ht_screen_close();
 	if (ok) {
-		ht_cont_names_set(&cl->fs, cl->o->res, 200);
+		ht_cont_names_set(&cl->fs, cl->o->names, 200);
 		ht_cont_render_set(cl->o, cl->cc, &cl->fs);
 	}
 	return rc;
@@ -371,7 +371,7 @@ ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 	cl->view.title = cc->title ? cc->title : "hoptrace";
 	cl->view.count = cc->count;
 	cl->view.interval = (double)cc->interval / 1e9;
-	cl->view.names = o->res != NULL;	/* lc->started may start it */
+	cl->view.names = o->names != NULL;	/* lc->started may start it */
 	cl->view.flows = (int)cl->fs.maxflows;
 	if (cc->screen && ht_screen_open(err, HT_ERRBUF) < 0) {
 		ht_prober_close(pr);
@@ -380,7 +380,7 @@ ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
 		free(cl);
 		return -1;
 	}
-	rc = ht_engine_run(lc, net, pr, o->res, cc->screen ? 0 : -1,
+	rc = ht_engine_run(lc, net, pr, o->names, cc->screen ? 0 : -1,
 	    &cont_ops, cl, err);
 	ht_cont_set_free(&cl->fs);
 	free(cl);

@@ -67,7 +67,7 @@ render(struct pending *pd, struct ht_cont_set *fs, const struct ht_cont_cfg *cc,
 {
 	if (!pd->open)
 		return;
-	ht_cont_names_set(fs, o->res, 200);
+	ht_cont_names_set(fs, o->names, 200);
 	ht_cont_render_set(o, cc, fs);
 	st->traces++;
 	pd->open = 0;

@@ -20,7 +20,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/resolve.h"
 #include "mode/cont/cont.h"
 
 #define HOST_COL	33	/* where mtr's statistics start */
@@ -408,24 +407,6 @@ ht_cont_csv(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 }
 
 void
-ht_cont_names(struct ht_cont_model *md, struct ht_resolver *res,
-    unsigned wait_ms)
-{
-	int ttl;
-	uint8_t i;
-
-	if (res == NULL)
-		return;
-	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++)
-		for (i = 0; i < md->hop[ttl].nresp; i++)
-			ht_resolver_ask(res, &md->hop[ttl].resp[i].addr);
-	for (ttl = md->first_ttl; ttl >= 1 && ttl <= md->last_ttl; ttl++)
-		for (i = 0; i < md->hop[ttl].nresp; i++)
-			md->hop[ttl].resp[i].name = ht_resolver_name(res,
-			    &md->hop[ttl].resp[i].addr, wait_ms);
-}
-
-void
 ht_cont_render_set(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
     const struct ht_cont_set *fs)
 {
@@ -448,16 +429,6 @@ ht_cont_render_set(const struct ht_outctx *o, const struct ht_cont_cfg *cc,
 		report_flows(o, cc, fs);
 		break;
 	}
-}
-
-void
-ht_cont_names_set(struct ht_cont_set *fs, struct ht_resolver *res,
-    unsigned wait_ms)
-{
-	uint32_t i;
-
-	for (i = 0; i < fs->nflows; i++)
-		ht_cont_names(fs->flow[i], res, wait_ms);
 }
 
 void

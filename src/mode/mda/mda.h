@@ -48,7 +48,11 @@ int ht_mda_replay_run(struct ht_capture *cap, const struct ht_mda_cfg *mc,
     const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
     char *err);
 
-/* Renderers: they only read the graph. */
+/* The graph's responders' names into names (mda_names.c), before rendering. */
+struct ht_names;
+void ht_mda_names(struct ht_names *names, const struct ht_mda_graph *g);
+
+/* Renderers: they only read the graph (and the names). */
 void ht_mda_text(const struct ht_outctx *o, const struct ht_mda_cfg *mc,
     const struct ht_mda_graph *g);
 void ht_mda_dot(const struct ht_outctx *o, const struct ht_mda_graph *g);

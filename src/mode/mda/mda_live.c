@@ -107,6 +107,7 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 		if (i <= e->t->max_ttl && g.hop[i].probes > 0)
 			g.why[i] = mm->plan.why[i];
 	g.lite = (uint8_t)mm->mc->lite;
+	ht_mda_names(mm->o->names, &g);
 	if (mm->mc->json)
 		ht_mda_json(mm->o, &g);
 	else if (mm->mc->dot)
@@ -181,7 +182,7 @@ ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	mm->pc.first_single = lc->first_ttl == 1 &&
 	    ht_route_nexthops(&lc->probe.dst, lc->probe.dev) == 1;
 	ht_mda_plan_init(&mm->plan, &mm->pc);
-	rc = ht_engine_run(lc, net, pr, o->res, -1, &mda_ops, mm, err);
+	rc = ht_engine_run(lc, net, pr, o->names, -1, &mda_ops, mm, err);
 	free(mm);
 	return rc;
 }

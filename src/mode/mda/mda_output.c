@@ -8,10 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/resolve.h"
+#include "base/names.h"
 #include "mode/mda/mda.h"
 
-#define NAME_WAIT_MS	250
 
 const char *
 ht_mda_flows_str(const uint16_t *f, uint32_t n, char *buf, size_t len)
@@ -87,8 +86,7 @@ who(const struct ht_outctx *o, const struct ht_mda_node *v, char *buf,
 	if (v->addr.af == 0)
 		return "*";
 	ht_addr_str(&v->addr, a);
-	name = o->res ? ht_resolver_name(o->res, &v->addr, NAME_WAIT_MS) :
-	    NULL;
+	name = ht_names_get(o->names, &v->addr);
 	if (name != NULL)
 		snprintf(buf, len, "%s (%s)", name, a);
 	else

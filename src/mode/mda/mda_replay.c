@@ -31,6 +31,7 @@ flush_ready(struct ht_matcher *m, const struct ht_mda_cfg *mc,
 			snprintf(err, HT_ERRBUF, "out of memory");
 			return -1;
 		}
+		ht_mda_names(o->names, &g);
 		if (mc->json)
 			ht_mda_json(o, &g);
 		else if (mc->dot)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/names.h"
 #include "mode/trace/trace_mode.h"
 
 /* The trace mode's state beside the engine's. */
@@ -195,6 +196,19 @@ started(void *arg, struct ht_engine *e, char *err)
 	return 0;
 }
 
+/* The names of a hop's responders, each waited for a while. */
+static void
+hop_names(const struct tmode *tm, const struct ht_engine *e, uint8_t ttl)
+{
+	uint32_t q = (uint32_t)tm->cfg->queries;
+	uint32_t k0 = (uint32_t)(ttl - tm->cfg->first_ttl) * q, k;
+
+	for (k = k0; k < k0 + q && k < e->t->n; k++)
+		if (e->t->p[k].rkind != HT_R_NONE)
+			ht_names_lookup(tm->o->names, &e->t->p[k].from,
+			    HT_NAME_WAIT_MS);
+}
+
 /* Print every hop that is final, in order; 1 once the trace is over. */
 static int
 step(void *arg, struct ht_engine *e, ht_ns now, char *err)
@@ -208,6 +222,7 @@ step(void *arg, struct ht_engine *e, ht_ns now, char *err)
 		if (ht_trace_hop_answered(e->t, tm->printed))
 			tm->last_shown_reply = tm->printed;
 		if (!tm->cfg->json) {
+			hop_names(tm, e, tm->printed);
 			ht_text_hop(tm->o, e->t, tm->printed);
 			fflush(tm->o->fp);
 		}
@@ -246,9 +261,12 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 		return rc;
 	last = tm->printed > limit_ttl(tm, e) ? limit_ttl(tm, e) :
 	    tm->printed;
-	if (tm->cfg->json && rc == 0)
+	if (tm->cfg->json && rc == 0) {
+		ht_names_lookup_trace(tm->o->names, e->t, 0, (uint8_t)last,
+		    HT_NAME_WAIT_MS);
 		ht_json_trace(tm->o, e->t, (uint8_t)last, e->t_end ?
 		    e->t_end : e->net.ops->now(e->net.io));
+	}
 	tm->st->unanswered = unanswered(e, last);
 	return rc;
 }
@@ -280,7 +298,7 @@ ht_trace_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	    (uint32_t)cfg->queries;
 	tm.printed = cfg->first_ttl;
 	tm.top_reply = tm.last_shown_reply = cfg->first_ttl - 1;
-	return ht_engine_run(cfg, net, pr, o->res, -1, &trace_ops, &tm, err);
+	return ht_engine_run(cfg, net, pr, o->names, -1, &trace_ops, &tm, err);
 }
 
 int

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/names.h"
 #include "engine/replay.h"
 #include "match/trace.h"
 #include "mode/trace/trace_mode.h"
@@ -31,6 +32,8 @@ flush_ready(struct ht_matcher *m, const struct ht_outctx *o, int json,
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
 		last = ht_trace_last_ttl(t);
+		ht_names_lookup_trace(o->names, t, !json, last,
+		    HT_NAME_WAIT_MS);
 		if (json)
 			ht_json_trace(o, t, last, t->t_last);
 		else {
