@@ -41,6 +41,11 @@
  * Randomness (loss, jitter, per-packet balancers, balancer keys) comes
  * from one PRNG seeded by the topology: the same seed and the same sends
  * give the same frames at the same virtual times.
+ *
+ * Not simulated: our own kernel's RST to a SYN-ACK, ICMP extensions (MPLS
+ * labels, RFC 4884), IPv6 extension headers at the destination,
+ * fragmentation and path MTU, asymmetric return paths (a reply's TTL
+ * counts the hops out), queueing (answers never delay one another).
  */
 
 #define SIMNET_MAXNODE	128	/* nodes in a topology */
