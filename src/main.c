@@ -31,7 +31,7 @@
  * src/mode/ and a line here.
  */
 static const struct ht_mode *const modes[] = {
-	&ht_mode_scan, &ht_mode_mda, &ht_mode_cont, &ht_mode_trace
+	&ht_mode_mda, &ht_mode_scan, &ht_mode_cont, &ht_mode_trace
 };
 #define NMODES	(sizeof(modes) / sizeof(modes[0]))
 

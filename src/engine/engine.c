@@ -100,17 +100,77 @@ expire(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 	return next;
 }
 
+/* Probe idx is lost at now (refused): given up at once. */
+static void
+lost(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    uint32_t idx, ht_ns now)
+{
+	struct ht_probe *p = &e->t->p[idx];
+
+	if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+		return;
+	p->flags |= HT_P_EXPIRED;
+	e->inflight--;
+	if (now > e->t_end)
+		e->t_end = now;
+	if (ops->expired != NULL)
+		ops->expired(m, e, idx);
+}
+
 /*
- * Build, record and send what the mode asks for now.  Every probe is
- * recorded (by the fields the decoder will read back from the capture)
- * in the order asked, then sent in rank order, each stamped right after
- * its write; the capture's own stamp of it leaving replaces that.
+ * Send the held probes, frames[0..nheld), in order: each stamped right
+ * after its write (the capture's own stamp of it leaving replaces that);
+ * a refused one is lost at once; a full socket keeps the rest held, in
+ * order, for the next pass.  0, 1 when some are still held, -1 with err.
+ */
+static int
+send_held(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    char *err)
+{
+	uint32_t j, k;
+	ht_ns now;
+	int r;
+
+	for (j = 0; j < e->nheld; j++) {
+		r = e->net.ops->send(e->net.io, &e->cfg->probe.dst,
+		    e->frames[j], e->held_len[j], err);
+		if (r < 0)
+			return -1;
+		if (r == 1) {
+			e->full++;
+			break;
+		}
+		now = e->net.ops->now(e->net.io);
+		e->t->p[e->held_idx[j]].t_sent = e->last_send = now;
+		if (r == 2) {
+			e->refused++;
+			lost(e, ops, m, e->held_idx[j], now);
+		}
+	}
+	/* what the socket put off moves to the front, in order */
+	for (k = 0; j + k < e->nheld; k++) {
+		if (k != j + k)
+			memcpy(e->frames[k], e->frames[j + k],
+			    e->held_len[j + k]);
+		e->held_idx[k] = e->held_idx[j + k];
+		e->held_len[k] = e->held_len[j + k];
+	}
+	e->nheld = k;
+	return k > 0;
+}
+
+/*
+ * Build and record what the mode asks for now, in the order asked (by
+ * the fields the decoder will read back from the capture), then send it
+ * in rank order.  Probes the socket put off go first, before the mode is
+ * asked for more.  0, or -1 with err.
  */
 static int
 send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
     ht_ns now, ht_ns *wake, char *err)
 {
 	uint8_t (*frames)[HT_PROBE_MAX] = e->frames;
+	uint8_t built[HT_ENGINE_BATCH][HT_PROBE_MAX];
 	struct ht_send s[HT_ENGINE_BATCH];
 	size_t len[HT_ENGINE_BATCH], off;
 	uint32_t idx[HT_ENGINE_BATCH], order[HT_ENGINE_BATCH], room, i, j;
@@ -118,11 +178,20 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 	long k;
 	int n, l, r;
 
+	*wake = 0;
+	if (e->nheld > 0) {
+		if ((r = send_held(e, ops, m, err)) < 0)
+			return -1;
+		if (r > 0) {
+			/* the socket is full: try again in a millisecond */
+			*wake = now + 1000000;
+			return 0;
+		}
+	}
 	room = (uint32_t)e->cfg->simq > e->inflight ?
 	    (uint32_t)e->cfg->simq - e->inflight : 0;
 	if (room > HT_ENGINE_BATCH)
 		room = HT_ENGINE_BATCH;
-	*wake = 0;
 	n = ops->next(m, e, now, room, s, wake, err);
 	if (n < 0)
 		return -1;
@@ -136,8 +205,8 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			ht_prober_set_port(e->pr, s[i].flow);
 		else if (s[i].flow_kind == HT_FLOW_ICMP)
 			ht_prober_set_icmp_flow(e->pr, s[i].flow);
-		l = ht_prober_build(e->pr, e->seq, s[i].ttl, frames[i],
-		    sizeof(frames[i]), &off, err, HT_ERRBUF);
+		l = ht_prober_build(e->pr, e->seq, s[i].ttl, built[i],
+		    sizeof(built[i]), &off, err, HT_ERRBUF);
 		if (l < 0)
 			return -1;
 		if (off != 0) {
@@ -145,7 +214,7 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			    "not an IP packet");
 			return -1;
 		}
-		if (ht_decode(DLT_RAW, frames[i], (size_t)l, &pkt) !=
+		if (ht_decode(DLT_RAW, built[i], (size_t)l, &pkt) !=
 		    HT_PKT_PROBE) {
 			snprintf(err, HT_ERRBUF, "internal error: probe not "
 			    "decodable");
@@ -168,13 +237,15 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 	}
 	for (j = 0; j < (uint32_t)n; j++) {
 		i = order[j];
-		r = e->net.ops->send(e->net.io, &e->cfg->probe.dst, frames[i],
-		    len[i], err);
-		if (r < 0)
-			return -1;
-		/* full or refused: the probe is lost, its wait will say so */
-		e->t->p[idx[i]].t_sent = e->last_send = e->net.ops->now(e->net.io);
+		memcpy(frames[j], built[i], len[i]);
+		e->held_idx[j] = idx[i];
+		e->held_len[j] = len[i];
 	}
+	e->nheld = (uint32_t)n;
+	if ((r = send_held(e, ops, m, err)) < 0)
+		return -1;
+	if (r > 0)
+		*wake = now + 1000000;
 	return 0;
 }
 
@@ -275,7 +346,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 			goto fail;
 		if (!e.started && e.seq > 0 && start(&e, ops, m, err) < 0)
 			goto fail;
-		if (e.pr != NULL && ops->sent_all(m, &e))
+		if (e.pr != NULL && e.nheld == 0 && ops->sent_all(m, &e))
 			close_send(&e);	/* no writing socket from here on */
 		now = e.net.ops->now(e.net.io);
 		if (ops->step != NULL) {

@@ -105,6 +105,11 @@ struct ht_engine {
 	int started;
 	int extra_fd;		/* also waited on (a screen's keys), or -1 */
 	uint8_t (*frames)[HT_PROBE_MAX];	/* one batch of probes */
+	/* probes recorded but not sent: the socket was full */
+	uint32_t held_idx[HT_ENGINE_BATCH];
+	size_t held_len[HT_ENGINE_BATCH];
+	uint32_t nheld;
+	uint64_t full, refused;	/* sends the socket put off / refused */
 };
 
 /*

@@ -351,6 +351,31 @@ START_TEST(test_trace_errors)
 	    " 1  * * *\n 2  * * *\n 3  * * *\n 4  * * *\n 5  * * *\n");
 	ck_assert_uint_eq(r.sn.n_refused, 30);
 	ck_assert_uint_eq(r.sn.n_sent, 0);
+	/* a refused probe is lost at once: no wait for its answer */
+	ck_assert_uint_eq(r.sn.now - SIMNET_EPOCH, 0);
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * A socket that takes 4 probes at one instant: the engine holds the rest
+ * and sends them, in order, as the socket takes them; none is lost.
+ */
+START_TEST(test_trace_full_socket)
+{
+	struct run r;
+
+	run_init(&r, chain, HT_METHOD_ICMP, "198.51.100.7", 0);
+	r.sn.sndbuf = 4;
+	ck_assert_str_eq(trace(&r),
+	    "hoptrace to 198.51.100.7 (198.51.100.7), 30 hops max, "
+	    "3 probes per hop, ICMP\n"
+	    " 1  10.79.0.2  1.000 ms  1.000 ms  1.000 ms\n"
+	    " 2  10.79.0.3  2.500 ms  2.500 ms  2.500 ms\n"
+	    " 3  10.79.0.4  3.000 ms  3.000 ms  3.000 ms\n"
+	    " 4  198.51.100.7  4.000 ms  4.000 ms  4.000 ms\n");
+	ck_assert_uint_gt(r.sn.n_full, 0);
+	ck_assert_uint_eq(r.sn.n_refused, 0);
 	run_free(&r);
 }
 END_TEST
@@ -681,6 +706,7 @@ suite(void)
 	tcase_add_test(tc, test_trace_keep);
 	tcase_add_test(tc, test_trace_diamond);
 	tcase_add_test(tc, test_trace_errors);
+	tcase_add_test(tc, test_trace_full_socket);
 	tcase_add_test(tc, test_trace_send_gap);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mda");

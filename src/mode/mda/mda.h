@@ -14,6 +14,8 @@ struct ht_mda_cfg {
 	uint32_t max_probes;
 	int dot;		/* Graphviz DOT instead of text */
 	int json;		/* one JSON object (mda_json.c) instead */
+	int first_single;	/* TTL 1 is this host's route's one next hop
+				 * (live: from the routing table) */
 };
 
 /* What the caller may want to know of a finished run. */

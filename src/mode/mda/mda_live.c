@@ -134,8 +134,15 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	struct ht_netio net;
 	struct ht_netio_live nl;
 
+	struct ht_mda_cfg m = *mc;
+
+	/*
+	 * TTL 1 is the next hop of this host's route: where the table's
+	 * entry has one, one answer there is the whole first hop.
+	 */
+	m.first_single = ht_route_nexthops(&lc->probe.dst, lc->probe.dev) == 1;
 	ht_netio_live_init(&net, &nl, cap, pr);
-	return ht_mda_run(lc, mc, &net, pr, o, st, err);
+	return ht_mda_run(lc, &m, &net, pr, o, st, err);
 }
 
 int
@@ -175,12 +182,7 @@ ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	mm->pc.nk = mm->nk;
 	mm->pc.kmax = KMAX;
 	mm->pc.lite = mc->lite;
-	/*
-	 * TTL 1 is the next hop of this host's route: where the table's
-	 * entry has one, one answer there is the whole first hop.
-	 */
-	mm->pc.first_single = lc->first_ttl == 1 &&
-	    ht_route_nexthops(&lc->probe.dst, lc->probe.dev) == 1;
+	mm->pc.first_single = lc->first_ttl == 1 && mc->first_single;
 	ht_mda_plan_init(&mm->plan, &mm->pc);
 	rc = ht_engine_run(lc, net, pr, o->names, -1, &mda_ops, mm, err);
 	free(mm);
