@@ -299,6 +299,7 @@ run_live(const struct opts *o)
 	out.live = 1;
 	r.cfg = &cfg;
 	r.cap = &cap;
+	ht_netio_live_init(&r.net, &r.nl, &cap, r.pr);
 	r.out = &out;
 	rc = o->mode->live(o->mo, &o->c, &r, err);
 	if (rc >= 0 && r.warning[0] != '\0')

@@ -3,17 +3,15 @@
 #include <config.h>
 #endif
 
-#include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <pcap/pcap.h>
 
 #include "base/err.h"
 #include "engine/engine.h"
 #include "engine/names.h"
-#include "io/capture.h"
 #include "io/stop.h"
 #include "wire/decode.h"
 
@@ -64,45 +62,9 @@ close_send(struct ht_engine *e)
 		e->net.ops->close_send(e->net.io);
 }
 
-/* Give up on probes whose wait is over; returns the next deadline, or 0. */
-static ht_ns
-expire(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
-    ht_ns now)
-{
-	struct ht_probe *p;
-	ht_ns dl, next = 0, w[256];
-	uint32_t k;
-
-	if (e->inflight == 0)
-		return 0;
-	ops->waits(m, e, w);
-	while (e->open_from < e->t->n) {
-		p = &e->t->p[e->open_from];
-		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
-			break;
-		e->open_from++;
-	}
-	for (k = e->open_from; k < e->t->n; k++) {
-		p = &e->t->p[k];
-		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
-			continue;
-		dl = p->t_sent + w[p->ttl];
-		if (now >= dl) {
-			p->flags |= HT_P_EXPIRED;
-			e->inflight--;
-			if (now > e->t_end)
-				e->t_end = now;
-			if (ops->expired != NULL)
-				ops->expired(m, e, k);
-		} else if (next == 0 || dl < next)
-			next = dl;
-	}
-	return next;
-}
-
-/* Probe idx is lost at now (refused): given up at once. */
+/* Give up on probe idx at now: its wait is over, or it was refused. */
 static void
-lost(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+give_up(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
     uint32_t idx, ht_ns now)
 {
 	struct ht_probe *p = &e->t->p[idx];
@@ -115,6 +77,42 @@ lost(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 		e->t_end = now;
 	if (ops->expired != NULL)
 		ops->expired(m, e, idx);
+}
+
+/* Give up on probes whose wait is over; returns the next deadline, or 0. */
+static ht_ns
+expire(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
+    ht_ns now)
+{
+	struct ht_probe *p;
+	ht_ns dl, next = 0, w[256];
+	uint32_t k;
+
+	if (e->inflight == 0)
+		return 0;
+	if (ops->waits != NULL)
+		ops->waits(m, e, w);
+	else
+		for (k = 0; k < 256; k++)
+			w[k] = ht_engine_wait_scaled(e, ops->wait_floor,
+			    ops->wait_x);
+	while (e->open_from < e->t->n) {
+		p = &e->t->p[e->open_from];
+		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+			break;
+		e->open_from++;
+	}
+	for (k = e->open_from; k < e->t->n; k++) {
+		p = &e->t->p[k];
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
+			continue;
+		dl = p->t_sent + w[p->ttl];
+		if (now >= dl)
+			give_up(e, ops, m, k, now);
+		else if (next == 0 || dl < next)
+			next = dl;
+	}
+	return next;
 }
 
 /*
@@ -144,7 +142,7 @@ send_held(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 		e->t->p[e->held_idx[j]].t_sent = e->last_send = now;
 		if (r == 2) {
 			e->refused++;
-			lost(e, ops, m, e->held_idx[j], now);
+			give_up(e, ops, m, e->held_idx[j], now);
 		}
 	}
 	/* what the socket put off moves to the front, in order */
@@ -391,113 +389,4 @@ fail:
 	ht_matcher_free(&e.m);
 	free(e.frames);
 	return -1;
-}
-
-/* ---- the live network ---- */
-
-static int
-live_send(void *io, const struct ht_addr *dst, const uint8_t *pkt,
-    size_t len, char *err)
-{
-	struct ht_netio_live *nl = io;
-
-	(void)dst;
-	return ht_prober_write(nl->pr, pkt, len, err, HT_ERRBUF);
-}
-
-static int
-live_next(void *io, const uint8_t **data, uint32_t *caplen, uint32_t *len,
-    ht_ns *ts, char *err)
-{
-	struct ht_netio_live *nl = io;
-	struct pcap_pkthdr *h;
-	const u_char *d;
-	int rc;
-
-	rc = pcap_next_ex(nl->cap->p, &h, &d);
-	if (rc == 1) {
-		nl->last_h = h;
-		nl->last_data = d;
-		*data = d;
-		*caplen = h->caplen;
-		*len = h->len;
-		*ts = ht_capture_ts(nl->cap, h);
-		return 1;
-	}
-	if (rc == PCAP_ERROR) {
-		snprintf(err, HT_ERRBUF, "capture failed: %s",
-		    pcap_geterr(nl->cap->p));
-		return -1;
-	}
-	return 0;
-}
-
-static void
-live_keep(void *io)
-{
-	struct ht_netio_live *nl = io;
-
-	if (nl->cap->dump != NULL && nl->last_h != NULL)
-		pcap_dump((u_char *)nl->cap->dump, nl->last_h, nl->last_data);
-}
-
-static int
-live_wait(void *io, ht_ns timeout, int extra_fd, int *extra_ready,
-    char *err)
-{
-	struct ht_netio_live *nl = io;
-	struct pollfd pfd[2];
-	struct timespec to;
-	int n = 1;
-
-	pfd[0].fd = nl->cap->fd;
-	pfd[0].events = POLLIN;
-	pfd[0].revents = 0;
-	if (extra_fd >= 0) {
-		pfd[1].fd = extra_fd;
-		pfd[1].events = POLLIN;
-		pfd[1].revents = 0;
-		n = 2;
-	}
-	to.tv_sec = (time_t)(timeout / HT_NS_PER_SEC);
-	to.tv_nsec = (long)(timeout % HT_NS_PER_SEC);
-	if (ppoll(pfd, (nfds_t)n, &to, NULL) < 0) {
-		if (errno == EINTR)
-			return 0;
-		snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
-		return -1;
-	}
-	*extra_ready = n == 2 && (pfd[1].revents & (POLLIN | POLLHUP));
-	return 0;
-}
-
-static ht_ns
-live_now(void *io)
-{
-	(void)io;
-	return ht_now_ns();
-}
-
-static void
-live_close_send(void *io)
-{
-	struct ht_netio_live *nl = io;
-
-	nl->pr = NULL;		/* the engine closed it */
-}
-
-static const struct ht_netio_ops live_ops = {
-	live_send, live_next, live_keep, live_wait, live_now, live_close_send
-};
-
-void
-ht_netio_live_init(struct ht_netio *net, struct ht_netio_live *nl,
-    struct ht_capture *cap, struct ht_prober *pr)
-{
-	memset(nl, 0, sizeof(*nl));
-	nl->cap = cap;
-	nl->pr = pr;
-	net->ops = &live_ops;
-	net->io = nl;
-	net->dlt = cap->dlt;
 }

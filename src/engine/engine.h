@@ -65,7 +65,10 @@ struct ht_engine_ops {
 	    struct ht_send *s, ht_ns *wake, char *err);
 	/* Will nothing more ever be sent? */
 	int (*sent_all)(void *m, const struct ht_engine *e);
-	/* The wait of a probe at each TTL, w[0..255]. */
+	/*
+	 * The wait of a probe at each TTL, w[0..255].  NULL: the same for
+	 * every TTL, ht_engine_wait_scaled(e, wait_floor, wait_x).
+	 */
 	void (*waits)(void *m, const struct ht_engine *e, ht_ns w[256]);
 	/* Probe k (an index into e->t->p) answered / gave up.  May be NULL. */
 	void (*answered)(void *m, struct ht_engine *e, uint32_t k);
@@ -86,6 +89,8 @@ struct ht_engine_ops {
 	int (*finish)(void *m, struct ht_engine *e, int rc, char *err);
 	/* The matcher's multiflow (match/trace.h): MDA's TTLs go back down. */
 	int multiflow;
+	ht_ns wait_floor;	/* with waits NULL: the least wait */
+	unsigned int wait_x;	/* with waits NULL: times the slowest answer */
 };
 
 /* The run's state; modes read it, only the engine writes it. */
@@ -131,17 +136,5 @@ ht_ns ht_engine_wait_scaled(const struct ht_engine *e, ht_ns floor,
 
 /* The trace forgets its first n probes (ht_trace_drop); 0, or -1. */
 int ht_engine_drop(struct ht_engine *e, uint32_t n);
-
-/* A live network: the capture, the prober's raw socket, poll(), the clock. */
-struct ht_capture;
-struct ht_netio_live {
-	struct ht_capture *cap;
-	struct ht_prober *pr;
-	const void *last_h;	/* the last frame's pcap header */
-	const uint8_t *last_data;
-};
-
-void ht_netio_live_init(struct ht_netio *net, struct ht_netio_live *nl,
-    struct ht_capture *cap, struct ht_prober *pr);
 
 #endif

@@ -8,6 +8,7 @@
 #include "base/err.h"
 #include "engine/cmd.h"
 #include "engine/live.h"
+#include "engine/netio.h"
 
 struct ht_capture;
 struct ht_outctx;
@@ -20,6 +21,8 @@ struct ht_mode_live {
 					 * hook (privileges go there) */
 	struct ht_capture *cap;		/* filtered, -w dump open */
 	struct ht_prober *pr;		/* taken by the run */
+	struct ht_netio net;		/* the live network: cap and pr */
+	struct ht_netio_live nl;
 	struct ht_outctx *out;
 	unsigned int unanswered;	/* shown probes without an answer */
 	char warning[HT_ERRBUF];	/* a warning line for main to print */

@@ -56,4 +56,17 @@ struct ht_netio {
 	int dlt;		/* link type of the frames next() returns */
 };
 
+/* A live network: the capture, the prober's raw socket, poll(), the clock. */
+struct ht_capture;
+struct ht_prober;
+struct ht_netio_live {
+	struct ht_capture *cap;
+	struct ht_prober *pr;
+	const void *last_h;	/* the last frame's pcap header */
+	const uint8_t *last_data;
+};
+
+void ht_netio_live_init(struct ht_netio *net, struct ht_netio_live *nl,
+    struct ht_capture *cap, struct ht_prober *pr);
+
 #endif

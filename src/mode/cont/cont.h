@@ -44,8 +44,9 @@ const char *ht_cont_flow_str(const struct ht_cont_set *fs, uint32_t i,
     char *buf, size_t len);
 
 /*
- * Run rounds live: every round sends one probe to each TTL from
- * lc->first_ttl to the destination's (lc->max_ttl until it answers), one
+ * Run rounds over net (engine/netio.h: live, or simulated in tests):
+ * every round sends one probe to each TTL from lc->first_ttl to the
+ * destination's (lc->max_ttl until it answers), one
  * after another (cc->pace: each when the one before is answered, at most
  * half the interval over the round's probes apart; else lc->send_gap
  * apart) within the window lc->simq, with Paris flows when the prober
@@ -53,11 +54,6 @@ const char *ht_cont_flow_str(const struct ht_cont_set *fs, uint32_t i,
  * statistics are rendered.  Takes pr and closes it.  0 when it ran, -1
  * with err, or the number of the signal that stopped it.
  */
-int ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
-    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
-    char *err);
-
-/* The same over any network (engine/netio.h): a simulated one in tests. */
 struct ht_netio;
 int ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
     const struct ht_netio *net, struct ht_prober *pr,

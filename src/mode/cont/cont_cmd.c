@@ -3,17 +3,33 @@
 #include <config.h>
 #endif
 
+#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/cmd.h"
 #include "engine/mode.h"
-#include "mode/cont/cont_cmd.h"
+#include "mode/cont/cont.h"
+
+struct ht_cont_cmd {
+	int on;			/* -c, --interval, --report, --csv, --flows
+				 * or -o given */
+	long count;		/* -c: rounds, 0 until interrupted */
+	int count_set;
+	double interval;	/* --interval, seconds */
+	int report, report_wide, csv;
+	long flows;		/* --flows: Paris flows side by side */
+	const char *fields;	/* -o: mtr's report fields */
+};
+
+#define HT_CONT_CMD_SHORT	"c:o:"
 
 enum { OPT_INTERVAL = HT_CMD_OPT_CONT, OPT_REPORT, OPT_REPORT_WIDE, OPT_CSV,
 	OPT_FLOWS };
 
-const struct option ht_cont_cmd_longopts[] = {
+static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "report", no_argument, NULL, OPT_REPORT },
@@ -24,7 +40,7 @@ const struct option ht_cont_cmd_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-const char ht_cont_cmd_help[] =
+static const char help[] =
 "Rounds (mtr's statistics; one probe per hop a round, Paris flows):\n"
 "  -c, --count=N            rounds, 0..10000000, 0 until interrupted\n"
 "                           (the live screen's default) [10]\n"
@@ -38,17 +54,21 @@ const char ht_cont_cmd_help[] =
 "  -o, --order=FIELDS       mtr's fields and their order [LS NABWV]:\n"
 "                           L D R S N B A W V G J M X I, space\n";
 
-void
-ht_cont_cmd_init(struct ht_cont_cmd *r)
+static void
+cont_init(void *opts)
 {
+	struct ht_cont_cmd *r = opts;
+
 	memset(r, 0, sizeof(*r));
 	r->count = 10;
 	r->interval = 1;
 }
 
-int
-ht_cont_cmd_opt(struct ht_cont_cmd *r, int c, const char *arg, char *err)
+static int
+cont_opt(void *opts, int c, const char *arg, char *err)
 {
+	struct ht_cont_cmd *r = opts;
+
 	switch (c) {
 	case 'c':
 		r->on = r->count_set = 1;
@@ -90,9 +110,11 @@ ht_cont_cmd_opt(struct ht_cont_cmd *r, int c, const char *arg, char *err)
 	return -1; \
 } while (0)
 
-int
-ht_cont_cmd_check(const struct ht_cont_cmd *r, struct ht_cmd *c, char *err)
+static int
+cont_check(const void *opts, struct ht_cmd *c, char *err)
 {
+	const struct ht_cont_cmd *r = opts;
+
 	if (!r->on)
 		return 0;
 	if (c->queries_set)
@@ -118,8 +140,8 @@ ht_cont_cmd_check(const struct ht_cont_cmd *r, struct ht_cmd *c, char *err)
 	return 0;
 }
 
-void
-ht_cont_cmd_cfg(const struct ht_cont_cmd *r, const struct ht_cmd *c,
+static void
+cont_cfg(const struct ht_cont_cmd *r, const struct ht_cmd *c,
     struct ht_cont_cfg *cc, char *host, size_t hostlen)
 {
 	memset(cc, 0, sizeof(*cc));
@@ -146,28 +168,12 @@ ht_cont_cmd_cfg(const struct ht_cont_cmd *r, const struct ht_cmd *c,
 
 /* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
 
-static void
-mode_init(void *m)
-{
-	ht_cont_cmd_init(m);
-}
-
 static int
-mode_opt(void *m, int ch, const char *arg, char *err)
+cont_on(const void *opts)
 {
-	return ht_cont_cmd_opt(m, ch, arg, err);
-}
+	const struct ht_cont_cmd *r = opts;
 
-static int
-mode_on(const void *m)
-{
-	return ((const struct ht_cont_cmd *)m)->on;
-}
-
-static int
-mode_check(const void *m, struct ht_cmd *c, char *err)
-{
-	return ht_cont_cmd_check(m, c, err);
+	return r->on;
 }
 
 /* Paris probes: each flow keeps one path round after round. */
@@ -186,13 +192,13 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 	struct ht_cont_cfg cc;
 	char host[256], title[512], abuf[HT_ADDRSTRLEN];
 
-	ht_cont_cmd_cfg(m, c, &cc, host, sizeof(host));
+	cont_cfg(m, c, &cc, host, sizeof(host));
 	ht_addr_str(&r->cfg->probe.dst, abuf);
 	snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
 	    c->host, abuf, c->method == HT_METHOD_UDP ? "UDP" :
 	    c->method == HT_METHOD_TCP ? "TCP" : "ICMP");
 	cc.title = title;
-	return ht_cont_live_run(r->cfg, &cc, r->cap, r->pr, r->out, err);
+	return ht_cont_run(r->cfg, &cc, &r->net, r->pr, r->out, err);
 }
 
 static int
@@ -202,7 +208,7 @@ mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
 	struct ht_cont_cfg cc;
 	char host[256];
 
-	ht_cont_cmd_cfg(m, c, &cc, host, sizeof(host));
+	cont_cfg(m, c, &cc, host, sizeof(host));
 	cc.local = NULL;	/* a replay names the capture's source */
 	cc.dst_name = NULL;
 	return ht_cont_replay_run(cap, &cc, o, (ht_ns)(c->wait * 1e9), st,
@@ -213,13 +219,13 @@ const struct ht_mode ht_mode_cont = {
 	.name = "rounds",
 	.opts_size = sizeof(struct ht_cont_cmd),
 	.shortopts = HT_CONT_CMD_SHORT,
-	.longopts = ht_cont_cmd_longopts,
-	.help = ht_cont_cmd_help,
+	.longopts = longopts,
+	.help = help,
 	.ports_rise = 1,
-	.init = mode_init,
-	.opt = mode_opt,
-	.on = mode_on,
-	.check = mode_check,
+	.init = cont_init,
+	.opt = cont_opt,
+	.on = cont_on,
+	.check = cont_check,
 	.setup = mode_setup,
 	.live = mode_live,
 	.replay = mode_replay,

@@ -11,8 +11,13 @@
 #include "mode/cont/cont.h"
 #include "mode/cont/cont_screen.h"
 
+/*
+ * How long a probe waits: -W, shortened to ten times the slowest answer
+ * of the run so far, never below 200 ms.  Later answers count as loss.
+ */
 #define WAIT_FLOOR	(200 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
+
 #define DROP_AT		4096	/* probes taken before the trace forgets them */
 
 /* The rounds' state beside the engine's. */
@@ -31,21 +36,6 @@ struct clive {
 	struct ht_screen_view view;
 	int quit;		/* q pressed */
 };
-
-/*
- * How long a probe waits: -W, shortened to ten times the slowest answer
- * of the run so far, never below 200 ms.  Later answers count as loss.
- */
-static void
-waits(void *arg, const struct ht_engine *e, ht_ns w[256])
-{
-	ht_ns x = ht_engine_wait_scaled(e, WAIT_FLOOR, WAIT_X);
-	int i;
-
-	(void)arg;
-	for (i = 0; i < 256; i++)
-		w[i] = x;
-}
 
 /* The last TTL a round probes: the destination's once it answered. */
 static unsigned int
@@ -326,28 +316,13 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 	return rc;
 }
 
+/* The mode's decisions, as the engine asks for them. */
 static const struct ht_engine_ops cont_ops = {
-	.next = next,
-	.sent_all = sent_all,
-	.waits = waits,
-	.started = started,
-	.step = step,
-	.input = input,
-	.finish = finish,
+	.next = next, .sent_all = sent_all,
+	.wait_floor = WAIT_FLOOR, .wait_x = WAIT_X,
+	.started = started, .step = step, .input = input, .finish = finish,
 	.multiflow = 0,
 };
-
-int
-ht_cont_live_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
-    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
-    char *err)
-{
-	struct ht_netio net;
-	struct ht_netio_live nl;
-
-	ht_netio_live_init(&net, &nl, cap, pr);
-	return ht_cont_run(lc, cc, &net, pr, o, err);
-}
 
 int
 ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,

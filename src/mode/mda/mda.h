@@ -25,17 +25,12 @@ struct ht_mda_stats {
 };
 
 /*
- * Run MDA live: lc gives the probe method and addresses, TTLs, wait,
- * window (simq), send interval, gap and the started() hook; probes use
- * lc->probe.port + i as flow i (pr must be built with paris set).  Takes pr
- * and closes it.  0 when it ran, -1 with err, or the signal that stopped
- * it.
+ * Run MDA over net (engine/netio.h: live, or simulated in tests): lc
+ * gives the probe method and addresses, TTLs, wait, window (simq), send
+ * interval, gap and the started() hook; probes use lc->probe.port + i as
+ * flow i (pr must be built with paris set).  Takes pr and closes it.  0
+ * when it ran, -1 with err, or the signal that stopped it.
  */
-int ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
-    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
-    struct ht_mda_stats *st, char *err);
-
-/* The same over any network (engine/netio.h): a simulated one in tests. */
 struct ht_netio;
 int ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
     const struct ht_netio *net, struct ht_prober *pr,

@@ -3,15 +3,26 @@
 #include <config.h>
 #endif
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/cmd.h"
 #include "engine/mode.h"
-#include "mode/mda/mda_cmd.h"
+#include "io/route.h"
+#include "mode/mda/mda.h"
+
+struct ht_mda_cmd {
+	int mode;		/* 0 none, 1 full, 2 lite */
+	int given;		/* --confidence, --max-probes or --dot given */
+	int dot;
+	double confidence;	/* percent */
+	long max_probes;
+};
 
 enum { OPT_MDA = HT_CMD_OPT_MDA, OPT_CONFIDENCE, OPT_MAX_PROBES, OPT_DOT };
 
-const struct option ht_mda_cmd_longopts[] = {
+static const struct option longopts[] = {
 	{ "mda", optional_argument, NULL, OPT_MDA },
 	{ "confidence", required_argument, NULL, OPT_CONFIDENCE },
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
@@ -19,7 +30,7 @@ const struct option ht_mda_cmd_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-const char ht_mda_cmd_help[] =
+static const char help[] =
 "Multipath (MDA):\n"
 "      --mda[=lite|full]    find every path through per-flow load balancers\n"
 "                           (UDP unless -T or -I): MDA-Lite, which switches\n"
@@ -29,17 +40,21 @@ const char ht_mda_cmd_help[] =
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n";
 
-void
-ht_mda_cmd_init(struct ht_mda_cmd *m)
+static void
+mda_init(void *opts)
 {
+	struct ht_mda_cmd *m = opts;
+
 	memset(m, 0, sizeof(*m));
 	m->confidence = 95;
 	m->max_probes = 5000;
 }
 
-int
-ht_mda_cmd_opt(struct ht_mda_cmd *m, int c, const char *arg, char *err)
+static int
+mda_opt(void *opts, int c, const char *arg, char *err)
 {
+	struct ht_mda_cmd *m = opts;
+
 	switch (c) {
 	case OPT_MDA:
 		if (arg == NULL || strcmp(arg, "lite") == 0)
@@ -67,9 +82,11 @@ ht_mda_cmd_opt(struct ht_mda_cmd *m, int c, const char *arg, char *err)
 	return 0;
 }
 
-int
-ht_mda_cmd_check(const struct ht_mda_cmd *m, struct ht_cmd *c, char *err)
+static int
+mda_check(const void *opts, struct ht_cmd *c, char *err)
 {
+	const struct ht_mda_cmd *m = opts;
+
 	if (!m->mode) {
 		if (m->given) {
 			snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
@@ -95,8 +112,8 @@ ht_mda_cmd_check(const struct ht_mda_cmd *m, struct ht_cmd *c, char *err)
 	return 0;
 }
 
-void
-ht_mda_cmd_cfg(const struct ht_mda_cmd *m, const struct ht_cmd *c,
+static void
+mda_cfg(const struct ht_mda_cmd *m, const struct ht_cmd *c,
     struct ht_mda_cfg *mc)
 {
 	memset(mc, 0, sizeof(*mc));
@@ -109,28 +126,12 @@ ht_mda_cmd_cfg(const struct ht_mda_cmd *m, const struct ht_cmd *c,
 
 /* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
 
-static void
-mode_init(void *m)
-{
-	ht_mda_cmd_init(m);
-}
-
 static int
-mode_opt(void *m, int ch, const char *arg, char *err)
+mda_on(const void *opts)
 {
-	return ht_mda_cmd_opt(m, ch, arg, err);
-}
+	const struct ht_mda_cmd *m = opts;
 
-static int
-mode_on(const void *m)
-{
-	return ((const struct ht_mda_cmd *)m)->mode != 0;
-}
-
-static int
-mode_check(const void *m, struct ht_cmd *c, char *err)
-{
-	return ht_mda_cmd_check(m, c, err);
+	return m->mode != 0;
 }
 
 /* Paris probes, flow i's port (or ICMP checksum) -p + i, set per probe. */
@@ -152,8 +153,14 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 	struct ht_mda_stats ms;
 	int rc;
 
-	ht_mda_cmd_cfg(md, c, &mc);
-	rc = ht_mda_live_run(r->cfg, &mc, r->cap, r->pr, r->out, &ms, err);
+	mda_cfg(md, c, &mc);
+	/*
+	 * TTL 1 is the next hop of this host's route: where the table's
+	 * entry has one, one answer there is the whole first hop.
+	 */
+	mc.first_single = ht_route_nexthops(&r->cfg->probe.dst,
+	    r->cfg->probe.dev) == 1;
+	rc = ht_mda_run(r->cfg, &mc, &r->net, r->pr, r->out, &ms, err);
 	if (rc >= 0 && ms.budget_spent)
 		snprintf(r->warning, sizeof(r->warning), "--max-probes %ld "
 		    "spent; the graph may miss paths", md->max_probes);
@@ -166,7 +173,7 @@ mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
 {
 	struct ht_mda_cfg mc;
 
-	ht_mda_cmd_cfg(m, c, &mc);
+	mda_cfg(m, c, &mc);
 	return ht_mda_replay_run(cap, &mc, o, (ht_ns)(c->wait * 1e9), st,
 	    err);
 }
@@ -175,12 +182,12 @@ const struct ht_mode ht_mode_mda = {
 	.name = "mda",
 	.opts_size = sizeof(struct ht_mda_cmd),
 	.shortopts = "",
-	.longopts = ht_mda_cmd_longopts,
-	.help = ht_mda_cmd_help,
-	.init = mode_init,
-	.opt = mode_opt,
-	.on = mode_on,
-	.check = mode_check,
+	.longopts = longopts,
+	.help = help,
+	.init = mda_init,
+	.opt = mda_opt,
+	.on = mda_on,
+	.check = mda_check,
 	.setup = mode_setup,
 	.live = mode_live,
 	.replay = mode_replay,

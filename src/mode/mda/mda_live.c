@@ -8,12 +8,16 @@
 #include <string.h>
 
 #include "engine/engine.h"
-#include "io/route.h"
 #include "mode/mda/mda.h"
 #include "mode/mda/mda_plan.h"
 #include "mode/mda/mda_rule.h"
 
 #define KMAX		64	/* nodes with more next hops use n_64 */
+/*
+ * How long a probe waits: -W, shortened to ten times the slowest answer
+ * seen so far in the run, never below 100 ms.  Only unanswered probes pay
+ * it; an answer ends a probe's wait at once.
+ */
 #define WAIT_FLOOR	(100 * 1000000ull)	/* least wait for an answer */
 #define WAIT_X		10	/* times the slowest answer seen */
 
@@ -28,22 +32,6 @@ struct mmode {
 	struct ht_mda_send sends[HT_ENGINE_BATCH];
 	uint32_t nk[KMAX + 1];
 };
-
-/*
- * How long a probe waits: -W, shortened to ten times the slowest answer
- * seen so far in the run, never below 100 ms.  Only unanswered probes pay
- * it; an answer ends a probe's wait at once.
- */
-static void
-waits(void *arg, const struct ht_engine *e, ht_ns w[256])
-{
-	ht_ns x = ht_engine_wait_scaled(e, WAIT_FLOOR, WAIT_X);
-	int i;
-
-	(void)arg;
-	for (i = 0; i < 256; i++)
-		w[i] = x;
-}
 
 /* What the planner asks for now: flow i is -p + i (port, or checksum). */
 static int
@@ -118,32 +106,12 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 	return 0;
 }
 
+/* The mode's decisions, as the engine asks for them. */
 static const struct ht_engine_ops mda_ops = {
-	.next = next,
-	.sent_all = sent_all,
-	.waits = waits,
-	.finish = finish,
+	.next = next, .sent_all = sent_all, .finish = finish,
+	.wait_floor = WAIT_FLOOR, .wait_x = WAIT_X,
 	.multiflow = 1,
 };
-
-int
-ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
-    struct ht_capture *cap, struct ht_prober *pr, const struct ht_outctx *o,
-    struct ht_mda_stats *st, char *err)
-{
-	struct ht_netio net;
-	struct ht_netio_live nl;
-
-	struct ht_mda_cfg m = *mc;
-
-	/*
-	 * TTL 1 is the next hop of this host's route: where the table's
-	 * entry has one, one answer there is the whole first hop.
-	 */
-	m.first_single = ht_route_nexthops(&lc->probe.dst, lc->probe.dev) == 1;
-	ht_netio_live_init(&net, &nl, cap, pr);
-	return ht_mda_run(lc, &m, &net, pr, o, st, err);
-}
 
 int
 ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,

@@ -3,16 +3,27 @@
 #include <config.h>
 #endif
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/cmd.h"
 #include "engine/mode.h"
-#include "mode/scan/scan_cmd.h"
+#include "mode/scan/scan.h"
+
+struct ht_scan_cmd {
+	const char *targets;	/* --targets */
+	int rows, skip_bad, stop_set;
+	int given;		/* --rate, --per-prefix, --skip-bad or
+				 * --stop-set given */
+	double rate;
+	long per_prefix;
+};
 
 enum { OPT_TARGETS = HT_CMD_OPT_SCAN, OPT_RATE, OPT_PER_PREFIX, OPT_ROWS,
 	OPT_SKIP_BAD, OPT_STOP_SET };
 
-const struct option ht_scan_cmd_longopts[] = {
+static const struct option longopts[] = {
 	{ "targets", required_argument, NULL, OPT_TARGETS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
@@ -22,7 +33,7 @@ const struct option ht_scan_cmd_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-const char ht_scan_cmd_help[] =
+static const char help[] =
 "Many targets:\n"
 "      --targets=FILE       trace every address or prefix in FILE (- stdin),\n"
 "                           probes in a random order, stateless\n"
@@ -34,16 +45,20 @@ const char ht_scan_cmd_help[] =
 "      --rows               a JSON row per reply (ClickHouse JSONEachRow);\n"
 "                           or -j: a RIPE Atlas trace per target\n";
 
-void
-ht_scan_cmd_init(struct ht_scan_cmd *s)
+static void
+scan_init(void *opts)
 {
+	struct ht_scan_cmd *s = opts;
+
 	memset(s, 0, sizeof(*s));
 	s->rate = HT_SCAN_RATE;
 }
 
-int
-ht_scan_cmd_opt(struct ht_scan_cmd *s, int c, const char *arg, char *err)
+static int
+scan_opt(void *opts, int c, const char *arg, char *err)
 {
+	struct ht_scan_cmd *s = opts;
+
 	switch (c) {
 	case OPT_TARGETS:
 		s->targets = arg;
@@ -69,9 +84,11 @@ ht_scan_cmd_opt(struct ht_scan_cmd *s, int c, const char *arg, char *err)
 	return 0;
 }
 
-int
-ht_scan_cmd_on(const struct ht_scan_cmd *s)
+static int
+scan_on(const void *opts)
 {
+	const struct ht_scan_cmd *s = opts;
+
 	return s->targets != NULL || s->rows;
 }
 
@@ -80,10 +97,12 @@ ht_scan_cmd_on(const struct ht_scan_cmd *s)
 	return -1; \
 } while (0)
 
-int
-ht_scan_cmd_check(const struct ht_scan_cmd *s, struct ht_cmd *c, char *err)
+static int
+scan_check(const void *opts, struct ht_cmd *c, char *err)
 {
-	if (!ht_scan_cmd_on(s)) {
+	const struct ht_scan_cmd *s = opts;
+
+	if (!scan_on(s)) {
 		if (s->given)
 			FAIL("--rate, --per-prefix, --skip-bad and --stop-set "
 			    "need --targets");
@@ -117,8 +136,8 @@ ht_scan_cmd_check(const struct ht_scan_cmd *s, struct ht_cmd *c, char *err)
 	return 0;
 }
 
-void
-ht_scan_cmd_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
+static void
+scan_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
     struct ht_scan_cfg *sc)
 {
 	memset(sc, 0, sizeof(*sc));
@@ -146,37 +165,13 @@ ht_scan_cmd_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
 
 /* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
 
-static void
-mode_init(void *m)
-{
-	ht_scan_cmd_init(m);
-}
-
-static int
-mode_opt(void *m, int ch, const char *arg, char *err)
-{
-	return ht_scan_cmd_opt(m, ch, arg, err);
-}
-
-static int
-mode_on(const void *m)
-{
-	return ht_scan_cmd_on(m);
-}
-
-static int
-mode_check(const void *m, struct ht_cmd *c, char *err)
-{
-	return ht_scan_cmd_check(m, c, err);
-}
-
 /* Many targets, live or from a capture: the run opens its own handles. */
 static int
 mode_run(const void *m, const struct ht_cmd *c)
 {
 	struct ht_scan_cfg sc;
 
-	ht_scan_cmd_cfg(m, c, &sc);
+	scan_cfg(m, c, &sc);
 	return ht_scan_run(&sc, stdout);
 }
 
@@ -184,12 +179,12 @@ const struct ht_mode ht_mode_scan = {
 	.name = "scan",
 	.opts_size = sizeof(struct ht_scan_cmd),
 	.shortopts = "",
-	.longopts = ht_scan_cmd_longopts,
-	.help = ht_scan_cmd_help,
+	.longopts = longopts,
+	.help = help,
 	.nohost = "--targets",
-	.init = mode_init,
-	.opt = mode_opt,
-	.on = mode_on,
-	.check = mode_check,
+	.init = scan_init,
+	.opt = scan_opt,
+	.on = scan_on,
+	.check = scan_check,
 	.run = mode_run,
 };

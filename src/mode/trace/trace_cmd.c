@@ -25,7 +25,7 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 
 	(void)m;
 	(void)c;
-	rc = ht_live_run(r->cfg, r->cap, r->pr, r->out, &ls, err);
+	rc = ht_trace_run(r->cfg, &r->net, r->pr, r->out, &ls, err);
 	r->unanswered = ls.unanswered;
 	return rc;
 }

@@ -271,15 +271,11 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 	return rc;
 }
 
+/* The mode's decisions, as the engine asks for them. */
 static const struct ht_engine_ops trace_ops = {
-	.next = next,
-	.sent_all = sent_all,
-	.waits = waits,
-	.answered = answered,
-	.started = started,
-	.step = step,
-	.finish = finish,
-	.multiflow = 0,
+	.next = next, .sent_all = sent_all, .waits = waits,
+	.answered = answered, .started = started, .step = step,
+	.finish = finish, .multiflow = 0,
 };
 
 int
@@ -299,16 +295,4 @@ ht_trace_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	tm.printed = cfg->first_ttl;
 	tm.top_reply = tm.last_shown_reply = cfg->first_ttl - 1;
 	return ht_engine_run(cfg, net, pr, o->names, -1, &trace_ops, &tm, err);
-}
-
-int
-ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
-    struct ht_prober *pr, const struct ht_outctx *o,
-    struct ht_live_stats *st, char *err)
-{
-	struct ht_netio net;
-	struct ht_netio_live nl;
-
-	ht_netio_live_init(&net, &nl, cap, pr);
-	return ht_trace_run(cfg, &net, pr, o, st, err);
 }

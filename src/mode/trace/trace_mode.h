@@ -15,17 +15,13 @@ struct ht_live_stats {
 };
 
 /*
- * Run one trace.  Returns 0 when it ran (the destination answered or
- * not), -1 with err on a runtime failure, or the number of a signal that
- * stopped it.  It takes pr and closes it: as soon as the trace will send
- * nothing more, so that the rest of the trace, which reads packets from
- * the network, runs without a socket that could write any.
+ * Run one trace over net (engine/netio.h: the live network, or a
+ * simulated one in tests).  Returns 0 when it ran (the destination
+ * answered or not), -1 with err on a runtime failure, or the number of a
+ * signal that stopped it.  It takes pr and closes it as soon as the trace
+ * will send nothing more, so that the rest of the trace, which reads
+ * packets from the network, runs without a socket that could write any.
  */
-int ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
-    struct ht_prober *pr, const struct ht_outctx *o,
-    struct ht_live_stats *st, char *err);
-
-/* The same over any network (engine/netio.h): a simulated one in tests. */
 struct ht_netio;
 int ht_trace_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
     struct ht_prober *pr, const struct ht_outctx *o,
