@@ -1,4 +1,4 @@
-/* \summary: unit tests of probe building: the bytes of every kind of probe */
+/* \summary: unit tests of probe building and its checksum arithmetic */
 /*
  * - byte for byte, the probes of every method and mode as the builders
  *   before wire/probe_build.c made them (tests/probe_golden.h: ICMP, UDP
@@ -6,7 +6,11 @@
  *   across 0xffff and 0, --flows' ICMP flows, MDA's checksum flows, the
  *   payload cut to size, runs of 300 probes from one prober, a scan's
  *   probes across the time stamp's values, runs of 500 to many targets),
- *   through the old public functions (io/prober.h, mode/scan/scan_probe.h).
+ *   through the old public functions (io/prober.h, mode/scan/scan_probe.h);
+ * - the checksum arithmetic (wire/cksum.c, RFC 1624): a forced checksum
+ *   and a kept one against a full recomputation (RFC 1071) over random
+ *   data; the Paris word for every sequence number against its old
+ *   formula; the one way zero is written.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -21,6 +25,7 @@
 #include "hex.h"
 #include "io/prober.h"
 #include "mode/scan/scan_probe.h"
+#include "wire/cksum.h"
 #include "wire/decode.h"
 
 #include "probe_golden.h"
@@ -245,6 +250,211 @@ START_TEST(test_golden_scan_runs)
 END_TEST
 
 /* A description of an ICMP Paris probe, as the trace's of golden row g. */
+static uint32_t
+rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static uint32_t
+ocv(uint32_t v)
+{
+	return v % 0xffff;
+}
+
+START_TEST(test_cksum_add)
+{
+	uint32_t a, b;
+	uint16_t s;
+
+	ck_assert_uint_eq(ht_cksum_add(0, 0), 0);
+	for (a = 0; a <= 0xffff; a += 97)
+		for (b = 0; b <= 0xffff; b += 89) {
+			s = ht_cksum_add((uint16_t)a, (uint16_t)b);
+			ck_assert_uint_eq(ocv(s), ocv(a + b));
+			/* zero is 0xffff unless both were 0x0000 */
+			ck_assert(s != 0 || (a == 0 && b == 0));
+		}
+	ck_assert_uint_eq(ht_cksum_add(0xffff, 0), 0xffff);
+	ck_assert_uint_eq(ht_cksum_add(0, 0xffff), 0xffff);
+	ck_assert_uint_eq(ht_cksum_add(0xffff, 0xffff), 0xffff);
+	ck_assert_uint_eq(ht_cksum_add(0x8000, 0x8000), 1);
+}
+END_TEST
+
+/* Random data of n bytes whose checksum (RFC 1071) is right at ck. */
+static void
+random_data(uint8_t *p, size_t n, size_t ck, uint32_t *x)
+{
+	size_t i;
+	uint16_t c;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)rnd(x);
+	p[ck] = p[ck + 1] = 0;
+	c = hex_cksum(p, n);
+	p[ck] = (uint8_t)(c >> 8);
+	p[ck + 1] = (uint8_t)c;
+	ck_assert_uint_eq(hex_cksum(p, n), 0);
+}
+
+START_TEST(test_cksum_force_random)
+{
+	static const uint16_t edge[] = { 0, 0xffff, 1, 0xfffe };
+	uint8_t p[512], q[512];
+	uint32_t x = 0x2545f491, r;
+	size_t n, ck, w;
+	uint16_t want, full;
+	int i;
+
+	for (i = 0; i < 50000; i++) {
+		/* lengths odd and even; fields at even offsets, apart */
+		n = 4 + rnd(&x) % 500;
+		ck = 2 * (rnd(&x) % (n / 2));
+		do
+			w = 2 * (rnd(&x) % (n / 2));
+		while (w == ck);
+		random_data(p, n, ck, &x);
+		r = rnd(&x);
+		want = r % 8 == 0 ? edge[(r >> 3) % 4] : (uint16_t)(r >> 8);
+		memcpy(q, p, n);
+		ck_assert_int_eq(ht_cksum_force(p, n, ck, w, want), 0);
+		ck_assert(p[ck] == want >> 8 && p[ck + 1] == (want & 0xff));
+		/* the data still checks */
+		ck_assert_msg(hex_cksum(p, n) == 0, "n %zu ck %zu w %zu want "
+		    "%#x", n, ck, w, want);
+		/* a full recomputation gives want (0xffff and 0 alike) */
+		p[ck] = p[ck + 1] = 0;
+		full = hex_cksum(p, n);
+		ck_assert_uint_eq(ocv(full), ocv(want));
+		/* only the two fields moved */
+		p[ck] = q[ck];
+		p[ck + 1] = q[ck + 1];
+		p[w] = q[w];
+		p[w + 1] = q[w + 1];
+		ck_assert(memcmp(p, q, n) == 0);
+	}
+}
+END_TEST
+
+START_TEST(test_cksum_keep_random)
+{
+	uint8_t p[256];
+	uint32_t x = 0x9e3779b9;
+	size_t n, ck, w, f;
+	uint16_t to, from, nw, c;
+	int i;
+
+	/* a field changes, the word compensates: the checksum stays */
+	for (i = 0; i < 50000; i++) {
+		n = 6 + rnd(&x) % 250;
+		ck = 2 * (rnd(&x) % (n / 2));
+		do {
+			w = 2 * (rnd(&x) % (n / 2));
+			f = 2 * (rnd(&x) % (n / 2));
+		} while (w == ck || f == ck || f == w);
+		random_data(p, n, ck, &x);
+		c = (uint16_t)(p[ck] << 8 | p[ck + 1]);
+		from = (uint16_t)(p[f] << 8 | p[f + 1]);
+		to = (uint16_t)rnd(&x);
+		nw = ht_cksum_keep((uint16_t)(p[w] << 8 | p[w + 1]), from, to);
+		p[f] = (uint8_t)(to >> 8);
+		p[f + 1] = (uint8_t)to;
+		p[w] = (uint8_t)(nw >> 8);
+		p[w + 1] = (uint8_t)nw;
+		ck_assert(hex_cksum(p, n) == 0);
+		ck_assert(p[ck] == c >> 8 && p[ck + 1] == (c & 0xff));
+	}
+}
+END_TEST
+
+START_TEST(test_cksum_force_bounds)
+{
+	uint8_t p[16];
+	uint32_t x = 7;
+
+	random_data(p, sizeof(p), 2, &x);
+	ck_assert_int_lt(ht_cksum_force(p, 16, 2, 3, 1), 0);	/* overlap */
+	ck_assert_int_lt(ht_cksum_force(p, 16, 2, 2, 1), 0);
+	ck_assert_int_lt(ht_cksum_force(p, 16, 2, 15, 1), 0);	/* past end */
+	ck_assert_int_lt(ht_cksum_force(p, 16, 15, 8, 1), 0);
+	ck_assert_int_lt(ht_cksum_force(p, 1, 0, 0, 1), 0);
+	ck_assert_int_lt(ht_cksum_force(p, 0, 0, 2, 1), 0);
+	ck_assert_int_eq(ht_cksum_force(p, 16, 2, 14, 1), 0);
+	ck_assert_uint_eq(hex_cksum(p, 16), 0);
+}
+END_TEST
+
+/* The old builders' formulas, to hold the new arithmetic to. */
+static uint16_t
+old_oc_add(uint16_t a, uint16_t b)
+{
+	uint32_t s = (uint32_t)a + b;
+
+	return (uint16_t)((s & 0xffff) + (s >> 16));
+}
+
+/* An echo request (ident 0x2492, 2 bytes after the word) and its checksum */
+static uint16_t
+echo_cksum(uint16_t seq, uint16_t w)
+{
+	uint8_t e[12] = { 8, 0, 0, 0, 0x24, 0x92, 0, 0, 0, 0, 0x42, 0x43 };
+
+	e[6] = (uint8_t)(seq >> 8);
+	e[7] = (uint8_t)seq;
+	e[8] = (uint8_t)(w >> 8);
+	e[9] = (uint8_t)w;
+	return hex_cksum(e, sizeof(e));
+}
+
+START_TEST(test_cksum_paris)
+{
+	static const uint16_t flows[] = { 0, 1, 2, 3, 15, 0x8000, 0xfffe,
+	    0xffff };
+	uint16_t w, c0 = echo_cksum(0, 0);
+	uint32_t seq;
+	size_t j;
+
+	for (j = 0; j < sizeof(flows) / sizeof(flows[0]); j++)
+		for (seq = 0; seq <= 0xffff; seq++) {
+			/* io/prober.c before: ~seq, or with a flow this */
+			w = ht_cksum_paris((uint16_t)seq, flows[j]);
+			ck_assert_uint_eq(w, flows[j] == 0 ?
+			    (uint16_t)~seq : old_oc_add((uint16_t)~seq,
+			    (uint16_t)~flows[j]));
+			/* the checksum: sequence 0's plus the flow */
+			ck_assert_uint_eq(ocv(echo_cksum((uint16_t)seq, w)),
+			    ocv((uint32_t)c0 + flows[j]));
+		}
+}
+END_TEST
+
+START_TEST(test_cksum_scan_fixup)
+{
+	uint32_t got, want, s;
+	uint16_t w;
+
+	/* mode/scan's fixup before: ~want + got, the carry round once */
+	for (got = 0; got <= 0xffff; got += 251)
+		for (want = 0; want <= 0xffff; want += 257) {
+			w = ht_cksum_keep(0, (uint16_t)got, (uint16_t)want);
+			s = (uint32_t)(uint16_t)~want + got;
+			ck_assert_uint_eq(w, (s & 0xffff) + (s >> 16));
+		}
+	/* and io/prober.c's cksum_set: ~want + HC + m */
+	for (got = 1; got <= 0xffff; got += 4099)
+		for (want = 1; want < 0xffff; want += 131)
+			for (s = 0; s <= 0xffff; s += 3121)
+				ck_assert_uint_eq(ht_cksum_keep((uint16_t)s,
+				    (uint16_t)got, (uint16_t)want),
+				    old_oc_add(old_oc_add((uint16_t)~want,
+				    (uint16_t)got), (uint16_t)s));
+}
+END_TEST
+
 static Suite *
 probe_suite(void)
 {
@@ -256,6 +466,12 @@ probe_suite(void)
 	tcase_add_test(tc, test_golden_runs);
 	tcase_add_test(tc, test_golden_scans);
 	tcase_add_test(tc, test_golden_scan_runs);
+	tcase_add_test(tc, test_cksum_add);
+	tcase_add_test(tc, test_cksum_force_random);
+	tcase_add_test(tc, test_cksum_keep_random);
+	tcase_add_test(tc, test_cksum_force_bounds);
+	tcase_add_test(tc, test_cksum_paris);
+	tcase_add_test(tc, test_cksum_scan_fixup);
 	suite_add_tcase(s, tc);
 	return s;
 }
