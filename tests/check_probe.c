@@ -1,4 +1,4 @@
-/* \summary: unit tests of probe building and its checksum arithmetic */
+/* \summary: unit tests of the probe builder and its checksum arithmetic */
 /*
  * - byte for byte, the probes of every method and mode as the builders
  *   before wire/probe_build.c made them (tests/probe_golden.h: ICMP, UDP
@@ -10,7 +10,10 @@
  * - the checksum arithmetic (wire/cksum.c, RFC 1624): a forced checksum
  *   and a kept one against a full recomputation (RFC 1071) over random
  *   data; the Paris word for every sequence number against its old
- *   formula; the one way zero is written.
+ *   formula; the one way zero is written;
+ * - a description built directly (ht_probe_build) gives the same bytes;
+ *   one builder across protocols and families, as fresh ones; the IPv6
+ *   flow label; refusals.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -27,6 +30,7 @@
 #include "mode/scan/scan_probe.h"
 #include "wire/cksum.h"
 #include "wire/decode.h"
+#include "wire/probe.h"
 
 #include "probe_golden.h"
 
@@ -455,6 +459,139 @@ START_TEST(test_cksum_scan_fixup)
 }
 END_TEST
 
+static struct ht_probe_desc
+desc_of(const struct golden_probe *g, uint8_t *payload)
+{
+	struct ht_probe_desc d;
+	uint16_t seq = (uint16_t)(g->ident * 7 + g->k + 1), w;
+	unsigned int i;
+
+	memset(&d, 0, sizeof(d));
+	d.src = hex_addr(g->af == 6 ? "2001:db8::1" : "192.0.2.1");
+	d.dst = hex_addr(g->af == 6 ? "2001:db8:2::7" : "198.51.100.7");
+	d.proto = g->af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP;
+	d.ttl = (uint8_t)g->ttl;
+	d.ip_id = seq != 0 ? seq : 0xffff;
+	d.ident = (uint16_t)g->ident;
+	d.seq = seq;
+	for (i = 0; i < g->payload; i++)
+		payload[i] = (uint8_t)(0x40 + i % 32);
+	w = ht_cksum_paris(seq, (uint16_t)g->flow);
+	payload[0] = (uint8_t)(w >> 8);
+	payload[1] = (uint8_t)w;
+	d.payload = payload;
+	d.plen = (uint16_t)g->payload;
+	d.cksum_set = g->cksum_flow;
+	d.cksum = (uint16_t)g->port;
+	return d;
+}
+
+START_TEST(test_desc_direct)
+{
+	uint8_t pl[HT_PROBE_MAX], a[HT_PROBE_MAX], b[HT_PROBE_MAX];
+	char err[256];
+	size_t i, n = sizeof(golden_probes) / sizeof(golden_probes[0]);
+	struct ht_probe_builder *bd;
+	struct ht_probe_desc d;
+	int la, lb, tried = 0;
+
+	/* every golden ICMP Paris probe, from a description */
+	bd = ht_probe_builder_new(err, sizeof(err));
+	ck_assert_msg(bd != NULL, "%s", err);
+	for (i = 0; i < n; i++) {
+		const struct golden_probe *g = &golden_probes[i];
+
+		if (g->method != HT_METHOD_ICMP || !g->paris ||
+		    g->payload < 2 || g->payload > 200 || g->hex == NULL)
+			continue;
+		d = desc_of(g, pl);
+		la = ht_probe_build(&d, a, sizeof(a), err, sizeof(err));
+		ck_assert_msg(la > 0, "%s", err);
+		lb = prober_probe(g, b, sizeof(b));
+		ck_assert_int_eq(la, lb);
+		ck_assert_msg(memcmp(a, b, (size_t)la) == 0, "probe %zu", i);
+		/* one builder, families alternating: the same bytes */
+		lb = ht_probe_builder_build(bd, &d, b, sizeof(b), err,
+		    sizeof(err));
+		ck_assert_int_eq(la, lb);
+		ck_assert(memcmp(a, b, (size_t)la) == 0);
+		tried++;
+	}
+	ck_assert_int_gt(tried, 20);
+	/* and across protocols */
+	d.proto = HT_PROTO_UDP;
+	d.port = 33434;
+	la = ht_probe_build(&d, a, sizeof(a), err, sizeof(err));
+	lb = ht_probe_builder_build(bd, &d, b, sizeof(b), err, sizeof(err));
+	ck_assert_int_gt(la, 0);
+	ck_assert_int_eq(la, lb);
+	ck_assert(memcmp(a, b, (size_t)la) == 0);
+	ck_assert(hex_ip_cksums_ok(a, (size_t)la));
+	ht_probe_builder_free(bd);
+}
+END_TEST
+
+START_TEST(test_desc_fields)
+{
+	uint8_t pl[16], a[256];
+	char err[256];
+	struct ht_probe_desc d;
+	int n;
+
+	memset(&d, 0, sizeof(d));
+	memset(pl, 0x55, sizeof(pl));
+	d.src = hex_addr("2001:db8::1");
+	d.dst = hex_addr("2001:db8:2::7");
+	d.proto = HT_PROTO_TCP;
+	d.ttl = 9;
+	d.flow = 0xabcde;
+	d.ident = 40000;
+	d.port = 443;
+	d.tcp_seq = 0x01020304;
+	d.payload = pl;
+	d.plen = sizeof(pl);
+	d.cksum_set = 1;
+	d.cksum = 0x1234;
+	n = ht_probe_build(&d, a, sizeof(a), err, sizeof(err));
+	ck_assert_msg(n == 40 + 20 + 16, "%d: %s", n, err);
+	/* version 6, traffic class 0, the flow label */
+	ck_assert(a[0] == 0x60 && a[1] == 0x0a && a[2] == 0xbc &&
+	    a[3] == 0xde);
+	ck_assert(a[6] == HT_PROTO_TCP && a[7] == 9);
+	ck_assert(a[40] == 40000 >> 8 && a[42] == 443 >> 8);
+	ck_assert(a[44] == 1 && a[45] == 2 && a[46] == 3 && a[47] == 4);
+	ck_assert(a[53] == 0x02);	/* SYN */
+	ck_assert(a[56] == 0x12 && a[57] == 0x34);
+	ck_assert(hex_ip_cksums_ok(a, (size_t)n));
+	/* no room */
+	ck_assert_int_lt(ht_probe_build(&d, a, 40, err, sizeof(err)), 0);
+	/* no payload word for the checksum */
+	d.plen = 1;
+	ck_assert_int_lt(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    0);
+	d.plen = 0;
+	d.payload = NULL;
+	ck_assert_int_lt(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    0);
+	d.cksum_set = 0;
+	ck_assert_int_eq(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    60);
+	/* ICMP of the other family; no family; a payload not given */
+	d.proto = HT_PROTO_ICMP;
+	ck_assert_int_lt(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    0);
+	d.proto = HT_PROTO_ICMP6;
+	d.dst.af = 0;
+	ck_assert_int_lt(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    0);
+	d.dst.af = 6;
+	d.plen = 4;
+	ck_assert_int_lt(ht_probe_build(&d, a, sizeof(a), err, sizeof(err)),
+	    0);
+}
+END_TEST
+
+/* The ones' complement value of a 16-bit word: 0xffff is 0. */
 static Suite *
 probe_suite(void)
 {
@@ -472,6 +609,8 @@ probe_suite(void)
 	tcase_add_test(tc, test_cksum_force_bounds);
 	tcase_add_test(tc, test_cksum_paris);
 	tcase_add_test(tc, test_cksum_scan_fixup);
+	tcase_add_test(tc, test_desc_direct);
+	tcase_add_test(tc, test_desc_fields);
 	suite_add_tcase(s, tc);
 	return s;
 }
