@@ -3,9 +3,10 @@
 # fuzz_replay with clang, AddressSanitizer and UndefinedBehaviorSanitizer.
 #
 # Only the library sources the targets reach are compiled (not main.c,
-# the live drivers, io/prober.c or io/priv.c), so libnet, libcap-ng and a configured tree
-# are not needed: none of these files needs config.h beyond the system
-# extensions, which -D_GNU_SOURCE gives (as AC_USE_SYSTEM_EXTENSIONS does).
+# the live drivers, wire/probe_build.c, io/prober.c or io/priv.c), so
+# libnet, libcap-ng and a configured tree are not needed: none of these
+# files needs config.h beyond the system extensions, which -D_GNU_SOURCE
+# gives (as AC_USE_SYSTEM_EXTENSIONS does).
 # Set CONFIG_DIR to a configured build directory to use its config.h.
 #
 # Environment: CC (clang), FUZZ_CFLAGS (-O1 -g), FUZZ_SANITIZE

@@ -1,4 +1,4 @@
-/* \summary: build and send probes with libnet (no parsing here) */
+/* \summary: send probes: raw IP sockets, and a trace's probes described */
 #ifndef HT_PROBE_H
 #define HT_PROBE_H
 
@@ -8,11 +8,42 @@
 #include "base/addr.h"
 #include "wire/probe.h"
 
+/*
+ * What sends probes: a raw IP socket (IPPROTO_RAW: the kernel takes our
+ * IP header; privileged), none when dry, and the builder of wire/probe.h.
+ */
+struct ht_sender {
+	int fd;			/* -1 when dry */
+	struct ht_probe_builder *b;
+};
+
+/*
+ * Open s for family af (4 or 6), bound to dev unless NULL, non-blocking
+ * if nonblock; dry: the builder alone (no privileges).  0, or -1 and err
+ * (nothing open).
+ */
+int ht_sender_open(struct ht_sender *s, int af, const char *dev,
+    int nonblock, int dry, char *err, size_t errlen);
+
+/*
+ * Send the IP packet pkt to dst (ifindex: an IPv6 link-local
+ * destination's interface, 0 none), an interrupted call retried; dry,
+ * nothing.  0, or -1 with err and errno (0 for a short write).
+ */
+int ht_sender_send(const struct ht_sender *s, const struct ht_addr *dst,
+    int ifindex, const uint8_t *pkt, size_t len, char *err, size_t errlen);
+
+void ht_sender_close(struct ht_sender *s);
+
+/*
+ * A trace's probes to one destination: described from cfg, built and
+ * sent by a sender.
+ */
 struct ht_prober;
 
 /*
- * Open the injection handle: a raw IP socket (privileged) and a libnet
- * context that builds.  NULL and err on failure.
+ * Open the injection handle: a sender for cfg->dst's family (a raw IP
+ * socket unless cfg->dry).  NULL and err on failure.
  */
 struct ht_prober *ht_prober_open(const struct ht_probe_cfg *cfg, char *err,
     size_t errlen);

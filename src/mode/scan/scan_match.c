@@ -72,14 +72,6 @@ ht_scan_check(const struct ht_addr *dst, uint16_t seq, uint16_t cksum,
 }
 
 uint16_t
-ht_scan_fixup(uint16_t got, uint16_t want)
-{
-	uint32_t s = (uint32_t)(uint16_t)~want + got;
-
-	return (uint16_t)((s & 0xffff) + (s >> 16));
-}
-
-uint16_t
 ht_scan_request_cksum(int af, uint16_t reply_cksum)
 {
 	/*

@@ -74,10 +74,6 @@ uint16_t ht_scan_port_check(const struct ht_addr *dst, uint16_t ident);
 uint32_t ht_scan_check(const struct ht_addr *dst, uint16_t seq,
     uint16_t cksum, uint16_t ident);
 
-/* The payload word that gives an ICMP checksum of want, where the probe
- * built with that word 0 has checksum got (RFC 1071 one's complement). */
-uint16_t ht_scan_fixup(uint16_t got, uint16_t want);
-
 /* An ICMP(v6) echo request's checksum, from its echo reply's. */
 uint16_t ht_scan_request_cksum(int af, uint16_t reply_cksum);
 
