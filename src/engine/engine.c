@@ -42,6 +42,13 @@ ht_engine_wait_scaled(const struct ht_engine *e, ht_ns floor, unsigned int x)
 	return w < e->cfg->wait ? w : e->cfg->wait;
 }
 
+void
+ht_engine_saw_rtt(struct ht_engine *e, ht_ns rtt)
+{
+	if (rtt > e->slowest && rtt < e->cfg->wait)
+		e->slowest = rtt;
+}
+
 int
 ht_engine_drop(struct ht_engine *e, uint32_t n)
 {
@@ -54,8 +61,9 @@ ht_engine_drop(struct ht_engine *e, uint32_t n)
 static void
 close_send(struct ht_engine *e)
 {
-	if (e->pr == NULL)
+	if (!e->sending)
 		return;
+	e->sending = 0;
 	ht_prober_close(e->pr);
 	e->pr = NULL;
 	if (e->net.ops->close_send != NULL)
@@ -247,6 +255,49 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 	return 0;
 }
 
+/*
+ * A stateless mode's probes: asked for one at a time, built, sent to
+ * their own destinations, each one's fate told at once (a full socket
+ * ends the pass: the mode asks again for the same probe later).
+ */
+static int
+send_stateless(struct ht_engine *e, const struct ht_engine_ops *ops,
+    void *m, ht_ns *wake, char *err)
+{
+	struct ht_probe_desc d;
+	ht_ns now;
+	int i, r, l;
+
+	*wake = 0;
+	for (i = 0; i < HT_ENGINE_BATCH; i++) {
+		now = e->net.ops->now(e->net.io);
+		memset(&d, 0, sizeof(d));
+		if ((r = ops->next_desc(m, e, now, &d, wake, err)) <= 0)
+			return r;
+		l = ht_probe_builder_build(e->b, &d, e->one, sizeof(e->one),
+		    err, HT_ERRBUF);
+		if (l < 0)
+			return -1;
+		r = e->net.ops->send(e->net.io, &d.dst, e->one, (size_t)l, err);
+		if (r < 0)
+			return -1;
+		ops->sent(m, e, &d, r, now);
+		if (r == 1) {
+			e->full++;
+			/* the socket is full: again in a little while */
+			*wake = now + 100000;
+			return 0;
+		}
+		if (r == 2)
+			e->refused++;
+		else {
+			e->seq++;
+			e->last_send = now;
+		}
+	}
+	return 0;
+}
+
 /* Read everything the capture holds; match it; keep what is ours. */
 static int
 drain(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
@@ -266,6 +317,11 @@ drain(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 		(void)len;
 		if (ht_decode(e->net.dlt, data, caplen, &pkt) == HT_PKT_OTHER)
 			continue;
+		if (ops->packet != NULL) {
+			if (ops->packet(m, e, &pkt, ts))
+				e->net.ops->keep(e->net.io);
+			continue;
+		}
 		w = ht_match_packet(&e->m, &pkt, ts, &res);
 		if (w == HT_M_NONE || res.t != e->t)
 			continue;
@@ -305,7 +361,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
     const struct ht_engine_ops *ops, void *m, char *err)
 {
 	struct ht_engine e;
-	struct ht_stop stop;
+	struct ht_stop stop;	/* kept caught: see engine.h */
 	const struct ht_probe_cfg *pc = &cfg->probe;
 	ht_ns now, dl, wake;
 	uint64_t pass;
@@ -321,15 +377,23 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	e.frames = malloc(HT_ENGINE_BATCH * sizeof(*e.frames));
 	ht_matcher_init(&e.m, 0, cfg->wait);
 	e.m.multiflow = ops->multiflow;
-	e.t = ht_trace_new(&e.m, &pc->src, &pc->dst,
-	    pc->method == HT_METHOD_UDP ? HT_PROTO_UDP :
-	    pc->method == HT_METHOD_TCP ? HT_PROTO_TCP :
-	    pc->dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP, pc->ident);
-	if (e.t == NULL || e.frames == NULL) {
-		snprintf(err, HT_ERRBUF, "out of memory");
+	e.sending = 1;
+	if (ops->next_desc != NULL)
+		e.b = ht_probe_builder_new(err, HT_ERRBUF);
+	else
+		e.t = ht_trace_new(&e.m, &pc->src, &pc->dst,
+		    pc->method == HT_METHOD_UDP ? HT_PROTO_UDP :
+		    pc->method == HT_METHOD_TCP ? HT_PROTO_TCP :
+		    pc->dst.af == 6 ? HT_PROTO_ICMP6 : HT_PROTO_ICMP,
+		    pc->ident);
+	if ((e.t == NULL && e.b == NULL) || e.frames == NULL) {
+		/* a builder that failed has said why in err */
+		if (e.frames == NULL || ops->next_desc == NULL)
+			snprintf(err, HT_ERRBUF, "out of memory");
 		close_send(&e);
 		(void)ops->finish(m, &e, -1, err);
 		ht_matcher_free(&e.m);
+		ht_probe_builder_free(e.b);
 		free(e.frames);
 		return -1;
 	}
@@ -338,13 +402,16 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	e.t_start = e.net.ops->now(e.net.io);
 	for (pass = 0; pass < PASS_MAX && !ht_stop_sig(); pass++) {
 		now = e.net.ops->now(e.net.io);
-		dl = expire(&e, ops, m, now);
+		dl = ops->expire != NULL ? ops->expire(m, &e, now) :
+		    expire(&e, ops, m, now);
 		wake = 0;
-		if (e.pr != NULL && send_due(&e, ops, m, now, &wake, err) < 0)
+		if (e.sending && (ops->next_desc != NULL ?
+		    send_stateless(&e, ops, m, &wake, err) :
+		    send_due(&e, ops, m, now, &wake, err)) < 0)
 			goto fail;
 		if (!e.started && e.seq > 0 && start(&e, ops, m, err) < 0)
 			goto fail;
-		if (e.pr != NULL && e.nheld == 0 && ops->sent_all(m, &e))
+		if (e.sending && e.nheld == 0 && ops->sent_all(m, &e))
 			close_send(&e);	/* no writing socket from here on */
 		now = e.net.ops->now(e.net.io);
 		if (ops->step != NULL) {
@@ -353,7 +420,8 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 			if (r > 0)
 				break;
 		}
-		if (e.pr == NULL && e.inflight == 0)
+		if (!e.sending && (ops->busy != NULL ? !ops->busy(m, &e) :
+		    e.inflight == 0))
 			break;
 		timeout = HT_NS_PER_SEC;
 		if (dl != 0)
@@ -378,15 +446,15 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	rc = ops->finish(m, &e, 0, err);
 	if (rc == 0 && ht_stop_sig())
 		rc = ht_stop_sig();
-	ht_stop_release(&stop);
 	ht_matcher_free(&e.m);
+	ht_probe_builder_free(e.b);
 	free(e.frames);
 	return rc;
 fail:
 	close_send(&e);
 	(void)ops->finish(m, &e, -1, err);
-	ht_stop_release(&stop);
 	ht_matcher_free(&e.m);
+	ht_probe_builder_free(e.b);
 	free(e.frames);
 	return -1;
 }

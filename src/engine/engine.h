@@ -10,6 +10,8 @@
 #include "engine/netio.h"
 #include "io/prober.h"
 #include "match/trace.h"
+#include "wire/decode.h"
+#include "wire/probe.h"
 
 /*
  * A mode never owns a loop: it says what to send next and what an answer
@@ -33,6 +35,12 @@
  *
  * then, once the loop is over (or a signal came), a last read of what the
  * capture holds and ops->finish, which renders.
+ *
+ * A stateless mode (many targets at a rate) keeps no trace: it gives its
+ * probes one at a time as descriptions (ops->next_desc) that the engine
+ * builds and sends to any destination, learns each one's fate
+ * (ops->sent), matches what the capture brings itself (ops->packet) and
+ * expires its own probes (ops->expire, ops->busy).  The loop is the same.
  */
 
 /* What a probe's flow identifier is set to (io/prober.h). */
@@ -87,6 +95,25 @@ struct ht_engine_ops {
 	 * what is known) or -1 (failed: free only).  0, or -1 with err.
 	 */
 	int (*finish)(void *m, struct ht_engine *e, int rc, char *err);
+	/*
+	 * A stateless mode's (next, sent_all, step, finish as above; next and
+	 * waits unused).  next_desc: the one probe to send now, 1 with d
+	 * (its dst any address), 0 none now (*wake as for next), -1 with
+	 * err; the engine asks again, up to HT_ENGINE_BATCH times a pass.
+	 * sent: what came of it (0 sent, 1 the socket is full: asked again
+	 * later, 2 refused by the kernel), at now.  packet: a decoded packet
+	 * captured at ts, 1 when it is ours (kept in the -w file).  expire:
+	 * the mode's own waits, the next deadline or 0.  busy: probes still
+	 * in their wait.
+	 */
+	int (*next_desc)(void *m, struct ht_engine *e, ht_ns now,
+	    struct ht_probe_desc *d, ht_ns *wake, char *err);
+	void (*sent)(void *m, struct ht_engine *e, const struct ht_probe_desc *d,
+	    int rc, ht_ns now);
+	int (*packet)(void *m, struct ht_engine *e, const struct ht_pkt *pkt,
+	    ht_ns ts);
+	ht_ns (*expire)(void *m, struct ht_engine *e, ht_ns now);
+	int (*busy)(void *m, const struct ht_engine *e);
 	/* The matcher's multiflow (match/trace.h): MDA's TTLs go back down. */
 	int multiflow;
 	ht_ns wait_floor;	/* with waits NULL: the least wait */
@@ -97,10 +124,14 @@ struct ht_engine_ops {
 struct ht_engine {
 	const struct ht_live_cfg *cfg;
 	struct ht_netio net;
-	struct ht_prober *pr;	/* builds; NULL once nothing more is sent */
+	struct ht_prober *pr;	/* builds; NULL once nothing more is sent
+				 * (and for a stateless mode) */
 	struct ht_names *names;	/* responders' names asked for; NULL: -n */
 	struct ht_matcher m;
-	struct ht_trace *t;	/* the one trace every probe belongs to */
+	struct ht_trace *t;	/* the one trace every probe belongs to;
+				 * NULL for a stateless mode */
+	struct ht_probe_builder *b;	/* a stateless mode's builder */
+	int sending;		/* the sending side is open */
 	uint32_t seq;		/* probes sent in the run (the probe number) */
 	uint32_t inflight;	/* sent, neither answered nor given up */
 	uint32_t open_from;	/* no probe below this index is in flight */
@@ -115,12 +146,15 @@ struct ht_engine {
 	size_t held_len[HT_ENGINE_BATCH];
 	uint32_t nheld;
 	uint64_t full, refused;	/* sends the socket put off / refused */
+	uint8_t one[HT_PROBE_MAX];	/* a stateless mode's probe */
 };
 
 /*
  * Run a mode live: one trace of cfg->probe's identity, probes built by pr
  * (which the engine takes and closes as soon as nothing more will be
- * sent, then tells net), sent and captured through net.  0 when it ran, -1 with err, or the number of the signal
+ * sent, then tells net; NULL for a stateless mode), sent and captured
+ * through net.  The handlers of SIGINT and SIGTERM stay caught after the
+ * run: a second signal must not end the process before its output.  0 when it ran, -1 with err, or the number of the signal
  * that stopped it (the mode has rendered what it knew).
  */
 int ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
@@ -133,6 +167,9 @@ int ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
  */
 ht_ns ht_engine_wait_scaled(const struct ht_engine *e, ht_ns floor,
     unsigned int x);
+
+/* A stateless mode saw an answer rtt after its probe (its wait adapts). */
+void ht_engine_saw_rtt(struct ht_engine *e, ht_ns rtt);
 
 /* The trace forgets its first n probes (ht_trace_drop); 0, or -1. */
 int ht_engine_drop(struct ht_engine *e, uint32_t n);

@@ -62,6 +62,10 @@ struct ht_prober;
 struct ht_netio_live {
 	struct ht_capture *cap;
 	struct ht_prober *pr;
+	/* sending to any destination (many targets): instead of pr */
+	int (*send)(void *arg, const struct ht_addr *dst, const uint8_t *pkt,
+	    size_t len, char *err);
+	void *send_arg;
 	const void *last_h;	/* the last frame's pcap header */
 	const uint8_t *last_data;
 };

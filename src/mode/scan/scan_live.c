@@ -4,7 +4,7 @@
  * permutation of their numbers (pair j = target j / T at TTL first + j % T,
  * T the TTLs probed).  Probes leave at --rate, evenly: probe k is due
  * k / rate seconds after the first, and each wake-up sends what is due
- * (at most BATCH).  A reply is matched from its own fields (scan_match.c).
+ * (at most the engine's HT_ENGINE_BATCH).  A reply is matched from its own fields (scan_match.c).
  *
  * What is kept per target (struct tstate, 12 bytes): the TTLs that got an
  * answer, the TTLs known silent (no answer within the wait), the lowest
@@ -26,22 +26,18 @@
 #include <config.h>
 #endif
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "engine/engine.h"
 #include "io/stop.h"
 #include "mode/scan/scan.h"
 #include "mode/scan/scan_perm.h"
 #include "mode/scan/scan_probe.h"
 #include "wire/decode.h"
 
-#define BATCH		64		/* probes sent in one wake-up at most */
 #define WAIT_FLOOR	(100 * 1000000ull)
 #define WAIT_X		10
 #define RING_MAX	(1u << 22)
@@ -81,7 +77,7 @@ struct inwait {
 struct slive {
 	const struct ht_scan_cfg *c;
 	const struct ht_targets *t;
-	struct ht_capture *cap;
+	struct ht_engine *e;	/* while the engine runs */
 	struct ht_scan_prober *const *pr;	/* [0] IPv4, [1] IPv6 */
 	uint16_t ident;
 	FILE *out;
@@ -95,20 +91,19 @@ struct slive {
 	size_t rcap, rhead, rn;
 	uint32_t nttl;
 	uint64_t next;		/* next pair number to take */
-	ht_ns slowest;
-	uint8_t buf[512];
+	uint64_t cur_tgt;	/* the pair next_desc() gave: its target */
+	ht_ns last_flush, last_prog;
+	int tty;		/* stderr is a terminal: progress lines */
 };
 
+/*
+ * -W, shortened to ten times the slowest answer seen, never below 100 ms
+ * (the engine's ht_engine_wait_scaled()).
+ */
 static ht_ns
 wait_of(const struct slive *s)
 {
-	ht_ns w = s->slowest * WAIT_X;
-
-	if (s->slowest == 0)
-		return s->c->wait;
-	if (w < WAIT_FLOOR)
-		w = WAIT_FLOOR;
-	return w < s->c->wait ? w : s->c->wait;
+	return ht_engine_wait_scaled(s->e, WAIT_FLOOR, WAIT_X);
 }
 
 static int
@@ -209,47 +204,59 @@ maybe_final(struct slive *s, uint64_t tgt)
 
 /* Probes whose wait is over leave the ring; the next deadline, or 0. */
 static ht_ns
-expire(struct slive *s, ht_ns now)
+expire(void *arg, struct ht_engine *e, ht_ns now)
 {
-	ht_ns w = wait_of(s);
-	struct inwait *e;
+	struct slive *s = arg;
+	ht_ns w;
+	struct inwait *q;
 	struct tstate *x;
 	uint32_t bitv;
 
+	s->e = e;
+	w = wait_of(s);
 	while (s->rn > 0) {
-		e = &s->ring[s->rhead];
-		if (e->sent + w > now)
-			return e->sent + w;
-		x = &s->ts[e->tgt];
-		bitv = 1u << (e->ttl - s->c->first_ttl);
+		q = &s->ring[s->rhead];
+		if (q->sent + w > now)
+			return q->sent + w;
+		x = &s->ts[q->tgt];
+		bitv = 1u << (q->ttl - s->c->first_ttl);
 		if (!(x->ans & bitv))
 			x->sil |= bitv;
 		s->rhead = (s->rhead + 1) % s->rcap;
 		s->rn--;
 		x->inwait--;
-		maybe_final(s, e->tgt);
+		maybe_final(s, q->tgt);
 	}
 	return 0;
 }
 
-/* Take pairs and send what is due now; 0, or -1 with err. */
+/*
+ * The next pair to send, when one is due at the rate (probe k is due k /
+ * rate seconds after the first): the pairs the stop rules skip are taken
+ * on the way.  1 with d, 0 with *wake when none is due now.
+ */
 static int
-send_due(struct slive *s, ht_ns now, char *err)
+next_desc(void *arg, struct ht_engine *e, ht_ns now, struct ht_probe_desc *d,
+    ht_ns *wake, char *err)
 {
+	struct slive *s = arg;
 	struct ht_scan_stats *st = s->st;
 	struct ht_addr dst;
 	struct tstate *x;
-	uint64_t j, due, tgt, looked = 0;
-	uint32_t b, n = 0;
-	int l, rc;
+	uint64_t j, due, tgt, done = st->sent + st->refused, looked = 0;
+	uint32_t b;
 
-	if (st->sent + st->refused == 0)
-		due = 1;
-	else
-		due = (uint64_t)((double)(now - st->t_first) * s->c->rate /
-		    1e9) + 1;
-	while (n < BATCH && st->sent + st->refused < due &&
-	    s->next < st->pairs && s->rn < s->rcap && looked++ < 4096) {
+	(void)err;
+	s->e = e;
+	due = done == 0 ? 1 : (uint64_t)((double)(now - st->t_first) *
+	    s->c->rate / 1e9) + 1;
+	if (done >= due) {
+		*wake = st->t_first + (ht_ns)((double)done * 1e9 / s->c->rate);
+		if (*wake > now + HT_NS_PER_SEC / 4)
+			*wake = now + HT_NS_PER_SEC / 4;
+		return 0;
+	}
+	while (s->next < st->pairs && s->rn < s->rcap && looked++ < 4096) {
 		j = ht_perm_at(&s->perm, s->next);
 		tgt = j / s->nttl;
 		b = (uint32_t)(j % s->nttl);
@@ -262,37 +269,43 @@ send_due(struct slive *s, ht_ns now, char *err)
 			continue;
 		}
 		ht_targets_get(s->t, tgt, &dst);
-		now = ht_now_ns();
-		l = ht_scan_prober_build(s->pr[dst.af == 6], &dst,
-		    (uint8_t)(s->c->first_ttl + b), now, s->buf,
-		    sizeof(s->buf), err, HT_ERRBUF);
-		if (l < 0)
-			return -1;
-		rc = ht_scan_prober_send(s->pr[dst.af == 6], &dst, s->buf,
-		    (size_t)l, err,
-		    HT_ERRBUF);
-		if (rc < 0)
-			return -1;
-		if (rc == 1)	/* the socket is full: again next time */
-			break;
-		if (st->sent + st->refused == 0)
-			st->t_first = now;
-		s->next++;
-		take(s, x);
-		if (rc == 2) {
-			st->refused++;
-			maybe_final(s, tgt);
-			continue;
-		}
-		st->sent++;
-		st->t_last = now;
-		s->ring[(s->rhead + s->rn) % s->rcap] = (struct inwait){
-			(uint32_t)tgt, (uint8_t)(s->c->first_ttl + b), now };
-		s->rn++;
-		x->inwait++;
-		n++;
+		s->cur_tgt = tgt;
+		ht_scan_prober_desc(s->pr[dst.af == 6], &dst,
+		    (uint8_t)(s->c->first_ttl + b), now, d);
+		return 1;
 	}
+	/* skipped a run of pairs: on at once; else for an answer or a wait */
+	*wake = looked > 4096 ? now : now + HT_NS_PER_SEC / 4;
 	return 0;
+}
+
+/* What came of the pair next_desc() gave (a full socket: asked again). */
+static void
+sent(void *arg, struct ht_engine *e, const struct ht_probe_desc *d, int rc,
+    ht_ns now)
+{
+	struct slive *s = arg;
+	struct ht_scan_stats *st = s->st;
+	struct tstate *x = &s->ts[s->cur_tgt];
+
+	(void)e;
+	if (rc == 1)
+		return;
+	if (st->sent + st->refused == 0)
+		st->t_first = now;
+	s->next++;
+	take(s, x);
+	if (rc == 2) {
+		st->refused++;
+		maybe_final(s, s->cur_tgt);
+		return;
+	}
+	st->sent++;
+	st->t_last = now;
+	s->ring[(s->rhead + s->rn) % s->rcap] = (struct inwait){
+		(uint32_t)s->cur_tgt, d->ttl, now };
+	s->rn++;
+	x->inwait++;
 }
 
 /* A row: what it tells the stop rules, then out. */
@@ -303,8 +316,7 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 	int64_t i;
 	uint32_t bitv;
 
-	if (r->rtt > s->slowest && r->rtt < s->c->wait)
-		s->slowest = r->rtt;
+	ht_engine_saw_rtt(s->e, r->rtt);
 	if (r->ttl >= s->c->first_ttl && r->ttl <= s->c->max_ttl &&
 	    (i = ht_targets_find(s->t, &r->target)) >= 0) {
 		x = &s->ts[i];
@@ -331,44 +343,31 @@ took_reply(struct slive *s, const struct ht_scan_row *r)
 		s->fail = 1;
 }
 
+/* A packet the capture brought: ours (a probe, a reply) or not. */
 static int
-drain(struct slive *s, char *err)
+packet(void *arg, struct ht_engine *e, const struct ht_pkt *pkt, ht_ns ts)
 {
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	struct ht_pkt pkt;
+	struct slive *s = arg;
 	struct ht_scan_row row;
 	enum ht_scan_what w;
-	int rc, n = 0;
 
-	while (n++ < 10000 && (rc = pcap_next_ex(s->cap->p, &h, &data)) == 1) {
-		if (ht_decode(s->cap->dlt, data, h->caplen, &pkt) ==
-		    HT_PKT_OTHER)
-			continue;
-		w = ht_scan_match(&pkt, ht_capture_ts(s->cap, h), our_ident,
-		    &s->ident, &row);
-		if (w == HT_SCAN_PROBE && row.ident == s->ident) {
-			s->st->seen++;
-			if (s->book != NULL && ht_scan_book_probe(s->book,
-			    &row) < 0)
-				s->fail = 1;
-		} else if (w == HT_SCAN_REPLY && row.ident == s->ident) {
-			s->st->replies++;
-			s->st->matched++;
-			took_reply(s, &row);
-		} else if (w == HT_SCAN_BAD) {
-			s->st->replies++;
-			s->st->bad++;
-			continue;
-		} else
-			continue;
-		if (s->cap->dump)
-			pcap_dump((u_char *)s->cap->dump, h, data);
+	s->e = e;
+	w = ht_scan_match(pkt, ts, our_ident, &s->ident, &row);
+	if (w == HT_SCAN_PROBE && row.ident == s->ident) {
+		s->st->seen++;
+		if (s->book != NULL && ht_scan_book_probe(s->book, &row) < 0)
+			s->fail = 1;
+		return 1;
 	}
-	if (rc == PCAP_ERROR) {
-		snprintf(err, HT_ERRBUF, "capture failed: %s",
-		    pcap_geterr(s->cap->p));
-		return -1;
+	if (w == HT_SCAN_REPLY && row.ident == s->ident) {
+		s->st->replies++;
+		s->st->matched++;
+		took_reply(s, &row);
+		return 1;
+	}
+	if (w == HT_SCAN_BAD) {
+		s->st->replies++;
+		s->st->bad++;
 	}
 	return 0;
 }
@@ -401,28 +400,107 @@ progress(const struct slive *s, ht_ns now)
 	    left);
 }
 
+static int
+busy(void *arg, const struct ht_engine *e)
+{
+	const struct slive *s = arg;
+
+	(void)e;
+	return s->rn > 0;
+}
+
+static int
+sent_all(void *arg, const struct ht_engine *e)
+{
+	const struct slive *s = arg;
+
+	(void)e;
+	return s->next >= s->st->pairs;
+}
+
+/* Each pass: the rows out once a second, and the progress line. */
+static int
+step(void *arg, struct ht_engine *e, ht_ns now, char *err)
+{
+	struct slive *s = arg;
+	const struct ht_scan_stats *st = s->st;
+
+	(void)e;
+	if (s->fail) {
+		snprintf(err, HT_ERRBUF, "out of memory or cannot write output");
+		return -1;
+	}
+	if (now > s->last_flush + HT_NS_PER_SEC) {
+		fflush(s->out);
+		s->last_flush = now;
+		/* the first line once a second of sending is known */
+		if (s->tty && st->sent > 0 && now >= st->t_first +
+		    HT_NS_PER_SEC && now > s->last_prog + HT_NS_PER_SEC) {
+			progress(s, now);
+			s->last_prog = now;
+		}
+	}
+	return 0;
+}
+
+/* -j: the traces not final yet (interrupted), as far as they go. */
+static int
+finish(void *arg, struct ht_engine *e, int rc, char *err)
+{
+	struct slive *s = arg;
+
+	(void)e;
+	if (rc == 0 && s->fail) {
+		snprintf(err, HT_ERRBUF, "out of memory or cannot write output");
+		rc = -1;
+	}
+	if (s->book != NULL && rc >= 0 &&
+	    ht_scan_book_emit_all(s->book, s->out) < 0) {
+		snprintf(err, HT_ERRBUF, "out of memory or cannot write output");
+		rc = -1;
+	}
+	if (s->tty && s->last_prog != 0)
+		fputc('\n', stderr);
+	return rc;
+}
+
+static const struct ht_engine_ops scan_ops = {
+	.next_desc = next_desc, .sent = sent, .packet = packet,
+	.expire = expire, .busy = busy, .sent_all = sent_all, .step = step,
+	.finish = finish, .wait_floor = WAIT_FLOOR, .wait_x = WAIT_X,
+};
+
+/* The scan's probes go to any target, each family by its own socket. */
+static int
+scan_send(void *arg, const struct ht_addr *dst, const uint8_t *pkt,
+    size_t len, char *err)
+{
+	struct ht_scan_prober *const *pr = arg;
+
+	return ht_scan_prober_send(pr[dst->af == 6], dst, pkt, len, err,
+	    HT_ERRBUF);
+}
+
 int
 ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
     struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
     FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
-	struct ht_stop stop;
-	struct pollfd pfd;
-	struct timespec to;
-	ht_ns now, dl, nd, last_flush = 0, last_prog = 0;
-	uint64_t guard;
+	struct ht_live_cfg lc;
+	struct ht_netio net;
+	struct ht_netio_live nl;
 	double need;
-	int rc = 0, tty = isatty(STDERR_FILENO);
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	s.c = c;
 	s.t = t;
-	s.cap = cap;
 	s.pr = pr;
 	s.ident = ident;
 	s.out = out;
 	s.st = st;
+	s.tty = isatty(STDERR_FILENO);
 	s.nttl = (uint32_t)(c->max_ttl - c->first_ttl + 1);
 	st->targets = t->total;
 	st->pairs = t->total * s.nttl;
@@ -441,77 +519,18 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 		ht_scan_book_free(s.book);
 		return -1;
 	}
-	ht_stop_catch(&stop);
-	pfd.fd = cap->fd;
-	pfd.events = POLLIN;
-	/* each round takes a pair, reads or expires, or waits for one of them */
-	for (guard = 0; !ht_stop_sig() && guard < (1ull << 40); guard++) {
-		now = ht_now_ns();
-		dl = expire(&s, now);
-		if (send_due(&s, now, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (s.next >= st->pairs && s.rn == 0)
-			break;
-		/* the next thing to do: a probe due, a wait over */
-		nd = 0;
-		if (s.next < st->pairs && s.rn < s.rcap)
-			nd = st->t_first + (ht_ns)((double)(st->sent +
-			    st->refused) * 1e9 / c->rate);
-		if (dl != 0 && (nd == 0 || dl < nd))
-			nd = dl;
-		now = ht_now_ns();
-		if (nd == 0 || nd > now + HT_NS_PER_SEC / 4)
-			nd = now + HT_NS_PER_SEC / 4;
-		to.tv_sec = nd > now ? (time_t)((nd - now) / HT_NS_PER_SEC) : 0;
-		to.tv_nsec = nd > now ? (long)((nd - now) % HT_NS_PER_SEC) : 0;
-		if (ppoll(&pfd, 1, &to, NULL) < 0 && errno != EINTR) {
-			snprintf(err, HT_ERRBUF, "poll: %s", strerror(errno));
-			rc = -1;
-			break;
-		}
-		if (drain(&s, err) < 0) {
-			rc = -1;
-			break;
-		}
-		if (s.fail) {
-			snprintf(err, HT_ERRBUF, "out of memory or cannot "
-			    "write output");
-			rc = -1;
-			break;
-		}
-		if (now > last_flush + HT_NS_PER_SEC) {
-			fflush(out);
-			last_flush = now;
-			/* the first line once a second of sending is known */
-			if (tty && st->sent > 0 && now >= st->t_first +
-			    HT_NS_PER_SEC && now > last_prog + HT_NS_PER_SEC) {
-				progress(&s, now);
-				last_prog = now;
-			}
-		}
-	}
-	/* what the capture holds already is ours to show */
-	if (rc == 0 && drain(&s, err) < 0)
-		rc = -1;
-	/* -j: the traces not final yet (interrupted), as far as they go */
-	if (s.book != NULL && rc >= 0 &&
-	    ht_scan_book_emit_all(s.book, out) < 0)
-		rc = -1;
-	ht_scan_book_free(s.book);
-	if (tty && last_prog != 0)
-		fputc('\n', stderr);
+	/* the engine's view: the wait; privileges are gone already */
+	memset(&lc, 0, sizeof(lc));
+	lc.wait = c->wait;
+	lc.simq = 1;
+	ht_netio_live_init(&net, &nl, cap, NULL);
+	nl.send = scan_send;
+	nl.send_arg = (void *)(uintptr_t)pr;
+	rc = ht_engine_run(&lc, &net, NULL, NULL, -1, &scan_ops, &s, err);
 	st->interrupted = ht_stop_sig() != 0;
-	/*
-	 * The handlers stay: a second signal (timeout(1) signals its child
-	 * and then its process group) must not kill the process before the
-	 * rows and the summary are out; main.c exits after the run.
-	 */
+	ht_scan_book_free(s.book);
 	free(s.ts);
 	free(s.ring);
 	free(s.ss.e);
-	if (rc == 0 && ht_stop_sig())
-		rc = ht_stop_sig();
 	return rc;
 }

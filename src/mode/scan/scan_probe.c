@@ -57,13 +57,13 @@ ht_scan_prober_open(const struct ht_addr *src, const char *dev,
 	return pr;
 }
 
-int
-ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
-    uint8_t ttl, ht_ns now, uint8_t *buf, size_t len, char *err,
-    size_t errlen)
+void
+ht_scan_prober_desc(const struct ht_scan_prober *pr,
+    const struct ht_addr *dst, uint8_t ttl, ht_ns now,
+    struct ht_probe_desc *dp)
 {
-	struct ht_scan_fields f;
 	struct ht_probe_desc d;
+	struct ht_scan_fields f;
 
 	memset(&d, 0, sizeof(d));
 	d.proto = pr->proto != 0 ? pr->proto : dst->af == 6 ?
@@ -85,6 +85,17 @@ ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
 		d.payload = pr->payload;
 		d.plen = pr->plen;
 	}
+	*dp = d;
+}
+
+int
+ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
+    uint8_t ttl, ht_ns now, uint8_t *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct ht_probe_desc d;
+
+	ht_scan_prober_desc(pr, dst, ttl, now, &d);
 	return ht_probe_builder_build(pr->s.b, &d, buf, len, err, errlen);
 }
 

@@ -30,6 +30,12 @@ int ht_scan_prober_build(struct ht_scan_prober *pr, const struct ht_addr *dst,
     uint8_t ttl, ht_ns now, uint8_t *buf, size_t len, char *err,
     size_t errlen);
 
+/* The same probe as a description (wire/probe.h), for the engine to build. */
+struct ht_probe_desc;
+void ht_scan_prober_desc(const struct ht_scan_prober *pr,
+    const struct ht_addr *dst, uint8_t ttl, ht_ns now,
+    struct ht_probe_desc *d);
+
 /*
  * Send a built probe to dst.  0; 1 when the socket's buffer is full
  * (try later); 2 when the kernel refuses this destination (no route, a
