@@ -4,7 +4,8 @@
  * permutation of their numbers (pair j = target j / T at TTL first + j % T,
  * T the TTLs probed).  Probes leave at --rate, evenly: probe k is due
  * k / rate seconds after the first, and each wake-up sends what is due
- * (at most the engine's HT_ENGINE_BATCH).  A reply is matched from its own fields (scan_match.c).
+ * (at most the engine's HT_ENGINE_BATCH).  A reply is matched from its
+ * own fields (scan_match.c).
  *
  * What is kept per target (struct tstate, 12 bytes): the TTLs that got an
  * answer, the TTLs known silent (no answer within the wait), the lowest
