@@ -165,6 +165,13 @@ parse(int argc, char **argv, struct opts *o)
 		usage_error("%s", err);
 }
 
+/* No names: -n, or a mode that shows addresses only. */
+static int
+numeric(const struct opts *o)
+{
+	return o->c.numeric || o->mode->numeric;
+}
+
 /* "stdin" for "-": the name a message gives the capture. */
 static const char *
 file_name(const char *f)
@@ -173,7 +180,7 @@ file_name(const char *f)
 }
 
 static int
-run_replay(const struct opts *o)
+run_replay(const struct opts *o, void *run)
 {
 	char err[HT_ERRBUF];
 	const char *f = file_name(o->c.rfile);
@@ -198,9 +205,9 @@ run_replay(const struct opts *o)
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
 	ht_names_init(&names);
-	names.res = o->c.numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
-	out.names = o->c.numeric ? NULL : &names;
-	rc = o->mode->replay(o->mo, &o->c, &cap, &out, &st, err);
+	names.res = numeric(o) ? NULL : ht_resolver_new(NAME_BUDGET_MS);
+	out.names = numeric(o) ? NULL : &names;
+	rc = o->mode->replay(o->mo, run, &o->c, &cap, &out, &st, err);
 	ht_capture_close(&cap);
 	if (rc < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
@@ -251,7 +258,7 @@ live_started(void *arg, char *err)
 }
 
 static int
-run_live(const struct opts *o)
+run_live(const struct opts *o, void *run)
 {
 	char err[HT_ERRBUF];
 	struct ht_live_cfg cfg;
@@ -266,6 +273,7 @@ run_live(const struct opts *o)
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&st, 0, sizeof(st));
 	memset(&r, 0, sizeof(r));
+	memset(&cap, 0, sizeof(cap));
 	st.o = o;
 	st.out = &out;
 	/* A user named with --user must exist before anything is sent. */
@@ -277,8 +285,11 @@ run_live(const struct opts *o)
 		st.have_user = 1;
 	}
 	ht_cmd_live_cfg(&o->c, &cfg);
-	o->mode->setup(o->mo, &o->c, &cfg);
-	if ((rc = ht_live_open(&o->c, &cfg, &cap, &r.pr, err)) < 0) {
+	if (o->mode->setup != NULL)
+		o->mode->setup(o->mo, &o->c, &cfg);
+	/* a mode of many targets opens its capture and senders itself */
+	if (o->mode->nohost == NULL &&
+	    (rc = ht_live_open(&o->c, &cfg, &cap, &r.pr, err)) < 0) {
 		if (rc == -2)
 			usage_error("%s", err);
 		fprintf(stderr, "hoptrace: %s\n", err);
@@ -288,7 +299,7 @@ run_live(const struct opts *o)
 	out.fp = stdout;
 	/* the resolver starts after the privilege drop (live_started) */
 	ht_names_init(&names);
-	out.names = o->c.numeric ? NULL : &names;
+	out.names = numeric(o) ? NULL : &names;
 	cfg.started = live_started;
 	cfg.started_arg = &st;
 	out.dst_name = o->c.host;
@@ -301,7 +312,11 @@ run_live(const struct opts *o)
 	r.cap = &cap;
 	ht_netio_live_init(&r.net, &r.nl, &cap, r.pr);
 	r.out = &out;
-	rc = o->mode->live(o->mo, &o->c, &r, err);
+	rc = o->mode->live(o->mo, run, &o->c, &r, err);
+	if (rc == -2) {
+		ht_capture_close(&cap);
+		usage_error("%s", err);
+	}
 	if (rc >= 0 && r.warning[0] != '\0')
 		fprintf(stderr, "hoptrace: warning: %s\n", r.warning);
 	/*
@@ -309,7 +324,7 @@ run_live(const struct opts *o)
 	 * count): ours.  They matter where a probe shows no answer, or where
 	 * the -w file should hold them.
 	 */
-	if (ht_capture_drops(&cap, &drops) == 0 && drops > 0 &&
+	if (!r.drops_told && ht_capture_drops(&cap, &drops) == 0 && drops > 0 &&
 	    (r.unanswered > 0 || o->c.wfile != NULL))
 		fprintf(stderr, "hoptrace: warning: the capture dropped %u of "
 		    "our packets (the ring was full)%s%s%s\n", drops,
@@ -330,13 +345,23 @@ run_live(const struct opts *o)
 int
 main(int argc, char **argv)
 {
+	char err[HT_ERRBUF];
 	struct opts o;
+	void *run = NULL;
 	int rc;
 
 	parse(argc, argv, &o);
-	if (o.mode->run != NULL)
-		return o.mode->run(o.mo, &o.c);
-	rc = o.c.rfile != NULL ? run_replay(&o) : run_live(&o);
+	/* what the mode reads before anything opens or privileges go */
+	if (o.mode->prepare != NULL &&
+	    (rc = o.mode->prepare(o.mo, &o.c, &run, err)) < 0) {
+		if (rc == -2)
+			usage_error("%s", err);
+		fprintf(stderr, "hoptrace: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	rc = o.c.rfile != NULL ? run_replay(&o, run) : run_live(&o, run);
+	if (o.mode->release != NULL)
+		o.mode->release(run);
 	if ((rc == 0 || rc > 128) && (fflush(stdout) != 0 || ferror(stdout))) {
 		fprintf(stderr, "hoptrace: cannot write output: %s\n",
 		    strerror(errno));

@@ -25,6 +25,7 @@ struct ht_mode_live {
 	struct ht_netio_live nl;
 	struct ht_outctx *out;
 	unsigned int unanswered;	/* shown probes without an answer */
+	int drops_told;			/* the run said what the ring lost */
 	char warning[HT_ERRBUF];	/* a warning line for main to print */
 };
 
@@ -45,6 +46,7 @@ struct ht_mode {
 					 * that says so; else NULL */
 	int ports_rise;			/* its UDP ports rise per probe
 					 * (unless --paris): -p is checked */
+	int numeric;			/* it shows addresses, never names */
 	void (*init)(void *m);
 	/* An option: 1 taken, 0 not the mode's, -1 with err (a usage error). */
 	int (*opt)(void *m, int ch, const char *arg, char *err);
@@ -57,18 +59,26 @@ struct ht_mode {
 	 */
 	int (*check)(const void *m, struct ht_cmd *c, char *err);
 	/*
-	 * A mode that opens its own handles (--targets, for now): the whole
-	 * run, its exit status.  NULL for the modes below.
+	 * Before any handle opens or privilege goes (may be NULL): what the
+	 * run needs read first (a targets file), into *run, which live or
+	 * replay get and release frees.  0; -1 with err, a runtime failure;
+	 * -2 with err, a usage error.
 	 */
-	int (*run)(const void *m, const struct ht_cmd *c);
+	int (*prepare)(const void *m, const struct ht_cmd *c, void **run,
+	    char *err);
+	void (*release)(void *run);
 	/* The probes the mode sends (Paris, flows), before handles open. */
 	void (*setup)(const void *m, const struct ht_cmd *c,
 	    struct ht_live_cfg *cfg);
-	/* Live: 0 when it ran, -1 with err, or the signal that stopped it. */
-	int (*live)(const void *m, const struct ht_cmd *c,
+	/*
+	 * Live: 0 when it ran, -1 with err, or the signal that stopped it.
+	 * A mode with nohost set opens the capture itself (r->cap, with
+	 * ht_open_capture()) and its own senders; r->pr is NULL.
+	 */
+	int (*live)(const void *m, void *run, const struct ht_cmd *c,
 	    struct ht_mode_live *r, char *err);
 	/* Replay of an opened capture: 0 (warnings in st), or -1 with err. */
-	int (*replay)(const void *m, const struct ht_cmd *c,
+	int (*replay)(const void *m, void *run, const struct ht_cmd *c,
 	    struct ht_capture *cap, struct ht_outctx *o,
 	    struct ht_replay_stats *st, char *err);
 };

@@ -55,23 +55,51 @@ resolve_host(const struct ht_cmd *c, struct ht_addr *dst, char *err)
 
 /*
  * Admit our probes and their answers: a program built here and attached
- * straight to the socket where the link type allows (no compiler to start,
- * one attach), else libpcap compiles and installs the same text.
+ * straight to the socket where one family is probed and the link type
+ * allows (no compiler to start, one attach), else libpcap compiles and
+ * installs the same text (two families' joined by "or").
  */
 static int
-set_filter(struct ht_capture *cap, const struct ht_probe_cfg *p,
+set_filter(struct ht_capture *cap, const struct ht_probe_cfg *pc, int n,
     unsigned int snaplen, char *err)
 {
 	struct ht_filter prog;
-	char text[1024];
+	char text[2][1024], both[2100];
 
-	if (ht_filter_build(p, cap->dlt, snaplen, &prog) == 0)
+	if (n == 1 && ht_filter_build(&pc[0], cap->dlt, snaplen, &prog) == 0)
 		return ht_capture_attach(cap, prog.insn, prog.n, err);
-	if (ht_filter_expr(p, text, sizeof(text)) < 0) {
+	if (ht_filter_expr(&pc[0], text[0], sizeof(text[0])) < 0 ||
+	    (n == 2 && ht_filter_expr(&pc[1], text[1], sizeof(text[1])) < 0)) {
 		snprintf(err, HT_ERRBUF, "internal error: filter too long");
 		return -1;
 	}
-	return ht_capture_filter(cap, text, err);
+	if (n == 1)
+		return ht_capture_filter(cap, text[0], err);
+	snprintf(both, sizeof(both), "(%s) or (%s)", text[0], text[1]);
+	return ht_capture_filter(cap, both, err);
+}
+
+int
+ht_open_capture(const char *dev, const struct ht_probe_cfg *pc, int n,
+    int snaplen, int ring, const char *wfile, struct ht_capture *cap,
+    char *err)
+{
+	char e2[HT_ERRBUF / 2];
+
+	if (ht_capture_open_live(cap, dev ? dev : "any", snaplen, ring,
+	    err) < 0)
+		return -1;
+	if (set_filter(cap, pc, n, (unsigned int)snaplen, err) < 0 ||
+	    ht_capture_ready(cap, err) < 0) {
+		ht_capture_close(cap);
+		return -1;
+	}
+	if (wfile != NULL && ht_capture_dump_open(cap, wfile, e2) < 0) {
+		snprintf(err, HT_ERRBUF, "cannot write %s: %s", wfile, e2);
+		ht_capture_close(cap);
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -130,19 +158,9 @@ ht_live_open(const struct ht_cmd *c, struct ht_live_cfg *cfg,
 	 */
 	snaplen = cfg->probe.dst.af == 6 ? 1296 : 900;
 	frames = 2 * (int)c->simq * (rt.local ? 2 : 1) + 64;
-	if (ht_capture_open_live(cap, c->dev ? c->dev : "any", snaplen,
-	    frames * (snaplen + 128), err) < 0)
+	if (ht_open_capture(c->dev, &cfg->probe, 1, snaplen,
+	    frames * (snaplen + 128), c->wfile, cap, err) < 0)
 		return -1;
-	if (set_filter(cap, &cfg->probe, (unsigned int)snaplen, err) < 0 ||
-	    ht_capture_ready(cap, err) < 0) {
-		ht_capture_close(cap);
-		return -1;
-	}
-	if (c->wfile != NULL && ht_capture_dump_open(cap, c->wfile, e2) < 0) {
-		snprintf(err, HT_ERRBUF, "cannot write %s: %s", c->wfile, e2);
-		ht_capture_close(cap);
-		return -1;
-	}
 	if ((*pr = ht_prober_open(&cfg->probe, err, HT_ERRBUF)) == NULL) {
 		ht_capture_close(cap);
 		if (c->wfile != NULL)

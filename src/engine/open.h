@@ -19,4 +19,14 @@
 int ht_live_open(const struct ht_cmd *c, struct ht_live_cfg *cfg,
     struct ht_capture *cap, struct ht_prober **pr, char *err);
 
+/*
+ * The capture on dev (NULL: any) for the probes of n families (pc[0..n),
+ * n 1 or 2), snaplen bytes a frame and a ring of ring bytes: its filter
+ * admitting their probes and answers, emptied of what came before, and
+ * the -w dump (wfile, or NULL).  0, or -1 with err (nothing left open).
+ */
+int ht_open_capture(const char *dev, const struct ht_probe_cfg *pc, int n,
+    int snaplen, int ring, const char *wfile, struct ht_capture *cap,
+    char *err);
+
 #endif

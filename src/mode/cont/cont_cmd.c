@@ -186,12 +186,13 @@ mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
 }
 
 static int
-mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
-    char *err)
+mode_live(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_mode_live *r, char *err)
 {
 	struct ht_cont_cfg cc;
 	char host[256], title[512], abuf[HT_ADDRSTRLEN];
 
+	(void)run;
 	cont_cfg(m, c, &cc, host, sizeof(host));
 	ht_addr_str(&r->cfg->probe.dst, abuf);
 	snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
@@ -202,12 +203,14 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 }
 
 static int
-mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
-    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+mode_replay(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
+    char *err)
 {
 	struct ht_cont_cfg cc;
 	char host[256];
 
+	(void)run;
 	cont_cfg(m, c, &cc, host, sizeof(host));
 	cc.local = NULL;	/* a replay names the capture's source */
 	cc.dst_name = NULL;

@@ -145,14 +145,15 @@ mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
 }
 
 static int
-mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
-    char *err)
+mode_live(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_mode_live *r, char *err)
 {
 	const struct ht_mda_cmd *md = m;
 	struct ht_mda_cfg mc;
 	struct ht_mda_stats ms;
 	int rc;
 
+	(void)run;
 	mda_cfg(md, c, &mc);
 	/*
 	 * TTL 1 is the next hop of this host's route: where the table's
@@ -168,11 +169,13 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 }
 
 static int
-mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
-    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+mode_replay(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
+    char *err)
 {
 	struct ht_mda_cfg mc;
 
+	(void)run;
 	mda_cfg(m, c, &mc);
 	return ht_mda_replay_run(cap, &mc, o, (ht_ns)(c->wait * 1e9), st,
 	    err);

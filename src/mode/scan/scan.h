@@ -48,11 +48,23 @@ struct ht_scan_stats {
 };
 
 /*
- * Run a scan, live or (cfg->rfile) replayed, writing rows to out and the
- * summary (live) to stderr.  Returns an exit status: 0, 1 (runtime
- * failure, message on stderr), or 128 + the signal that stopped it.
+ * A scan's run (scan_run.c).  ht_scan_prepare(): before anything opens,
+ * the seed and the targets file (with -r, only when given); *run for
+ * the others; 0, or -1 with err.  ht_scan_live_run(): the capture
+ * (ht_open_capture) and the senders, the run (privileges go in started,
+ * after the first probes), rows to out, the summary to stderr (with the
+ * ring's drops: *drops_told); 0, -1 with err, -2 with err (a usage error:
+ * -s of the wrong family), or the signal that stopped it.
+ * ht_scan_replay_run(): the rows of an opened capture.
  */
-int ht_scan_run(const struct ht_scan_cfg *cfg, FILE *out);
+struct ht_replay_stats;
+int ht_scan_prepare(const struct ht_scan_cfg *cfg, void **run, char *err);
+int ht_scan_live_run(void *run, struct ht_capture *cap,
+    int (*started)(void *, char *), void *started_arg, int *drops_told,
+    FILE *out, char *err);
+int ht_scan_replay_run(void *run, struct ht_capture *cap, FILE *out,
+    struct ht_replay_stats *st, char *err);
+void ht_scan_release(void *run);
 
 /*
  * The live driver (scan_live.c): handles open, privileges dropped; pr[0]
@@ -61,11 +73,11 @@ int ht_scan_run(const struct ht_scan_cfg *cfg, FILE *out);
 struct ht_scan_prober;
 int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
     struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
-    FILE *out, struct ht_scan_stats *st, char *err);
+    int (*started)(void *, char *), void *started_arg, FILE *out,
+    struct ht_scan_stats *st, char *err);
 
 /* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
  * every scan in a capture (of targets in t when t is not NULL). */
-struct ht_replay_stats;
 int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
     int json, FILE *out, struct ht_replay_stats *st, char *err);
 

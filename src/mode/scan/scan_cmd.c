@@ -165,14 +165,36 @@ scan_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
 
 /* ---- the entry in main.c's table of modes (engine/mode.h) ---- */
 
-/* Many targets, live or from a capture: the run opens its own handles. */
+/* Before anything opens: the seed, the targets file. */
 static int
-mode_run(const void *m, const struct ht_cmd *c)
+scan_prepare(const void *opts, const struct ht_cmd *c, void **run, char *err)
 {
 	struct ht_scan_cfg sc;
 
-	scan_cfg(m, c, &sc);
-	return ht_scan_run(&sc, stdout);
+	scan_cfg(opts, c, &sc);
+	return ht_scan_prepare(&sc, run, err);
+}
+
+/* Many targets: their capture and senders are the run's own. */
+static int
+scan_live(const void *opts, void *run, const struct ht_cmd *c,
+    struct ht_mode_live *r, char *err)
+{
+	(void)opts;
+	(void)c;
+	return ht_scan_live_run(run, r->cap, r->cfg->started,
+	    r->cfg->started_arg, &r->drops_told, stdout, err);
+}
+
+static int
+scan_replay(const void *opts, void *run, const struct ht_cmd *c,
+    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
+    char *err)
+{
+	(void)opts;
+	(void)c;
+	(void)o;
+	return ht_scan_replay_run(run, cap, stdout, st, err);
 }
 
 const struct ht_mode ht_mode_scan = {
@@ -182,9 +204,13 @@ const struct ht_mode ht_mode_scan = {
 	.longopts = longopts,
 	.help = help,
 	.nohost = "--targets",
+	.numeric = 1,
 	.init = scan_init,
 	.opt = scan_opt,
 	.on = scan_on,
 	.check = scan_check,
-	.run = mode_run,
+	.prepare = scan_prepare,
+	.release = ht_scan_release,
+	.live = scan_live,
+	.replay = scan_replay,
 };

@@ -485,7 +485,8 @@ scan_send(void *arg, const struct ht_addr *dst, const uint8_t *pkt,
 int
 ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
     struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
-    FILE *out, struct ht_scan_stats *st, char *err)
+    int (*started)(void *, char *), void *started_arg, FILE *out,
+    struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
 	struct ht_live_cfg lc;
@@ -520,10 +521,12 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 		ht_scan_book_free(s.book);
 		return -1;
 	}
-	/* the engine's view: the wait; privileges are gone already */
+	/* the engine's view: the wait, and privileges go once probes left */
 	memset(&lc, 0, sizeof(lc));
 	lc.wait = c->wait;
 	lc.simq = 1;
+	lc.started = started;
+	lc.started_arg = started_arg;
 	ht_netio_live_init(&net, &nl, cap, NULL);
 	nl.send = scan_send;
 	nl.send_arg = (void *)(uintptr_t)pr;

@@ -17,12 +17,13 @@ mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
 }
 
 static int
-mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
-    char *err)
+mode_live(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_mode_live *r, char *err)
 {
 	struct ht_live_stats ls;
 	int rc;
 
+	(void)run;
 	(void)m;
 	(void)c;
 	rc = ht_trace_run(r->cfg, &r->net, r->pr, r->out, &ls, err);
@@ -31,9 +32,11 @@ mode_live(const void *m, const struct ht_cmd *c, struct ht_mode_live *r,
 }
 
 static int
-mode_replay(const void *m, const struct ht_cmd *c, struct ht_capture *cap,
-    struct ht_outctx *o, struct ht_replay_stats *st, char *err)
+mode_replay(const void *m, void *run, const struct ht_cmd *c,
+    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
+    char *err)
 {
+	(void)run;
 	(void)m;
 	return ht_replay_run(cap, o, c->json, (ht_ns)(c->wait * 1e9), st, err);
 }
