@@ -16,7 +16,6 @@
 #include "engine/open.h"
 #include "engine/replay.h"
 #include "io/capture.h"
-#include "io/priv.h"
 #include "io/resolve.h"
 #include "out/output.h"
 
@@ -67,19 +66,6 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-static void
-help(void)
-{
-	size_t i;
-
-	fputs(ht_cmd_help_head, stdout);
-	fputs(ht_cmd_help_probes, stdout);
-	for (i = 0; i < NMODES; i++)
-		if (modes[i]->help != NULL)
-			fputs(modes[i]->help, stdout);
-	fputs(ht_cmd_help_output, stdout);
-}
-
 /* Do the options ask for mode md? */
 static int
 chosen(const struct opts *o, const struct ht_mode *md)
@@ -96,16 +82,12 @@ static void
 parse(int argc, char **argv, struct opts *o)
 {
 	struct option lo[MAX_LONGOPTS];
-	const struct option *p;
 	char err[HT_ERRBUF], shortopts[128];
-	size_t i, n = 0;
+	size_t i;
 	int ch, r;
 
 	memset(o, 0, sizeof(*o));
 	ht_cmd_init(&o->c);
-	for (p = ht_cmd_longopts; p->name != NULL; p++)
-		lo[n++] = *p;
-	snprintf(shortopts, sizeof(shortopts), "%s", HT_CMD_SHORT);
 	for (i = 0; i < NMODES; i++) {
 		if ((o->m[i] = calloc(1, modes[i]->opts_size + 1)) == NULL) {
 			fputs("hoptrace: out of memory\n", stderr);
@@ -113,17 +95,13 @@ parse(int argc, char **argv, struct opts *o)
 		}
 		if (modes[i]->init != NULL)
 			modes[i]->init(o->m[i]);
-		for (p = modes[i]->longopts; p != NULL && p->name != NULL; p++)
-			if (n + 1 < MAX_LONGOPTS)
-				lo[n++] = *p;
-		strncat(shortopts, modes[i]->shortopts,
-		    sizeof(shortopts) - strlen(shortopts) - 1);
 	}
-	memset(&lo[n], 0, sizeof(lo[n]));
+	ht_modes_getopt(modes, NMODES, lo, MAX_LONGOPTS, shortopts,
+	    sizeof(shortopts));
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
 		if (ch == 'h') {
-			help();
+			ht_modes_help(modes, NMODES, stdout);
 			exit(0);
 		}
 		if (ch == 'V') {
@@ -187,19 +165,12 @@ run_replay(const struct opts *o, void *run)
 	struct ht_capture cap;
 	struct ht_replay_stats st;
 	struct ht_outctx out;
-	struct ht_user user;
 	struct ht_names names;
 	int rc;
 
-	if (ht_capture_open_file(&cap, o->c.rfile, err) < 0) {
+	/* Replay needs no privileges: any we were started with go. */
+	if (ht_replay_open_file(&cap, o->c.rfile, o->c.user, err) < 0) {
 		fprintf(stderr, "hoptrace: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	/* Replay needs no privileges: give up any we were started with. */
-	if (ht_priv_lookup(o->c.user, &user, err, sizeof(err)) < 0 ||
-	    ht_drop_privileges(&user, err, sizeof(err)) < 0) {
-		fprintf(stderr, "hoptrace: %s\n", err);
-		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
 	}
 	memset(&out, 0, sizeof(out));
@@ -213,47 +184,7 @@ run_replay(const struct opts *o, void *run)
 		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
 		return EXIT_RUNTIME;
 	}
-	if (st.truncated)
-		fprintf(stderr, "hoptrace: warning: %s: capture damaged or "
-		    "cut short after %llu packets: %s\n", f,
-		    (unsigned long long)st.packets, st.warning);
-	if (st.malformed)
-		fprintf(stderr, "hoptrace: warning: %s: %llu malformed packet%s "
-		    "ignored (first: packet %llu, %s)\n", f,
-		    (unsigned long long)st.malformed, st.malformed > 1 ? "s" : "",
-		    (unsigned long long)st.first_bad,
-		    ht_status_str(st.first_bad_why));
-	return 0;
-}
-
-/* What the live run needs once its first probes have left. */
-struct started {
-	const struct opts *o;
-	struct ht_user user;	/* looked up already when --user is given */
-	int have_user;
-	struct ht_outctx *out;
-	int dropped;		/* privileges dropped; else a failure */
-};
-
-/*
- * The first probes are out: drop privileges before a single packet is
- * read (rule 4 of STYLE.md is about untrusted input, and none has been
- * parsed yet), then start the name resolver, whose thread must not hold
- * capabilities (they are per thread).  The drop costs 0.4-1 ms; here it
- * overlaps the probes' way out instead of delaying them.
- */
-static int
-live_started(void *arg, char *err)
-{
-	struct started *st = arg;
-
-	if ((!st->have_user &&
-	    ht_priv_lookup(st->o->c.user, &st->user, err, HT_ERRBUF) < 0) ||
-	    ht_drop_privileges(&st->user, err, HT_ERRBUF) < 0)
-		return -1;
-	st->dropped = 1;
-	if (st->out->names != NULL)
-		st->out->names->res = ht_resolver_new(NAME_BUDGET_MS);
+	ht_replay_warn(&st, f, stderr);
 	return 0;
 }
 
@@ -265,24 +196,22 @@ run_live(const struct opts *o, void *run)
 	struct ht_capture cap;
 	struct ht_mode_live r;
 	struct ht_outctx out;
-	struct started st;
+	struct ht_started st;
 	struct ht_names names;
-	unsigned int drops = 0;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
-	memset(&st, 0, sizeof(st));
 	memset(&r, 0, sizeof(r));
 	memset(&cap, 0, sizeof(cap));
-	st.o = o;
-	st.out = &out;
+	memset(&out, 0, sizeof(out));
+	/* the resolver starts after the privilege drop (ht_started) */
+	ht_names_init(&names);
+	out.names = numeric(o) ? NULL : &names;
+	ht_started_init(&st, o->c.user, out.names, NAME_BUDGET_MS);
 	/* A user named with --user must exist before anything is sent. */
-	if (o->c.user != NULL) {
-		if (ht_priv_lookup(o->c.user, &st.user, err, sizeof(err)) < 0) {
-			fprintf(stderr, "hoptrace: %s\n", err);
-			return EXIT_RUNTIME;
-		}
-		st.have_user = 1;
+	if (ht_started_user(&st, err) < 0) {
+		fprintf(stderr, "hoptrace: %s\n", err);
+		return EXIT_RUNTIME;
 	}
 	ht_cmd_live_cfg(&o->c, &cfg);
 	if (o->mode->setup != NULL)
@@ -295,12 +224,8 @@ run_live(const struct opts *o, void *run)
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
-	/* the resolver starts after the privilege drop (live_started) */
-	ht_names_init(&names);
-	out.names = numeric(o) ? NULL : &names;
-	cfg.started = live_started;
+	cfg.started = ht_started;
 	cfg.started_arg = &st;
 	out.dst_name = o->c.host;
 	out.max_hops = (int)o->c.max;
@@ -319,18 +244,8 @@ run_live(const struct opts *o, void *run)
 	}
 	if (rc >= 0 && r.warning[0] != '\0')
 		fprintf(stderr, "hoptrace: warning: %s\n", r.warning);
-	/*
-	 * Drops are of packets our filter passed (ht_capture_ready() reset the
-	 * count): ours.  They matter where a probe shows no answer, or where
-	 * the -w file should hold them.
-	 */
-	if (!r.drops_told && ht_capture_drops(&cap, &drops) == 0 && drops > 0 &&
-	    (r.unanswered > 0 || o->c.wfile != NULL))
-		fprintf(stderr, "hoptrace: warning: the capture dropped %u of "
-		    "our packets (the ring was full)%s%s%s\n", drops,
-		    r.unanswered > 0 ? "; a reply may show as *" : "",
-		    o->c.wfile != NULL ? "; missing from " : "",
-		    o->c.wfile != NULL ? o->c.wfile : "");
+	if (!r.drops_told)
+		ht_live_warn_drops(&cap, r.unanswered, o->c.wfile, stderr);
 	if (rc < 0) {
 		ht_capture_close(&cap);		/* the run closed the prober */
 		fprintf(stderr, "hoptrace: %s\n", err);

@@ -4,6 +4,7 @@
 
 #include <getopt.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "base/err.h"
 #include "engine/cmd.h"
@@ -82,6 +83,16 @@ struct ht_mode {
 	    struct ht_capture *cap, struct ht_outctx *o,
 	    struct ht_replay_stats *st, char *err);
 };
+
+/*
+ * The getopt_long() table of the shared options and every mode's (maxlo
+ * entries at most, the last a zero one), and the short letters into
+ * shortopts (len bytes).
+ */
+void ht_modes_getopt(const struct ht_mode *const *modes, size_t n,
+    struct option *lo, size_t maxlo, char *shortopts, size_t len);
+/* --help: the usage, the shared options, each mode's, the output's. */
+void ht_modes_help(const struct ht_mode *const *modes, size_t n, FILE *fp);
 
 /* The modes, in the order main.c asks them (mode/X/X_cmd.c each). */
 extern const struct ht_mode ht_mode_scan, ht_mode_mda, ht_mode_cont,

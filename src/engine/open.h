@@ -2,9 +2,12 @@
 #ifndef HT_OPEN_H
 #define HT_OPEN_H
 
+#include <stdio.h>
+
 #include "engine/cmd.h"
 #include "engine/live.h"
 #include "io/capture.h"
+#include "io/priv.h"
 #include "io/prober.h"
 
 /*
@@ -28,5 +31,44 @@ int ht_live_open(const struct ht_cmd *c, struct ht_live_cfg *cfg,
 int ht_open_capture(const char *dev, const struct ht_probe_cfg *pc, int n,
     int snaplen, int ring, const char *wfile, struct ht_capture *cap,
     char *err);
+
+/*
+ * What the ring dropped of ours, a warning on fp where it matters: where
+ * a probe shows no answer (unanswered), or where the -w file (wfile)
+ * should hold them.
+ */
+void ht_live_warn_drops(struct ht_capture *cap, unsigned int unanswered,
+    const char *wfile, FILE *fp);
+
+/*
+ * A saved capture to replay (path, "-" stdin), then every privilege the
+ * process was started with given up (to user, else nobody): replay needs
+ * none.  0, or -1 with err (nothing left open).
+ */
+int ht_replay_open_file(struct ht_capture *cap, const char *path,
+    const char *user, char *err);
+
+/*
+ * The started hook of a live run (engine/live.h): the first probes are
+ * out, so privileges go (to --user, else nobody) before a single packet
+ * is read, then the name resolver starts (its thread must not hold
+ * capabilities: they are per thread) when the run shows names.
+ */
+struct ht_names;
+struct ht_started {
+	const char *user;	/* --user, or NULL: nobody */
+	struct ht_user pw;	/* looked up already when --user is given */
+	int have_user;
+	struct ht_names *names;	/* the run's names, or NULL: none */
+	unsigned int budget_ms;	/* the resolver's */
+	int dropped;		/* privileges dropped; else a failure */
+};
+
+void ht_started_init(struct ht_started *st, const char *user,
+    struct ht_names *names, unsigned int budget_ms);
+/* A user named with --user must exist before anything is sent: 0, -1. */
+int ht_started_user(struct ht_started *st, char *err);
+/* The hook itself (arg: the struct ht_started): 0, or -1 with err. */
+int ht_started(void *arg, char *err);
 
 #endif

@@ -65,3 +65,18 @@ ht_replay_end(struct ht_capture *cap, struct ht_replay_stats *st, char *err)
 	snprintf(st->warning, sizeof(st->warning), "%s", pcap_geterr(cap->p));
 	return 0;
 }
+
+void
+ht_replay_warn(const struct ht_replay_stats *st, const char *name, FILE *fp)
+{
+	if (st->truncated)
+		fprintf(fp, "hoptrace: warning: %s: capture damaged or cut "
+		    "short after %llu packets: %s\n", name,
+		    (unsigned long long)st->packets, st->warning);
+	if (st->malformed)
+		fprintf(fp, "hoptrace: warning: %s: %llu malformed packet%s "
+		    "ignored (first: packet %llu, %s)\n", name,
+		    (unsigned long long)st->malformed, st->malformed > 1 ? "s" :
+		    "", (unsigned long long)st->first_bad,
+		    ht_status_str(st->first_bad_why));
+}

@@ -2,6 +2,8 @@
 #ifndef HT_REPLAY_H
 #define HT_REPLAY_H
 
+#include <stdio.h>
+
 #include "io/capture.h"
 #include "wire/decode.h"
 
@@ -28,6 +30,10 @@ int ht_replay_start(const struct ht_capture *cap, struct ht_replay_stats *st,
     char *err);
 int ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
     struct ht_replay_stats *st);
+/* The warnings of a finished replay of the capture called name, on fp. */
+void ht_replay_warn(const struct ht_replay_stats *st, const char *name,
+    FILE *fp);
+
 int ht_replay_end(struct ht_capture *cap, struct ht_replay_stats *st,
     char *err);
 
