@@ -390,12 +390,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 		/* a builder that failed has said why in err */
 		if (e.frames == NULL || ops->next_desc == NULL)
 			snprintf(err, HT_ERRBUF, "out of memory");
-		close_send(&e);
-		(void)ops->finish(m, &e, -1, err);
-		ht_matcher_free(&e.m);
-		ht_probe_builder_free(e.b);
-		free(e.frames);
-		return -1;
+		goto fail;
 	}
 
 	ht_stop_catch(&stop);
@@ -446,15 +441,14 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 	rc = ops->finish(m, &e, 0, err);
 	if (rc == 0 && ht_stop_sig())
 		rc = ht_stop_sig();
+	goto out;
+fail:
+	close_send(&e);
+	(void)ops->finish(m, &e, -1, err);
+	rc = -1;
+out:
 	ht_matcher_free(&e.m);
 	ht_probe_builder_free(e.b);
 	free(e.frames);
 	return rc;
-fail:
-	close_send(&e);
-	(void)ops->finish(m, &e, -1, err);
-	ht_matcher_free(&e.m);
-	ht_probe_builder_free(e.b);
-	free(e.frames);
-	return -1;
 }
