@@ -33,6 +33,8 @@
 #include "io/prober.h"
 #include "mode/cont/cont.h"
 #include "mode/mda/mda.h"
+#include "mode/scan/scan.h"
+#include "mode/scan/scan_probe.h"
 #include "mode/trace/trace_mode.h"
 #include "simnet.h"
 #include "wire/decode.h"
@@ -692,6 +694,96 @@ START_TEST(test_cont_flows)
 }
 END_TEST
 
+/* ---- many targets ----------------------------------------------------- */
+
+/*
+ * A scan of an AnyIP /28 behind two routers (the prefix's host answers
+ * for every address): every target shows r1 at TTL 1, r2 at TTL 2 and
+ * itself at TTL 3, and nothing is probed past TTL 3 once a target has
+ * answered there (the stop rule), so rows beyond it come only from
+ * probes that left before the answer.
+ */
+START_TEST(test_scan_anyip)
+{
+	struct simnet sn;
+	struct ht_netio net;
+	struct ht_scan_cfg c;
+	struct ht_targets t;
+	struct ht_scan_stats st;
+	struct ht_scan_prober *pr[2] = { NULL, NULL };
+	const struct ht_addr *src;
+	char err[HT_ERRBUF], *out = NULL, *line, *save = NULL;
+	char tgt[64], from[64];
+	size_t outlen = 0;
+	unsigned int ttl, seen[16][4], i, k, rows = 0;
+	FILE *fp;
+	int rc;
+
+	simnet_init(&sn, DLT_RAW, 3);
+	err[0] = '\0';
+	ck_assert_msg(simnet_parse(&sn, "s>r1>r2>t\n"
+	    "r1 delay=1\nr2 delay=2\nt 198.51.100.16 anyip=/28 delay=3\n",
+	    err) == 0, "%s", err);
+	simnet_netio(&sn, &net);
+	memset(&c, 0, sizeof(c));
+	c.rate = 1000;
+	c.first_ttl = 1;
+	c.max_ttl = 8;
+	c.gap = 3;
+	c.wait = HT_NS_PER_SEC;
+	c.rows = 1;
+	c.seed = 42;
+	ht_targets_init(&t, 0, c.seed);
+	ck_assert_int_eq(ht_targets_line(&t, "198.51.100.16/28", 1, err,
+	    sizeof(err)), 1);
+	ck_assert_int_eq(ht_targets_finish(&t), 0);
+	ck_assert_uint_eq(t.total, 16);
+	src = simnet_src(&sn, 4);
+	pr[0] = ht_scan_prober_open(src, NULL, 0, 0x8123, 33434, 16, 1, err,
+	    sizeof(err));
+	ck_assert_msg(pr[0] != NULL, "%s", err);
+	fp = open_memstream(&out, &outlen);
+	ck_assert_ptr_nonnull(fp);
+	memset(&st, 0, sizeof(st));
+	rc = ht_scan_live(&c, &t, &net, pr, 0x8123, NULL, NULL, fp, &st, err);
+	ck_assert_msg(rc == 0, "rc %d: %s", rc, err);
+	ck_assert_int_eq(fclose(fp), 0);
+	memset(seen, 0, sizeof(seen));
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		ck_assert_int_eq(sscanf(line, "{\"target\":\"%63[^\"]\","
+		    "\"ttl\":%u,\"responder\":\"%63[^\"]\"", tgt, &ttl,
+		    from), 3);
+		k = (unsigned int)atoi(strrchr(tgt, '.') + 1) - 16;
+		ck_assert_uint_lt(k, 16);
+		ck_assert_uint_ge(ttl, 1);
+		if (ttl == 1)
+			ck_assert_str_eq(from, "10.79.0.2");
+		else if (ttl == 2)
+			ck_assert_str_eq(from, "10.79.0.3");
+		else
+			ck_assert_str_eq(from, tgt);	/* the target itself */
+		if (ttl <= 3)
+			seen[k][ttl]++;
+		rows++;
+	}
+	for (i = 0; i < 16; i++)
+		for (ttl = 1; ttl <= 3; ttl++)
+			ck_assert_msg(seen[i][ttl] == 1, "target %u TTL %u: %u "
+			    "rows", i, ttl, seen[i][ttl]);
+	/* every reply is a row; every pair taken, sent or skipped */
+	ck_assert_uint_eq(st.matched, rows);
+	ck_assert_uint_eq(st.sent + st.skipped, 16 * 8);
+	ck_assert_uint_gt(st.skipped, 0);
+	ck_assert_uint_eq(st.done, 16);
+	ck_assert_uint_eq(sn.n_sent, st.sent);
+	ht_scan_prober_close(pr[0]);
+	ht_targets_free(&t);
+	free(out);
+	simnet_free(&sn);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -717,6 +809,9 @@ suite(void)
 	tc = tcase_create("cont");
 	tcase_add_test(tc, test_cont_loss);
 	tcase_add_test(tc, test_cont_flows);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("scan");
+	tcase_add_test(tc, test_scan_anyip);
 	suite_add_tcase(s, tc);
 	return s;
 }

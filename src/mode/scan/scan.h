@@ -67,14 +67,19 @@ int ht_scan_replay_run(void *run, struct ht_capture *cap, FILE *out,
 void ht_scan_release(void *run);
 
 /*
- * The live driver (scan_live.c): handles open, privileges dropped; pr[0]
- * sends to the IPv4 targets, pr[1] to the IPv6 ones (NULL: none of them).
+ * The live driver (scan_live.c) over net (engine/netio.h: the capture and
+ * the senders, or a simulated network in tests): pr[0] describes the
+ * probes to the IPv4 targets, pr[1] to the IPv6 ones (NULL: none of
+ * them); started (may be NULL) is called once the first probes left.
+ * Rows to out, the figures in st.  0, -1 with err, or the signal that
+ * stopped it.
  */
+struct ht_netio;
 struct ht_scan_prober;
 int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
-    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
-    int (*started)(void *, char *), void *started_arg, FILE *out,
-    struct ht_scan_stats *st, char *err);
+    const struct ht_netio *net, struct ht_scan_prober *const *pr,
+    uint16_t ident, int (*started)(void *, char *), void *started_arg,
+    FILE *out, struct ht_scan_stats *st, char *err);
 
 /* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
  * every scan in a capture (of targets in t when t is not NULL). */

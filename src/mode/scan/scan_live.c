@@ -471,27 +471,14 @@ static const struct ht_engine_ops scan_ops = {
 	.finish = finish, .wait_floor = WAIT_FLOOR, .wait_x = WAIT_X,
 };
 
-/* The scan's probes go to any target, each family by its own socket. */
-static int
-scan_send(void *arg, const struct ht_addr *dst, const uint8_t *pkt,
-    size_t len, char *err)
-{
-	struct ht_scan_prober *const *pr = arg;
-
-	return ht_scan_prober_send(pr[dst->af == 6], dst, pkt, len, err,
-	    HT_ERRBUF);
-}
-
 int
 ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
-    struct ht_capture *cap, struct ht_scan_prober *const *pr, uint16_t ident,
-    int (*started)(void *, char *), void *started_arg, FILE *out,
-    struct ht_scan_stats *st, char *err)
+    const struct ht_netio *net, struct ht_scan_prober *const *pr,
+    uint16_t ident, int (*started)(void *, char *), void *started_arg,
+    FILE *out, struct ht_scan_stats *st, char *err)
 {
 	struct slive s;
 	struct ht_live_cfg lc;
-	struct ht_netio net;
-	struct ht_netio_live nl;
 	double need;
 	int rc;
 
@@ -527,10 +514,7 @@ ht_scan_live(const struct ht_scan_cfg *c, const struct ht_targets *t,
 	lc.simq = 1;
 	lc.started = started;
 	lc.started_arg = started_arg;
-	ht_netio_live_init(&net, &nl, cap, NULL);
-	nl.send = scan_send;
-	nl.send_arg = (void *)(uintptr_t)pr;
-	rc = ht_engine_run(&lc, &net, NULL, NULL, -1, &scan_ops, &s, err);
+	rc = ht_engine_run(&lc, net, NULL, NULL, -1, &scan_ops, &s, err);
 	st->interrupted = ht_stop_sig() != 0;
 	ht_scan_book_free(s.book);
 	free(s.ts);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/netio.h"
 #include "engine/open.h"
 #include "engine/replay.h"
 #include "io/capture.h"
@@ -201,6 +202,17 @@ ht_scan_replay_run(void *arg, struct ht_capture *cap, FILE *out,
 	    out, st, err);
 }
 
+/* The scan's probes go to any target, each family by its own socket. */
+static int
+scan_send(void *arg, const struct ht_addr *dst, const uint8_t *pkt,
+    size_t len, char *err)
+{
+	struct ht_scan_prober *const *pr = arg;
+
+	return ht_scan_prober_send(pr[dst->af == 6], dst, pkt, len, err,
+	    HT_ERRBUF);
+}
+
 int
 ht_scan_live_run(void *arg, struct ht_capture *cap,
     int (*started)(void *, char *), void *started_arg, int *drops_told,
@@ -211,6 +223,8 @@ ht_scan_live_run(void *arg, struct ht_capture *cap,
 	struct ht_probe_cfg pc[2];
 	struct ht_scan_prober *pr[2];
 	struct ht_scan_stats st;
+	struct ht_netio net;
+	struct ht_netio_live nl;
 	double frames;
 	uint16_t ident;
 	int rc, f, nfam;
@@ -251,9 +265,13 @@ ht_scan_live_run(void *arg, struct ht_capture *cap,
 		    c->dev, c->proto, ident, c->port, 16, 0, err,
 		    HT_ERRBUF)) == NULL)
 			rc = -1;
-	if (rc == 0)
-		rc = ht_scan_live(c, &run->t, cap, pr, ident, started,
+	if (rc == 0) {
+		ht_netio_live_init(&net, &nl, cap, NULL);
+		nl.send = scan_send;
+		nl.send_arg = (void *)(uintptr_t)pr;
+		rc = ht_scan_live(c, &run->t, &net, pr, ident, started,
 		    started_arg, out, &st, err);
+	}
 	ht_scan_prober_close(pr[0]);
 	ht_scan_prober_close(pr[1]);
 	if (rc < 0) {
