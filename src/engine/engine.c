@@ -11,6 +11,7 @@
 
 #include "base/err.h"
 #include "engine/engine.h"
+#include "engine/frame.h"
 #include "engine/names.h"
 #include "io/stop.h"
 #include "wire/decode.h"
@@ -314,8 +315,8 @@ drain(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 
 	while (n++ < DRAIN_MAX && (rc = e->net.ops->next(e->net.io, &data,
 	    &caplen, &len, &ts, err)) == 1) {
-		(void)len;
-		if (ht_decode(e->net.dlt, data, caplen, &pkt) == HT_PKT_OTHER)
+		if (ht_frame_decode(e->net.dlt, data, caplen, len, &pkt,
+		    &e->frames_in) == HT_PKT_OTHER)
 			continue;
 		if (ops->packet != NULL) {
 			if (ops->packet(m, e, &pkt, ts))

@@ -6,6 +6,7 @@
 
 #include "base/names.h"
 #include "base/time.h"
+#include "engine/frame.h"
 #include "engine/live.h"
 #include "engine/netio.h"
 #include "io/prober.h"
@@ -146,6 +147,7 @@ struct ht_engine {
 	size_t held_len[HT_ENGINE_BATCH];
 	uint32_t nheld;
 	uint64_t full, refused;	/* sends the socket put off / refused */
+	struct ht_frame_stats frames_in;	/* captured frames read */
 	uint8_t one[HT_PROBE_MAX];	/* a stateless mode's probe */
 };
 

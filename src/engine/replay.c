@@ -36,18 +36,12 @@ ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
 		st->read_error = rc == PCAP_ERROR;
 		return 0;
 	}
-	st->packets++;
 	*ts = ht_capture_ts(cap, h);
-	if (h->caplen > h->len) {
-		pkt->kind = HT_PKT_OTHER;
-		pkt->status = HT_DEC_CAPLEN;
-	} else
-		ht_decode(cap->dlt, data, h->caplen, pkt);
-	if (pkt->kind == HT_PKT_OTHER && pkt->status != HT_DEC_OK &&
-	    pkt->status != HT_DEC_NOTIP && st->malformed++ == 0) {
-		st->first_bad = st->packets;
-		st->first_bad_why = pkt->status;
-	}
+	ht_frame_decode(cap->dlt, data, h->caplen, h->len, pkt, &st->fs);
+	st->packets = st->fs.frames;
+	st->malformed = st->fs.malformed;
+	st->first_bad = st->fs.first_bad;
+	st->first_bad_why = st->fs.first_bad_why;
 	return 1;
 }
 

@@ -4,10 +4,12 @@
 
 #include <stdio.h>
 
+#include "engine/frame.h"
 #include "io/capture.h"
 #include "wire/decode.h"
 
 struct ht_replay_stats {
+	struct ht_frame_stats fs;	/* the frames read (engine/frame.h) */
 	uint64_t packets, traces, malformed;
 	uint64_t first_bad;		/* packet number of the first malformed */
 	enum ht_status first_bad_why;
