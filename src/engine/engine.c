@@ -420,8 +420,15 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 		    e.inflight == 0))
 			break;
 		timeout = HT_NS_PER_SEC;
+		/*
+		 * A wait ends on the next whole millisecond after its
+		 * deadline, as it did when the loops polled in milliseconds:
+		 * an answer that the kernel delivers a little late under load
+		 * still counts.  Pacing (wake) is to the nanosecond.
+		 */
 		if (dl != 0)
-			timeout = until(now, dl, timeout);
+			timeout = dl > now ? until(now, dl + 1000000 -
+			    (dl - now) % 1000000, timeout) : 0;
 		if (wake != 0)
 			timeout = until(now, wake, timeout);
 		ready = 0;
