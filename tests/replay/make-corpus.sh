@@ -28,7 +28,7 @@
 #   3. the expected output goes to tests/replay/text/<name>.out -- it is the
 #      truth, NOT what hoptrace prints;
 #   4. hoptrace -n -r is run on it and every difference is reported at the
-#      end (this script does not fail for them: see tests/replay/replay.sh).
+#      end (this script does not fail for them: see tests/replay/run.sh).
 # For the hoptrace -w captures the live output of hoptrace is also compared
 # with the truth (same hops, same RTTs to the microsecond).
 #

@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/replay/make-mda-corpus.sh - the multipath replay corpus: captures of
 # dublin-traceroute on the testbed's diamonds (tests/net/netns-graph.sh), made
-# by hand as root, and their expected graphs, for tests/replay/replay-mda.sh.
+# by hand as root, and their expected graphs, for the mda cases of
+# tests/replay/CASES.
 #
 #   sudo tests/replay/make-mda-corpus.sh [SHAPE...]     (default: all)
 #

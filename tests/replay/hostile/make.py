@@ -10,8 +10,9 @@ DIR), and for each case that should rebuild a trace, its expected
 `hoptrace -n -r` output (<name>.out).  The expected output is computed
 here, from the addresses and timestamps this script writes -- it is the
 truth, not what hoptrace prints.
-tests/replay/hostile/LIST says what each case must give (exit status, the one line
-on stderr, the stdout file); tests/replay/hostile.sh runs it.
+The hostile cases of tests/replay/CASES say what each must give (exit
+status, the one line on stderr, the stdout file); tests/replay/run.sh runs
+them, and checks that this script still makes exactly the stored files.
 
 Plain struct packing, no Scapy: every byte is deliberate.  Nothing here is
 random, so a rebuild gives byte-identical files.
