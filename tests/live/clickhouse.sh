@@ -11,14 +11,10 @@
 # Skips (77) without root, netns or clickhouse-server.
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-ht_need_hoptrace
-ht_net_need_root python3 timeout clickhouse-server clickhouse-client
-schema=${top_srcdir:-$srcdir/..}/src/mode/scan/clickhouse.sql
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" python3 timeout clickhouse-server clickhouse-client
+# shellcheck disable=SC2154 # top_srcdir: set by preamble.sh
+schema=$top_srcdir/src/mode/scan/clickhouse.sql
 [ -s "$schema" ] || { echo "ERROR: no $schema"; exit 99; }
 
 N=htch$$

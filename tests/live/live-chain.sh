@@ -15,27 +15,11 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_need_hoptrace
-
-ht_net_need_root python3 unshare mount timeout
-
-N=htc$$
-ht_tmpdir htchain "ht_net_down $N"
-
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" python3 unshare mount timeout
+ht_live_net htc
 HOPS=8
-ht_net_up "$N" --hops "$HOPS" || {
-	echo "ERROR: ht_net_up $N --hops $HOPS failed"
-	exit 99
-}
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
+ht_live_up --hops "$HOPS"
 
 # A name server that never answers, for the runs with names on: an address
 # on the source's own link where no host lives (its neighbour entry fails,

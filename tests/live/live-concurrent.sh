@@ -18,14 +18,8 @@
 # built here.
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_net_need_root timeout
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" timeout
 for t in ping traceroute; do
 	if ! command -v "$t" >/dev/null 2>&1; then
 		echo "ERROR: $t is needed (iputils-ping, traceroute: see .ci/run)" >&2
@@ -53,7 +47,6 @@ cleanup() {
 	done
 	ht_net_down "$N"
 }
-ht_need_hoptrace
 ht_tmpdir hoptrace-cc cleanup
 
 # check_trace WHAT FILE PROTO TARGET ADDR... : FILE holds exactly the header

@@ -23,26 +23,11 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_need_hoptrace
-ht_net_need_root python3 timeout
-
-N=htf$$
-ht_tmpdir htf "tmux kill-session -t htf$$screen 2>/dev/null; ht_net_down $N"
-
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" python3 timeout
+ht_live_net htf "tmux kill-session -t htf$$screen 2>/dev/null"
 HOPS=5 BAL=2 K=16 ROUNDS=6
-ht_net_up "$N" --hops "$HOPS" --balance "$BAL" || {
-	echo "ERROR: ht_net_up $N --hops $HOPS --balance $BAL failed"
-	exit 99
-}
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
+ht_live_up --hops "$HOPS" --balance "$BAL"
 
 ok() {
 	checks=$((checks + 1))

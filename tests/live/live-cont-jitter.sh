@@ -25,20 +25,14 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-top=${top_srcdir:-$srcdir/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-# shellcheck source=../../bench/netns-delay.sh disable=SC1091
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" python3 timeout iptables
+# shellcheck disable=SC2154 # top_srcdir: set by preamble.sh
+top=$top_srcdir
+# shellcheck source=../../bench/netns-delay.sh source-path=SCRIPTDIR disable=SC1091
 . "$top/bench/netns-delay.sh"
-
-ht_need_hoptrace
-ht_net_need_root python3 timeout iptables
-
-N=htj$$
-ht_tmpdir htj "ht_delay_stop $N 2>/dev/null; ht_net_down $N"
+# shellcheck disable=SC2016 # $N: expanded on exit
+ht_live_net htj 'ht_delay_stop "$N" 2>/dev/null'
 export HT_BENCH_BUILD=$tmp/build
 if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
 	echo "SKIP: bench/nfq-delay.c does not build (libnetfilter-queue-dev): $(head -3 "$tmp/build.err")"
@@ -46,17 +40,11 @@ if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
 fi
 
 D=1 J=4 ROUNDS=150 IVL=0.04
-ht_net_up "$N" --hops 3 || {
-	echo "ERROR: ht_net_up $N --hops 3 failed"
-	exit 99
-}
+ht_live_up --hops 3
 HT_DELAY_JITTER=$J ht_delay_start "$N" "$D" || {
 	echo "ERROR: ht_delay_start $N $D (jitter $J) failed"
 	exit 99
 }
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
 
 # check_sd DESC JSON : hops 1 and 2's StDev and Javg within the bounds
 check_sd() {

@@ -38,22 +38,15 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-top=${top_srcdir:-$srcdir/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-# shellcheck source=../../bench/netns-delay.sh disable=SC1091
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" mtr tcpdump python3 timeout iptables
+# shellcheck disable=SC2154 # top_srcdir: set by preamble.sh
+top=$top_srcdir
+# shellcheck source=../../bench/netns-delay.sh source-path=SCRIPTDIR disable=SC1091
 . "$top/bench/netns-delay.sh"
-
-ht_need_hoptrace
-ht_net_need_root mtr tcpdump python3 timeout iptables
-
-N=htm$$
 tdpid=
 # shellcheck disable=SC2016 # expanded on exit
-ht_tmpdir htm '[ -n "$tdpid" ] && kill "$tdpid" 2>/dev/null; ht_delay_stop '"$N"' 2>/dev/null; ht_net_down '"$N"
+ht_live_net htm '[ -n "$tdpid" ] && kill "$tdpid" 2>/dev/null; ht_delay_stop "$N" 2>/dev/null'
 export HT_BENCH_BUILD=$tmp/build
 if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
 	echo "SKIP: bench/nfq-delay.c does not build (libnetfilter-queue-dev): $(head -3 "$tmp/build.err")"
@@ -61,10 +54,7 @@ if ! ht_delay_build >/dev/null 2>"$tmp/build.err"; then
 fi
 
 HOPS=8 P3=30 P8=20 D=1 J=2 ROUNDS=10 IVL=0.2 RROUNDS=30
-ht_net_up "$N" --hops "$HOPS" --loss "3:$P3" --loss "$HOPS:$P8" >/dev/null || {
-	echo "ERROR: ht_net_up $N --hops $HOPS --loss 3:$P3 --loss $HOPS:$P8 failed"
-	exit 99
-}
+ht_live_up --hops "$HOPS" --loss "3:$P3" --loss "$HOPS:$P8" >/dev/null
 HT_DELAY_JITTER=$J ht_delay_start "$N" "$D" || {
 	echo "ERROR: ht_delay_start $N $D (jitter $J) failed"
 	exit 99
@@ -72,9 +62,6 @@ HT_DELAY_JITTER=$J ht_delay_start "$N" "$D" || {
 T=$HT_TARGET4
 addrs=""
 for ((k = 1; k <= HOPS; k++)); do addrs+="$(ht_hop_addr4 "$k") "; done
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
 
 # mtr ARGS... : mtr in the source namespace, stdout in $tmp/NAME (first arg)
 mtr_run() {

@@ -34,26 +34,11 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_need_hoptrace
-ht_net_need_root nft python3 timeout
-
-N=htk$$
-ht_tmpdir htk "tmux kill-session -t htk$$screen 2>/dev/null; rm -rf /etc/netns/${N}s; ht_net_down $N"
-
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" nft python3 timeout
+ht_live_net htk "tmux kill-session -t htk$$screen 2>/dev/null; rm -rf /etc/netns/\${N}s"
 HOPS=8 LOSSY=3 P3=30 P8=20 ROUNDS=600 IVL=0.005
-ht_net_up "$N" --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8" || {
-	echo "ERROR: ht_net_up $N --hops $HOPS --loss $LOSSY:$P3 --loss $HOPS:$P8 failed"
-	exit 99
-}
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
+ht_live_up --hops "$HOPS" --loss "$LOSSY:$P3" --loss "$HOPS:$P8"
 
 # ok DESC : the last run exited 0 (or $want_rc) with empty stderr
 ok() {
@@ -124,6 +109,7 @@ for af in 4 6; do
 	check_table "IPv$af: the replayed table" "$tmp/rep.json" "$af" "$ROUNDS" "$LOSSY:$P3 $HOPS:$P8"
 	"$HOPTRACE" -r "$tmp/w$af.pcap" -n >"$tmp/rep.trace" 2>"$tmp/err"
 	checks=$((checks + 1))
+	# shellcheck disable=SC2154 # srcdir: set by preamble.sh
 	out=$(python3 "$srcdir/replay/cont-truth.py" "$tmp/rep.trace" "$tmp/rep.json") ||
 		report "IPv$af: statistics as recomputed from the trace" "$out"
 

@@ -18,27 +18,11 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_need_hoptrace
-
-ht_net_need_root nft python3 timeout
-
-N=htd$$
-ht_tmpdir htd "ht_net_down $N"
-
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" nft python3 timeout
+ht_live_net htd
 HOPS=8
-ht_net_up "$N" --hops "$HOPS" --deaf || {
-	echo "ERROR: ht_net_up $N --hops $HOPS --deaf failed"
-	exit 99
-}
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
+ht_live_up --hops "$HOPS" --deaf
 
 # star K : regex of hop K with no reply to its 3 probes, exactly " K  * * *"
 star() {

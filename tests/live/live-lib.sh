@@ -3,8 +3,8 @@
 # tests/live/live-lib.sh - what the live tests share: run hoptrace in the source
 # namespace of network $N, report a failed run in full, and build the
 # regexes of the header and hop lines, and check -j output (check_json).
-# Source it after netns.sh, with N, tmp and HOPTRACE set; it sets
-# failures, checks, rc and R.
+# tests/live/preamble.sh sources it; it sets failures, checks, rc and R,
+# and its functions use N, tmp and HOPTRACE, set by then.
 
 # shellcheck disable=SC2034 # counted by ht_report, read by the test
 failures=0
@@ -37,31 +37,31 @@ report() {
 # stdout has exactly one line per REGEX, line i matching REGEX i.
 expect() {
 	local desc=$1 i n
-	local -a want got probs=()
+	local -a wants gots probs=()
 	shift
-	want=("$@")
+	wants=("$@")
 	checks=$((checks + 1))
-	mapfile -t got <"$tmp/out"
+	mapfile -t gots <"$tmp/out"
 	[ "$rc" = 0 ] || probs+=("exit status $rc, expected 0")
 	[ -s "$tmp/err" ] && probs+=("stderr is not empty")
 	if [ -s "$tmp/out" ] && [ "$(tail -c 1 "$tmp/out" | wc -l)" != 1 ]; then
 		probs+=("stdout does not end with a newline")
 	fi
-	[ "${#got[@]}" = "${#want[@]}" ] ||
-		probs+=("${#got[@]} lines, expected ${#want[@]}")
-	n=${#want[@]}
-	[ "${#got[@]}" -gt "$n" ] && n=${#got[@]}
+	[ "${#gots[@]}" = "${#wants[@]}" ] ||
+		probs+=("${#gots[@]} lines, expected ${#wants[@]}")
+	n=${#wants[@]}
+	[ "${#gots[@]}" -gt "$n" ] && n=${#gots[@]}
 	for ((i = 0; i < n; i++)); do
-		if [ "$i" -ge "${#want[@]}" ] || [ "$i" -ge "${#got[@]}" ] ||
-			! [[ ${got[i]} =~ ${want[i]} ]]; then
+		if [ "$i" -ge "${#wants[@]}" ] || [ "$i" -ge "${#gots[@]}" ] ||
+			! [[ ${gots[i]} =~ ${wants[i]} ]]; then
 			probs+=("line $((i + 1)) differs")
 		fi
 	done
 	[ "${#probs[@]}" = 0 ] && return 0
 	report "$desc" "${probs[@]}"
 	printf '  expected (extended regexes, R = %s):\n' "$R"
-	for ((i = 0; i < ${#want[@]}; i++)); do
-		printf '    %2d /%s/\n' "$((i + 1))" "${want[i]//"$R"/R}"
+	for ((i = 0; i < ${#wants[@]}; i++)); do
+		printf '    %2d /%s/\n' "$((i + 1))" "${wants[i]//"$R"/R}"
 	done
 	return 1
 }

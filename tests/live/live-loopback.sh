@@ -15,11 +15,8 @@
 # Exit 0 pass, 1 fail, 77 skip (not root, or loopback without ::1).
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
-ht_need_hoptrace
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh"
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: live-loopback needs root (raw sockets)"

@@ -19,16 +19,12 @@
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-# shellcheck source=../net/netns-graph.sh disable=SC1091
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh"
+# shellcheck source=../net/netns-graph.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/net/netns-graph.sh"
-# shellcheck source=../net/netns-icmp-balance.sh disable=SC1091
+# shellcheck source=../net/netns-icmp-balance.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/net/netns-icmp-balance.sh"
-ht_need_hoptrace
 
 out=$("$HOPTRACE" -I --mda -p 65535 192.0.2.1 2>&1 >/dev/null)
 st=$?

@@ -21,15 +21,10 @@
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-# shellcheck source=../net/netns-graph.sh disable=SC1091
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" timeout python3
+# shellcheck source=../net/netns-graph.sh source-path=SCRIPTDIR disable=SC1091
 . "$srcdir/net/netns-graph.sh"
-ht_need_hoptrace
-ht_net_need_root timeout python3
 
 N=htshape$$0
 ht_tmpdir htshape "ht_graph_down $N"

@@ -27,12 +27,8 @@
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-ht_need_hoptrace
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh"
 
 # usage errors: exit 2, one line on stderr, nothing on stdout
 usage_fail=0
@@ -53,8 +49,7 @@ done
 
 ht_net_need_root timeout
 
-N=htmda$$
-ht_tmpdir htmda "ht_net_down $N"
+ht_live_net htmda
 failures=0
 checks=0
 K=2 # the balancer's hop

@@ -10,16 +10,9 @@
 # shows exactly one router at every hop.
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-ht_need_hoptrace
-ht_net_need_root timeout
-
-N=htm$$
-ht_tmpdir htm "ht_net_down $N"
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" timeout
+ht_live_net htm
 fail=0
 R='[0-9]+\.[0-9]{3} ms'
 

@@ -15,14 +15,8 @@
 # traffic stays inside the namespaces built here.
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_net_need_root nft setpriv timeout
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" nft setpriv timeout
 
 NA=htpa$$ # deaf target: long traces, to look at a running process
 NB=htpb$$ # plain chain
@@ -52,8 +46,6 @@ trap 'exit 143' TERM
 note() {
 	printf '%s\n' "$*"
 }
-
-ht_need_hoptrace
 
 # A private scratch directory for what only root reads, and $pub (common.sh)
 # for what nobody reads and runs: copies of the binary (the build tree may

@@ -12,14 +12,8 @@
 # inside the namespaces built here.
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-HOPTRACE=${HOPTRACE:-$srcdir/../hoptrace}
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_net_need_root timeout
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" timeout
 
 N=htrl$$
 RL=3 # the rate-limited hop
@@ -36,7 +30,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-ht_need_hoptrace
 tmp=$(mktemp -d) || die "mktemp failed"
 
 RTT='[0-9]+\.[0-9]{3}'

@@ -43,12 +43,8 @@
 # Timings are never checked.  Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 # shellcheck disable=SC2154,SC2034 # tmp: ht_tmpdir; last_cmd: ht_report
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-ht_need_hoptrace
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh"
 
 usage_fail=0
 for args in "--rate=100 192.0.2.1" "--per-prefix=24 192.0.2.1" \
@@ -72,16 +68,12 @@ done
 
 ht_net_need_root python3 timeout
 
-N=htscan$$
-ht_tmpdir htscan "ht_net_down $N"
+ht_live_net htscan
 failures=0
 checks=0
 HOPS=5
 SHORT=3
-ht_net_up "$N" --hops "$HOPS" --prefix --prefix-short "$SHORT" || {
-	echo "ERROR: ht_net_up $N failed"
-	exit 99
-}
+ht_live_up --hops "$HOPS" --prefix --prefix-short "$SHORT"
 
 run() { # ARGS...: hoptrace in the source namespace, stdin from $tmp/in
 	last_cmd="ip netns exec ${N}s hoptrace $*"

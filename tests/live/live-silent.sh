@@ -9,27 +9,11 @@
 
 set -u
 
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh source-path=SCRIPTDIR disable=SC1091
-. "$srcdir/net/netns.sh"
-
-ht_need_hoptrace
-
-ht_net_need_root nft python3 timeout
-
-N=hts$$
-ht_tmpdir hts "ht_net_down $N"
-
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" nft python3 timeout
+ht_live_net hts
 HOPS=8
-ht_net_up "$N" --hops "$HOPS" --silent 3 || {
-	echo "ERROR: ht_net_up $N --hops $HOPS --silent 3 failed"
-	exit 99
-}
-
-# shellcheck source=live-lib.sh disable=SC1091
-. "$srcdir/live/live-lib.sh"
+ht_live_up --hops "$HOPS" --silent 3
 
 # star K : regex of hop K with no reply to its 3 probes, exactly " K  * * *"
 star() {

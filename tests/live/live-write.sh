@@ -7,16 +7,9 @@
 # every probe and reply seen before the signal.  Exit 0 pass, 1 fail,
 # 77 skip, 99 hard error.
 set -u
-srcdir=${srcdir:-$(dirname "$0")/..}
-# shellcheck source=../common.sh disable=SC1091
-. "$srcdir/common.sh"
-# shellcheck source=../net/netns.sh disable=SC1091
-. "$srcdir/net/netns.sh"
-ht_need_hoptrace
-ht_net_need_root timeout
-
-N=htw$$
-ht_tmpdir htw "ht_net_down $N"
+# shellcheck source=preamble.sh source-path=SCRIPTDIR disable=SC1091
+. "$(dirname "$0")/preamble.sh" timeout
+ht_live_net htw
 fail=0
 
 bad() {
