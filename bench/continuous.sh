@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/continuous.sh - rounds beside mtr: hoptrace -c N --report and
-# mtr -r -c N on the same lossy, jittery chain (tests/netns.sh, 8 hops;
+# mtr -r -c N on the same lossy, jittery chain (tests/net/netns.sh, 8 hops;
 # hop 3 drops 30% of its answers, the target 20%; every router and the
 # target hold each packet D ms plus a uniform [0, J) ms: bench/nfq-delay
 # -j through bench/netns-delay.sh), IPv4 ICMP, the same count and interval.
@@ -32,8 +32,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$here/../tests
-# shellcheck source=../tests/netns.sh disable=SC1091
-. "$srcdir/netns.sh"
+# shellcheck source=../tests/net/netns.sh disable=SC1091
+. "$srcdir/net/netns.sh"
 # shellcheck source=netns-delay.sh disable=SC1091
 . "$here/netns-delay.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}

@@ -4,7 +4,7 @@
 #   bench/live.sh [BUILD_DIR]        (as root; BUILD_DIR holds ./hoptrace, default .)
 #
 # A benchmark, not a test: it reports figures and never fails on them.  It
-# builds tests/netns.sh chains (source, 7 routers, target: 8 hops), gives
+# builds tests/net/netns.sh chains (source, 7 routers, target: 8 hops), gives
 # every router and the target a real latency with bench/nfq-delay (NFQUEUE;
 # see bench/netns-delay.sh), and times, in the same run, alternating tool by
 # tool (the order rotates every round), BENCH_RUNS runs of each of
@@ -31,7 +31,7 @@
 #
 # It prints and writes the medians, the ratio hoptrace/peer, whether every
 # run of every tool found the same hops as the topology says
-# (tests/netns.sh ht_hop_addr4), into BENCHMARKS.md between the markers
+# (tests/net/netns.sh ht_hop_addr4), into BENCHMARKS.md between the markers
 # <!-- live-bench:begin --> and <!-- live-bench:end --> (appended when
 # absent; the rest of the file is kept).
 #
@@ -109,8 +109,8 @@ if [ ! -x "$HOPTRACE" ]; then
 fi
 HOPTRACE=$(cd "$(dirname "$HOPTRACE")" && pwd)/$(basename "$HOPTRACE")
 
-# shellcheck source=../tests/netns.sh
-. "$TOP/tests/netns.sh"
+# shellcheck source=../tests/net/netns.sh
+. "$TOP/tests/net/netns.sh"
 # shellcheck source=netns-delay.sh
 . "$BENCH/netns-delay.sh"
 
@@ -575,7 +575,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 	echo "process creation on this machine at that time (load average ${LOAD0// /, } at the start,"
 	echo "${LOAD1// /, } at the end: the machine is shared, so compare within a row)."
 	echo
-	echo "Network: tests/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
+	echo "Network: tests/net/netns.sh, a chain source - 7 routers - target ($HOPS hops, IPv4)."
 	echo "Latency: bench/nfq-delay holds every packet that a router forwards or sends, and every"
 	echo "packet the target sends, $DELAY ms from its arrival (the kernel's receive stamp; NFQUEUE on"
 	echo "FORWARD and OUTPUT, bench/netns-delay.sh),"
@@ -617,7 +617,7 @@ CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
 		echo
 		cat "$WORK/anomalies"
 	else
-		echo "Every run of every tool found exactly the topology's hops (tests/netns.sh ht_hop_addr4)."
+		echo "Every run of every tool found exactly the topology's hops (tests/net/netns.sh ht_hop_addr4)."
 	fi
 	if [ -s "$WORK/exits" ]; then
 		echo

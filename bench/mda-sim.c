@@ -18,7 +18,7 @@
  * run that missed a link, the first link missing and every probe
  * (FLOW@TTL=NODE) on stderr.  -v: the probes sent at each TTL.
  *
- * SPEC: the links of the graph as bench/mda.sh and tests/netns-graph.sh
+ * SPEC: the links of the graph as bench/mda.sh and tests/net/netns-graph.sh
  * write them: "s>r1 r1>r2 r2>a r2>b a>r4 b>r4 r4>t", s the source, t the
  * destination (one hop, the last).  Prints one line:
  *   runs R complete C fraction F probes_mean M probes_median D

@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/mda-sim.sh - bench/mda-sim over the testbed's six diamonds (the
-# shapes of bench/mda.sh, tests/netns-graph.sh's ht_graph_shape), MDA-Lite
+# shapes of bench/mda.sh, tests/net/netns-graph.sh's ht_graph_shape), MDA-Lite
 # and full MDA, at each confidence given: the share of runs that found
 # every link and the probes (median), as a Markdown table.  No network and
 # no root: the planner hoptrace runs, against simulated balancers.
@@ -10,8 +10,8 @@
 # MDA_SIM: the bench/mda-sim binary [the build tree's].
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../tests/netns-graph.sh disable=SC1091
-. "$here/../tests/netns-graph.sh"
+# shellcheck source=../tests/net/netns-graph.sh disable=SC1091
+. "$here/../tests/net/netns-graph.sh"
 SIM=${MDA_SIM:-$here/mda-sim}
 [ -x "$SIM" ] || { echo "no $SIM: make check builds it (make bench/mda-sim)" >&2; exit 2; }
 RUNS=${1:-10000}

@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/mda.sh - multipath discovery, side by side: hoptrace --mda (MDA-Lite
 # and full), scamper tracelb and dublin-traceroute on the testbed's diamonds
-# (tests/netns-graph.sh), IPv4 UDP unless BENCH_AF or BENCH_PROTO say
+# (tests/net/netns-graph.sh), IPv4 UDP unless BENCH_AF or BENCH_PROTO say
 # otherwise (below), 95% for the MDA tools.
 #
 #   sudo bench/mda.sh [RUNS]          (RUNS per tool and diamond, default 20)
@@ -28,7 +28,7 @@
 # BENCH_CONF: hoptrace's --confidence [95] (scamper tracelb runs at its 95).
 # BENCH_AF: 4 or 6 [4].  BENCH_PROTO: udp, icmp or tcp [udp].  For ICMP the
 # balancing routers split echo requests by their checksum
-# (tests/netns-icmp-balance.sh: a Linux router hashes no ICMP field); the
+# (tests/net/netns-icmp-balance.sh: a Linux router hashes no ICMP field); the
 # tools vary it between flows (hoptrace -I --mda, scamper -P icmp-echo).
 # TCP: hoptrace -T, scamper -P tcp-sport.  dublin-traceroute probes IPv4
 # UDP only and is left out of the other runs.
@@ -36,12 +36,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$here/../tests
-# shellcheck source=../tests/netns.sh disable=SC1091
-. "$srcdir/netns.sh"
-# shellcheck source=../tests/netns-graph.sh disable=SC1091
-. "$srcdir/netns-graph.sh"
-# shellcheck source=../tests/netns-icmp-balance.sh disable=SC1091
-. "$srcdir/netns-icmp-balance.sh"
+# shellcheck source=../tests/net/netns.sh disable=SC1091
+. "$srcdir/net/netns.sh"
+# shellcheck source=../tests/net/netns-graph.sh disable=SC1091
+. "$srcdir/net/netns-graph.sh"
+# shellcheck source=../tests/net/netns-icmp-balance.sh disable=SC1091
+. "$srcdir/net/netns-icmp-balance.sh"
 # shellcheck source=netns-delay.sh disable=SC1091
 . "$here/netns-delay.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}

@@ -1,6 +1,6 @@
 #!/bin/bash
 # shellcheck shell=bash
-# bench/netns-delay.sh - a real per-router latency for a tests/netns.sh network.
+# bench/netns-delay.sh - a real per-router latency for a tests/net/netns.sh network.
 #
 # This kernel has no netem.  Each router namespace (NAME r1 .. r<N-1>, any
 # balancer branch r<k>b) and the target (NAME t) gets an iptables rule (nft

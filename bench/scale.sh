@@ -1,6 +1,6 @@
 #!/bin/bash
 # bench/scale.sh - many targets at a set rate: hoptrace --targets against a
-# whole /16 of the testbed (tests/netns.sh --prefix --prefix-short: 65,536
+# whole /16 of the testbed (tests/net/netns.sh --prefix --prefix-short: 65,536
 # targets, the upper half 3 hops away, the lower 5), TTLs 1 to 16, beside
 # scamper (-p, which caps at 10,000 pps) and zmap (one echo a target: the
 # send rate alone; Debian's zmap 2.1.1 has no --probe-ttl), in one run.
@@ -39,8 +39,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$here/../tests
-# shellcheck source=../tests/netns.sh disable=SC1091
-. "$srcdir/netns.sh"
+# shellcheck source=../tests/net/netns.sh disable=SC1091
+. "$srcdir/net/netns.sh"
 HOPTRACE=${HOPTRACE:-$here/../hoptrace}
 RATES=${1:-"10000 50000 100000 max"}
 PREFIX=${BENCH_PREFIX:-10.200.0.0/16}
@@ -255,7 +255,7 @@ Run $started by \`bench/scale.sh\` on a machine with $ncpu CPUs ($cpu), Linux $u
 hoptrace $("$HOPTRACE" -V 2>/dev/null | head -1 | awk '{print $NF}') (the source tree at $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null)); load average $load0 at the start, $load1 at the end
 (the machine is shared: read figures against each other within this run).
 
-Network: tests/netns.sh --prefix --prefix-short $SHORT: source, 4 routers, target; the target answers for
+Network: tests/net/netns.sh --prefix --prefix-short $SHORT: source, 4 routers, target; the target answers for
 all of $PREFIX ($ntargets targets), hop $SHORT for its upper half, so a target is $SHORT or $HOPS hops away.
 No added latency (RTTs of tens of microseconds): these figures measure sending, matching and the
 kernel's forwarding, not waiting. Testbed: $rpsdesc.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # fuzz/to-pcap.sh IN OUT - turn a fuzz_decode input (2-byte link type, then
 # a frame) into a one-packet pcap file that `hoptrace -r` replays, for
-# keeping a decode crasher in tests/crashers/.  The link type is chosen as
+# keeping a decode crasher in tests/replay/crashers/.  The link type is chosen as
 # fuzz_decode.c chooses it.
 set -eu
 if [ $# -ne 2 ]; then

@@ -6,7 +6,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 HOPTRACE=${1:-${HOPTRACE:-$here/../hoptrace}}
-. "$here/netns.sh"
+. "$here/net/netns.sh"
 ht_net_need_root
 N=htdemo$$
 out=$(mktemp -d)
