@@ -1,0 +1,16 @@
+/* \summary: writing hoptrace's notes (wire/note.h) into a -w capture */
+#ifndef HT_ENGINE_NOTE_H
+#define HT_ENGINE_NOTE_H
+
+#include "io/capture.h"
+#include "wire/note.h"
+
+/*
+ * Write note n into cap's dump file now, as a frame of the capture's link
+ * type.  0, or -1 when there is no dump, the link type has no room for a
+ * note or it is longer than the capture's snapshot (nothing is written:
+ * the capture then replays as another tool's would).
+ */
+int ht_note_dump(struct ht_capture *cap, const struct ht_note *n);
+
+#endif
