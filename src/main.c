@@ -25,6 +25,7 @@
 #include "io/route.h"
 #include "mode/cont/cont_cmd.h"
 #include "mode/mda/mda_cmd.h"
+#include "mode/scan/scan.h"
 #include "mode/scan/scan_cmd.h"
 #include "mode/trace/trace_mode.h"
 #include "out/output.h"
@@ -343,17 +344,55 @@ resolve_host(const struct opts *o, struct ht_addr *dst)
 	freeaddrinfo(ai);
 }
 
+/*
+ * How a capture is replayed.  The output form (text, -j, --dot, --report,
+ * --report-wide, --csv, --rows) is the user's to choose, as tcpdump -r
+ * leaves it; the mode is the capture's: a mode's own options (--mda,
+ * -c/--report/--csv/--flows, --targets/--rows) choose it where given;
+ * else the start note hoptrace's -w writes first in the file
+ * (wire/note.h); else a scan's probes, known by their encoding; else
+ * traces, one by one.
+ */
+enum rmode { R_TRACE, R_MDA, R_CONT, R_SCAN };
+
+static enum rmode
+replay_mode(const struct opts *o, const struct ht_replay *rd)
+{
+	const struct ht_note *n;
+	char mode[16];
+
+	if (o->mda.mode)
+		return R_MDA;
+	if (o->cont.on)
+		return R_CONT;
+	if ((n = ht_replay_note(rd, "start", NULL, NULL, -1, -1)) != NULL &&
+	    ht_note_get(n, "mode", mode, sizeof(mode))) {
+		if (strcmp(mode, "mda") == 0)
+			return R_MDA;
+		if (strcmp(mode, "cont") == 0)
+			return R_CONT;
+		if (strcmp(mode, "scan") == 0)
+			return R_SCAN;
+		if (strcmp(mode, "trace") == 0)
+			return R_TRACE;
+	}
+	return ht_scan_replay_sniff(rd) ? R_SCAN : R_TRACE;
+}
+
 static int
 run_replay(const struct opts *o)
 {
 	char err[HT_ERRBUF];
 	struct ht_capture cap;
-	struct ht_replay_stats st;
+	struct ht_replay rd;
 	struct ht_outctx out;
 	struct ht_user user;
 	struct ht_mda_cfg mc;
+	struct ht_mda_stats ms;
 	struct ht_cont_cfg cc;
 	char host[256];
+	const char *name = strcmp(o->c.rfile, "-") == 0 ? "stdin" : o->c.rfile;
+	ht_ns wait = (ht_ns)(o->c.wait * 1e9);
 	int rc;
 
 	if (ht_capture_open_file(&cap, o->c.rfile, err) < 0) {
@@ -367,6 +406,11 @@ run_replay(const struct opts *o)
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
 	}
+	if (ht_replay_open(&rd, &cap, err) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
 	out.res = o->c.numeric ? NULL : ht_resolver_new(NAME_BUDGET_MS);
@@ -374,34 +418,45 @@ run_replay(const struct opts *o)
 	ht_cont_cmd_cfg(&o->cont, &o->c, &cc, host, sizeof(host));
 	cc.local = NULL;	/* a replay names the capture's source */
 	cc.dst_name = NULL;
-	if (o->mda.mode)
-		rc = ht_mda_replay_run(&cap, &mc, &out, (ht_ns)(o->c.wait * 1e9),
-		    &st, err);
-	else if (o->cont.on)
-		rc = ht_cont_replay_run(&cap, &cc, &out,
-		    (ht_ns)(o->c.wait * 1e9), &st, err);
-	else
-		rc = ht_replay_run(&cap, &out, o->c.json, (ht_ns)(o->c.wait * 1e9),
-		    &st, err);
+	cc.flows = (uint32_t)o->cont.flows;	/* 0: the capture's */
+	memset(&ms, 0, sizeof(ms));
+	/* the note comes first; a scan shows itself in its first probes */
+	ht_replay_prefetch(&rd, 4, 64);
+	switch (replay_mode(o, &rd)) {
+	case R_MDA:
+		rc = ht_mda_replay_run(&rd, &mc, &out, wait, &ms, err);
+		break;
+	case R_CONT:
+		rc = ht_cont_replay_run(&rd, &cc, &out, wait, err);
+		break;
+	case R_SCAN:
+		rc = ht_scan_replay(&rd, NULL, o->c.json, stdout, err);
+		break;
+	default:
+		rc = ht_replay_run(&rd, &out, o->c.json, wait, err);
+	}
+	ht_replay_close(&rd);
 	if (rc < 0) {
-		fprintf(stderr, "hoptrace: %s: %s\n",
-		    strcmp(o->c.rfile, "-") == 0 ? "stdin" : o->c.rfile, err);
+		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
 	}
 	ht_capture_close(&cap);
-	if (st.truncated)
+	if (rd.st.truncated)
 		fprintf(stderr, "hoptrace: warning: %s: capture damaged or "
-		    "cut short after %llu packets: %s\n",
-		    strcmp(o->c.rfile, "-") == 0 ? "stdin" : o->c.rfile,
-		    (unsigned long long)st.packets, st.warning);
-	if (st.malformed)
+		    "cut short after %llu packets: %s\n", name,
+		    (unsigned long long)rd.st.packets, rd.st.warning);
+	if (rd.st.malformed)
 		fprintf(stderr, "hoptrace: warning: %s: %llu malformed packet%s "
-		    "ignored (first: packet %llu, %s)\n",
-		    strcmp(o->c.rfile, "-") == 0 ? "stdin" : o->c.rfile,
-		    (unsigned long long)st.malformed, st.malformed > 1 ? "s" : "",
-		    (unsigned long long)st.first_bad,
-		    ht_status_str(st.first_bad_why));
+		    "ignored (first: packet %llu, %s)\n", name,
+		    (unsigned long long)rd.st.malformed,
+		    rd.st.malformed > 1 ? "s" : "",
+		    (unsigned long long)rd.st.first_bad,
+		    ht_status_str(rd.st.first_bad_why));
+	/* as the live run that wrote the capture warned */
+	if (ms.budget_spent)
+		fprintf(stderr, "hoptrace: warning: --max-probes %lu spent; "
+		    "the graph may miss paths\n", (unsigned long)ms.max_probes);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "hoptrace: cannot write output: %s\n",
 		    strerror(errno));

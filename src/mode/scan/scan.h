@@ -64,10 +64,18 @@ int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
     FILE *out, struct ht_scan_stats *st, char *err);
 
 /* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
- * every scan in a capture (of targets in t when t is not NULL). */
-struct ht_replay_stats;
-int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
-    int json, FILE *out, struct ht_replay_stats *st, char *err);
+ * every scan in a capture (of targets in t when t is not NULL); 0
+ * (warnings in rd->st), or -1 with err. */
+struct ht_replay;
+int ht_scan_replay(struct ht_replay *rd, const struct ht_targets *t,
+    int json, FILE *out, char *err);
+
+/*
+ * Does the capture read ahead in rd (ht_replay_prefetch) hold a scan's
+ * probes?  1 when its first probes (up to 4) all carry the scan's check
+ * (scan_match.h), a 1 in 65535 chance each for another tool's; else 0.
+ */
+int ht_scan_replay_sniff(const struct ht_replay *rd);
 
 /* One row as a JSON object on one line (ClickHouse JSONEachRow). */
 void ht_scan_row_json(FILE *fp, const struct ht_scan_row *r);

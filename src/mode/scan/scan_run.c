@@ -73,12 +73,13 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 {
 	char err[HT_ERRBUF];
 	struct ht_capture cap;
-	struct ht_replay_stats st;
+	struct ht_replay rd;
 	struct ht_targets t;
 	struct ht_user user;
 	const char *name = strcmp(c->rfile, "-") == 0 ? "stdin" : c->rfile;
 	int have_t = c->targets != NULL;
 
+	memset(&rd, 0, sizeof(rd));
 	if (have_t && load_targets(c, &t, 1) != 0)
 		return EXIT_RUNTIME;
 	if (ht_capture_open_file(&cap, c->rfile, err) < 0) {
@@ -89,21 +90,23 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 	}
 	if (ht_priv_lookup(c->user, &user, err, sizeof(err)) < 0 ||
 	    ht_drop_privileges(&user, err, sizeof(err)) < 0 ||
-	    ht_scan_replay(&cap, have_t ? &t : NULL, c->json, out, &st,
-	    err) < 0) {
+	    ht_replay_open(&rd, &cap, err) < 0 ||
+	    ht_scan_replay(&rd, have_t ? &t : NULL, c->json, out, err) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", name, err);
+		ht_replay_close(&rd);
 		ht_capture_close(&cap);
 		if (have_t)
 			ht_targets_free(&t);
 		return EXIT_RUNTIME;
 	}
+	ht_replay_close(&rd);
 	ht_capture_close(&cap);
 	if (have_t)
 		ht_targets_free(&t);
-	if (st.truncated)
+	if (rd.st.truncated)
 		fprintf(stderr, "hoptrace: warning: %s: capture damaged or "
 		    "cut short after %llu packets: %s\n", name,
-		    (unsigned long long)st.packets, st.warning);
+		    (unsigned long long)rd.st.packets, rd.st.warning);
 	if (fflush(out) != 0 || ferror(out))
 		return fail("cannot write output: %s%s", strerror(errno), "");
 	return 0;
