@@ -35,9 +35,14 @@
 #define EXIT_USAGE	2
 #define NAME_BUDGET_MS	800
 
+/* The modes a capture may be replayed as (see replay_mode()). */
+enum rmode { R_TRACE, R_MDA, R_CONT, R_SCAN };
+static const char *const rmode_names[] = { "trace", "mda", "rounds", "scan" };
+
 /* Everything the command line decides: the trace's options, each mode's. */
 struct opts {
 	struct ht_cmd c;
+	int replay_as;		/* --replay-as: enum rmode + 1; 0 none */
 	struct ht_mda_cmd mda;		/* src/mda/mda_cmd.c */
 	struct ht_scan_cmd scan;	/* src/scan/scan_cmd.c */
 	struct ht_cont_cmd cont;	/* src/cont/cont_cmd.c */
@@ -95,6 +100,8 @@ help(void)
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
 "  -w, --write=FILE         also write every probe and reply to FILE (pcap)\n"
 "  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin)\n"
+"      --replay-as=MODE     replay as trace, mda, rounds or scan\n"
+"                           [from the capture]\n"
 "  -h, --help               this help\n"
 "  -V, --version            version\n"
 "\n"
@@ -126,7 +133,7 @@ real(const char *what, const char *s, double lo, double hi,
 	return v;
 }
 
-enum { OPT_PARIS = 256, OPT_GAP, OPT_USER };
+enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_REPLAY_AS };
 
 static const struct option trace_longopts[] = {
 	{ "icmp", no_argument, NULL, 'I' },
@@ -148,6 +155,7 @@ static const struct option trace_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
+	{ "replay-as", required_argument, NULL, OPT_REPLAY_AS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -250,6 +258,15 @@ parse(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":IUT46f:m:q:W:N:z:p:i:s:njw:r:hV"
 	    HT_CONT_CMD_SHORT, lo, NULL)) != -1) {
+		if (ch == OPT_REPLAY_AS) {
+			for (r = 0; r < 4; r++)
+				if (strcmp(optarg, rmode_names[r]) == 0)
+					o->replay_as = r + 1;
+			if (!o->replay_as)
+				usage_error("--replay-as takes trace, mda, "
+				    "rounds or scan, not '%s'", optarg);
+			continue;
+		}
 		if (trace_opt(c, ch, argv))
 			continue;
 		if ((r = ht_mda_cmd_opt(&o->mda, ch, optarg, err)) == 0 &&
@@ -262,9 +279,18 @@ parse(int argc, char **argv, struct opts *o)
 		if (r < 0)
 			usage_error("%s", err);
 	}
+	if (o->replay_as && c->rfile == NULL)
+		usage_error("--replay-as needs -r (it names the mode a capture "
+		    "is replayed as)");
+	if (o->replay_as && (((o->mda.mode || o->mda.dot) &&
+	    o->replay_as != R_MDA + 1) || (o->cont.on &&
+	    o->replay_as != R_CONT + 1) || (ht_scan_cmd_on(&o->scan) &&
+	    o->replay_as != R_SCAN + 1)))
+		usage_error("--replay-as=%s and the options of another mode "
+		    "cannot be used together", rmode_names[o->replay_as - 1]);
 	if (ht_mda_cmd_check(&o->mda, c, err) < 0)
 		usage_error("%s", err);
-	if (ht_scan_cmd_on(&o->scan) && o->mda.mode)
+	if (ht_scan_cmd_on(&o->scan) && (o->mda.mode || o->mda.dot))
 		usage_error("--targets and --rows cannot be used with --mda");
 	if (ht_scan_cmd_check(&o->scan, c, err) < 0)
 		usage_error("%s", err);
@@ -274,7 +300,7 @@ parse(int argc, char **argv, struct opts *o)
 			    argv[optind]);
 		return;
 	}
-	if (o->cont.on && o->mda.mode)
+	if (o->cont.on && (o->mda.mode || o->mda.dot))
 		usage_error("--mda and rounds (-c, --interval, --report, --csv) "
 		    "cannot be used together");
 	if (ht_cont_cmd_check(&o->cont, c, err) < 0)
@@ -347,21 +373,21 @@ resolve_host(const struct opts *o, struct ht_addr *dst)
 /*
  * How a capture is replayed.  The output form (text, -j, --dot, --report,
  * --report-wide, --csv, --rows) is the user's to choose, as tcpdump -r
- * leaves it; the mode is the capture's: a mode's own options (--mda,
- * -c/--report/--csv/--flows, --targets/--rows) choose it where given;
- * else the start note hoptrace's -w writes first in the file
+ * leaves it; the mode is the capture's: --replay-as, or a mode's own
+ * options (--mda, -c/--report/--csv/--flows, --targets/--rows) choose it
+ * where given; else the start note hoptrace's -w wrote first in the file
  * (wire/note.h); else a scan's probes, known by their encoding; else
  * traces, one by one.
  */
-enum rmode { R_TRACE, R_MDA, R_CONT, R_SCAN };
-
 static enum rmode
 replay_mode(const struct opts *o, const struct ht_replay *rd)
 {
 	const struct ht_note *n;
 	char mode[16];
 
-	if (o->mda.mode)
+	if (o->replay_as)
+		return (enum rmode)(o->replay_as - 1);
+	if (o->mda.mode || o->mda.dot)
 		return R_MDA;
 	if (o->cont.on)
 		return R_CONT;

@@ -60,7 +60,7 @@ ht_mda_cmd_opt(struct ht_mda_cmd *m, int c, const char *arg, char *err)
 		return ht_cmd_long("max probes (--max-probes)", arg, 1, 65535,
 		    &m->max_probes, err) < 0 ? -1 : 1;
 	case OPT_DOT:
-		m->dot = m->given = 1;
+		m->dot = 1;
 		return 1;
 	}
 	return 0;
@@ -69,18 +69,18 @@ ht_mda_cmd_opt(struct ht_mda_cmd *m, int c, const char *arg, char *err)
 int
 ht_mda_cmd_check(const struct ht_mda_cmd *m, struct ht_cmd *c, char *err)
 {
-	if (!m->mode) {
-		if (m->given) {
-			snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
-			    "and --dot need --mda");
-			return -1;
-		}
-		return 0;
+	/* --dot is a form: a replay gives it without --mda */
+	if (!m->mode && (m->given || (m->dot && c->rfile == NULL))) {
+		snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
+		    "and --dot need --mda");
+		return -1;
 	}
 	if (c->json && m->dot) {
 		snprintf(err, HT_ERRBUF, "-j and --dot cannot be used together");
 		return -1;
 	}
+	if (!m->mode)
+		return 0;
 	if (!c->method_set)
 		c->method = HT_METHOD_UDP;
 	/* ICMP: the checksum carries the flow (port + flow) */

@@ -9,7 +9,7 @@
 
 struct ht_mda_cmd {
 	int mode;		/* 0 none, 1 full, 2 lite */
-	int given;		/* --confidence, --max-probes or --dot given */
+	int given;		/* --confidence or --max-probes given */
 	int dot;
 	double confidence;	/* percent */
 	long max_probes;
