@@ -17,6 +17,7 @@
 
 #include "engine/cmd.h"
 #include "engine/live.h"
+#include "engine/note.h"
 #include "engine/replay.h"
 #include "io/capture.h"
 #include "io/priv.h"
@@ -542,6 +543,103 @@ set_filter(struct ht_capture *cap, const struct ht_probe_cfg *p,
 	return ht_capture_filter(cap, text, err);
 }
 
+/* The protocol number of the trace the live run makes. */
+static int
+live_proto(const struct ht_live_cfg *cfg)
+{
+	switch (cfg->probe.method) {
+	case HT_METHOD_UDP:
+		return 17;
+	case HT_METHOD_TCP:
+		return 6;
+	default:
+		return cfg->probe.dst.af == 6 ? 58 : 1;
+	}
+}
+
+/* The trace's identity in a note (replay gives a trace its own note). */
+static void
+note_identity(struct ht_note *n, const struct ht_live_cfg *cfg)
+{
+	char a[HT_ADDRSTRLEN];
+
+	ht_note_put(n, "src", ht_addr_str(&cfg->probe.src, a));
+	ht_note_put(n, "dst", ht_addr_str(&cfg->probe.dst, a));
+	ht_note_putf(n, "proto", "%d", live_proto(cfg));
+	ht_note_putf(n, "ident", "%u", cfg->probe.ident);
+}
+
+/*
+ * The -w file's first frame: what the replay needs to render this run as
+ * it is rendered live (the mode, the destination as typed, the options
+ * its output shows or obeys).  wire/note.h.
+ */
+static void
+note_start(const struct opts *o, const struct ht_live_cfg *cfg,
+    const char *local, struct ht_capture *cap)
+{
+	struct ht_note n;
+
+	ht_note_init(&n, "start");
+	ht_note_put(&n, "mode", o->mda.mode ? "mda" : o->cont.on ? "cont" :
+	    "trace");
+	note_identity(&n, cfg);
+	ht_note_putf(&n, "first", "%ld", o->c.first);
+	ht_note_putf(&n, "max", "%ld", o->c.max);
+	ht_note_putf(&n, "queries", "%ld", o->c.queries);
+	ht_note_putf(&n, "gap", "%ld", o->c.gap);
+	ht_note_putf(&n, "paris", "%d", o->c.paris ? 1 : 0);
+	if (o->mda.mode) {
+		ht_note_put(&n, "mda", o->mda.mode == 2 ? "lite" : "full");
+		ht_note_putf(&n, "confidence", "%.17g", o->mda.confidence);
+		ht_note_putf(&n, "max_probes", "%ld", o->mda.max_probes);
+	}
+	if (o->cont.on) {
+		ht_note_put(&n, "local", local);
+		ht_note_putf(&n, "flows", "%ld", o->cont.flows ?
+		    o->cont.flows : 1);
+	}
+	ht_note_put(&n, "host", o->c.host);
+	ht_note_dump(cap, &n);
+}
+
+/*
+ * The -w file's last frame: what the run decided that its packets do not
+ * show (when -j's trace ended; MDA-Lite's switches and the budget).
+ * Rounds decide nothing of the kind.
+ */
+static void
+note_end(const struct opts *o, const struct ht_live_cfg *cfg,
+    const struct ht_live_stats *ls, const struct ht_mda_stats *ms,
+    struct ht_capture *cap)
+{
+	struct ht_note n;
+	char why[1024];
+	size_t used = 0;
+	unsigned int h;
+	int w;
+
+	ht_note_init(&n, "end");
+	note_identity(&n, cfg);
+	if (o->mda.mode) {
+		why[0] = '\0';
+		for (h = 0; h < 256; h++) {
+			if (ms->why[h] == 0)
+				continue;
+			w = snprintf(why + used, sizeof(why) - used, "%s%u:%u",
+			    used ? "," : "", h, ms->why[h]);
+			if (w < 0 || (size_t)w >= sizeof(why) - used)
+				break;
+			used += (size_t)w;
+		}
+		ht_note_put(&n, "why", why);
+		ht_note_putf(&n, "budget", "%d", ms->budget_spent ? 1 : 0);
+	} else
+		ht_note_putf(&n, "t_end", "%llu",
+		    (unsigned long long)ls->t_end);
+	ht_note_dump(cap, &n);
+}
+
 static int
 run_live(const struct opts *o)
 {
@@ -562,6 +660,7 @@ run_live(const struct opts *o)
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&st, 0, sizeof(st));
+	memset(&cc, 0, sizeof(cc));
 	st.o = o;
 	st.out = &out;
 	/* A user named with --user must exist before anything is sent. */
@@ -654,6 +753,10 @@ run_live(const struct opts *o)
 		ht_capture_close(&cap);
 		return EXIT_RUNTIME;
 	}
+	if (o->cont.on)
+		ht_cont_cmd_cfg(&o->cont, &o->c, &cc, host, sizeof(host));
+	if (o->c.wfile != NULL)
+		note_start(o, &cfg, cc.local, &cap);
 	if ((pr = ht_prober_open(&cfg.probe, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "hoptrace: %s\n", err);
 		ht_capture_close(&cap);
@@ -679,7 +782,6 @@ run_live(const struct opts *o)
 		ht_mda_cmd_cfg(&o->mda, &o->c, &mc);
 		rc = ht_mda_live_run(&cfg, &mc, &cap, pr, &out, &ms, err);
 	} else if (o->cont.on) {
-		ht_cont_cmd_cfg(&o->cont, &o->c, &cc, host, sizeof(host));
 		ht_addr_str(&cfg.probe.dst, abuf);
 		snprintf(title, sizeof(title), "hoptrace to %s (%s), %s, Paris",
 		    o->c.host, abuf, o->c.method == HT_METHOD_UDP ? "UDP" :
@@ -688,6 +790,8 @@ run_live(const struct opts *o)
 		rc = ht_cont_live_run(&cfg, &cc, &cap, pr, &out, err);
 	} else
 		rc = ht_live_run(&cfg, &cap, pr, &out, &ls, err);
+	if (rc >= 0 && o->c.wfile != NULL && !o->cont.on)
+		note_end(o, &cfg, &ls, &ms, &cap);
 	if (rc >= 0 && ms.budget_spent)
 		fprintf(stderr, "hoptrace: warning: --max-probes %ld spent; "
 		    "the graph may miss paths\n", o->mda.max_probes);

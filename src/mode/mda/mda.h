@@ -21,6 +21,8 @@ struct ht_mda_stats {
 	int budget_spent;	/* --max-probes ended the run */
 	uint32_t probes;
 	uint32_t max_probes;	/* replay: the budget the live run had */
+	uint8_t why[256];	/* live: MDA-Lite's switches to full MDA, enum
+				 * ht_mda_why per hop (for the -w end note) */
 };
 
 /*

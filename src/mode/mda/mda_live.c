@@ -290,6 +290,7 @@ ht_mda_live_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
 	for (i = 0; i < 256; i++)
 		if (i <= ml.t->max_ttl && g.hop[i].probes > 0)
 			g.why[i] = plan.why[i];
+	memcpy(st->why, g.why, sizeof(st->why));	/* the -w end note */
 	g.lite = (uint8_t)mc->lite;
 	if (mc->json)
 		ht_mda_json(o, &g);

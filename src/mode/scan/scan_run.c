@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/note.h"
 #include "engine/replay.h"
 #include "io/capture.h"
 #include "io/priv.h"
@@ -110,6 +111,25 @@ replay(const struct ht_scan_cfg *c, FILE *out)
 	if (fflush(out) != 0 || ferror(out))
 		return fail("cannot write output: %s%s", strerror(errno), "");
 	return 0;
+}
+
+/*
+ * The -w file's first frame (wire/note.h): a scan's, so that -r replays
+ * it as one without being told.
+ */
+static void
+note_start(const struct ht_scan_cfg *c, uint16_t ident,
+    struct ht_capture *cap)
+{
+	struct ht_note n;
+
+	ht_note_init(&n, "start");
+	ht_note_put(&n, "mode", "scan");
+	ht_note_putf(&n, "proto", "%u", c->proto);
+	ht_note_putf(&n, "ident", "%u", ident);
+	ht_note_putf(&n, "first", "%u", c->first_ttl);
+	ht_note_putf(&n, "max", "%u", c->max_ttl);
+	ht_note_dump(cap, &n);
 }
 
 static void
@@ -292,6 +312,8 @@ ht_scan_run(const struct ht_scan_cfg *cin, FILE *out)
 		ht_targets_free(&t);
 		return fail("cannot write %s: %s", c.wfile, err);
 	}
+	if (c.wfile != NULL)
+		note_start(&c, ident, &cap);
 	pr[0] = pr[1] = NULL;
 	for (f = 0, rc = 0; f < nfam && rc == 0; f++)
 		if ((pr[pc[f].src.af == 6] = ht_scan_prober_open(&pc[f].src,

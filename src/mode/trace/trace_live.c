@@ -415,10 +415,10 @@ ht_live_run(const struct ht_live_cfg *cfg, struct ht_capture *cap,
 	/* Whatever the capture already holds belongs in the -w file. */
 	if (drain(&lv, err) < 0)
 		rc = -1;
+	st->t_end = lv.t_end ? lv.t_end : ht_now_ns();	/* -w end note */
 	if (cfg->json && rc == 0)
 		ht_json_trace(o, lv.t, lv.printed > limit_ttl(&lv) ?
-		    (uint8_t)limit_ttl(&lv) : lv.printed,
-		    lv.t_end ? lv.t_end : ht_now_ns());
+		    (uint8_t)limit_ttl(&lv) : lv.printed, st->t_end);
 	if (rc == 0 && ht_stop_sig())
 		rc = ht_stop_sig();
 out:

@@ -12,6 +12,8 @@
 /* What the caller may want to know of a finished trace. */
 struct ht_live_stats {
 	unsigned int unanswered;	/* printed probes without a reply */
+	ht_ns t_end;		/* the run's end as -j gives it (the last
+				 * reply or wait over): for the -w end note */
 };
 
 /*
