@@ -13,6 +13,7 @@
 #include "base/names.h"
 #include "engine/cmd.h"
 #include "engine/mode.h"
+#include "engine/note.h"
 #include "engine/open.h"
 #include "engine/replay.h"
 #include "io/capture.h"
@@ -78,6 +79,57 @@ chosen(const struct opts *o, const struct ht_mode *md)
 	return 0;
 }
 
+/*
+ * --replay-as names the mode a capture is replayed as: it must name one,
+ * come with -r, and agree with the mode the other options chose.
+ */
+static void
+replay_as(struct opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < NMODES; i++)
+		if (strcmp(o->c.replay_as, modes[i]->name) == 0)
+			break;
+	if (i == NMODES)
+		usage_error("--replay-as takes trace, mda, rounds or scan, not "
+		    "'%s'", o->c.replay_as);
+	if (o->c.rfile == NULL)
+		usage_error("--replay-as needs -r (it names the mode a capture "
+		    "is replayed as)");
+	if (o->mode != &ht_mode_trace && o->mode != modes[i])
+		usage_error("--replay-as=%s and the options of another mode "
+		    "cannot be used together", o->c.replay_as);
+	o->mode = modes[i];
+	o->mo = o->m[i];
+}
+
+/*
+ * The mode a capture is replayed as, where no option chose one: the
+ * start note hoptrace's -w wrote first in the file (wire/note.h), else a
+ * mode that knows its probes when it sees them (a scan's), else traces.
+ */
+static void
+replay_mode(struct opts *o, const struct ht_replay *rd)
+{
+	const struct ht_note *n;
+	char mode[16];
+	size_t i;
+
+	if (o->mode != &ht_mode_trace || o->c.replay_as != NULL)
+		return;
+	n = ht_replay_note(rd, "start", NULL, NULL, -1, -1);
+	for (i = 0; i < NMODES; i++)
+		if ((n != NULL && ht_note_get(n, "mode", mode, sizeof(mode)) &&
+		    strcmp(mode, modes[i]->note) == 0) ||
+		    (n == NULL && modes[i]->sniff != NULL &&
+		    modes[i]->sniff(rd))) {
+			o->mode = modes[i];
+			o->mo = o->m[i];
+			return;
+		}
+}
+
 static void
 parse(int argc, char **argv, struct opts *o)
 {
@@ -138,6 +190,8 @@ parse(int argc, char **argv, struct opts *o)
 		if (modes[i]->check != NULL &&
 		    modes[i]->check(o->m[i], &o->c, err) < 0)
 			usage_error("%s", err);
+	if (o->c.replay_as != NULL)
+		replay_as(o);
 	if (ht_cmd_finish(&o->c, argc, argv, optind, o->mode->nohost,
 	    o->mode->ports_rise, err) < 0)
 		usage_error("%s", err);
@@ -158,12 +212,12 @@ file_name(const char *f)
 }
 
 static int
-run_replay(const struct opts *o, void *run)
+run_replay(struct opts *o, void *run)
 {
-	char err[HT_ERRBUF];
+	char err[HT_ERRBUF], warning[HT_ERRBUF];
 	const char *f = file_name(o->c.rfile);
 	struct ht_capture cap;
-	struct ht_replay_stats st;
+	struct ht_replay rd;
 	struct ht_outctx out;
 	struct ht_names names;
 	int rc;
@@ -173,18 +227,34 @@ run_replay(const struct opts *o, void *run)
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
+	if (ht_replay_open(&rd, &cap, err) < 0) {
+		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
+		ht_capture_close(&cap);
+		return EXIT_RUNTIME;
+	}
+	/* the note comes first; a scan shows itself in its first probes */
+	ht_replay_prefetch(&rd, 4, 64);
+	if (o->mode == &ht_mode_trace && o->c.replay_as == NULL) {
+		replay_mode(o, &rd);
+		run = NULL;	/* the capture chose: nothing prepared */
+	}
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
 	ht_names_init(&names);
 	names.res = numeric(o) ? NULL : ht_resolver_new(NAME_BUDGET_MS);
 	out.names = numeric(o) ? NULL : &names;
-	rc = o->mode->replay(o->mo, run, &o->c, &cap, &out, &st, err);
+	warning[0] = '\0';
+	rc = o->mode->replay(o->mo, run, &o->c, &rd, &out, warning, err);
+	ht_replay_close(&rd);
 	ht_capture_close(&cap);
 	if (rc < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
 		return EXIT_RUNTIME;
 	}
-	ht_replay_warn(&st, f, stderr);
+	ht_replay_warn(&rd.st, f, stderr);
+	/* as the live run that wrote the capture warned */
+	if (warning[0] != '\0')
+		fprintf(stderr, "hoptrace: warning: %s\n", warning);
 	return 0;
 }
 
@@ -198,6 +268,7 @@ run_live(const struct opts *o, void *run)
 	struct ht_outctx out;
 	struct ht_started st;
 	struct ht_names names;
+	struct ht_note note;
 	int rc;
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -225,6 +296,13 @@ run_live(const struct opts *o, void *run)
 		return EXIT_RUNTIME;
 	}
 	out.fp = stdout;
+	if (o->c.wfile != NULL && o->mode->nohost == NULL) {
+		/* the -w file's first frame names the run (wire/note.h) */
+		ht_note_start(&note, o->mode->note, &o->c, &cfg);
+		if (o->mode->note != NULL && o->mode->note_fill != NULL)
+			o->mode->note_fill(o->mo, &o->c, &note);
+		(void)ht_note_dump(&cap, &note);
+	}
 	cfg.started = ht_started;
 	cfg.started_arg = &st;
 	out.dst_name = o->c.host;

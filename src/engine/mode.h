@@ -12,9 +12,10 @@
 #include "engine/netio.h"
 
 struct ht_capture;
+struct ht_note;
 struct ht_outctx;
 struct ht_prober;
-struct ht_replay_stats;
+struct ht_replay;
 
 /* What main.c opened for a live run, and what the run tells it back. */
 struct ht_mode_live {
@@ -37,7 +38,8 @@ struct ht_mode_live {
  * trace) is always on.
  */
 struct ht_mode {
-	const char *name;
+	const char *name;		/* as --replay-as names it */
+	const char *note;		/* as a -w capture's start note does */
 	size_t opts_size;
 	const char *shortopts;		/* its short options for getopt ("") */
 	const struct option *longopts;	/* its long options, from its own
@@ -78,10 +80,25 @@ struct ht_mode {
 	 */
 	int (*live)(const void *m, void *run, const struct ht_cmd *c,
 	    struct ht_mode_live *r, char *err);
-	/* Replay of an opened capture: 0 (warnings in st), or -1 with err. */
+	/*
+	 * What a -w capture's start note says of the run beyond the shared
+	 * options (engine/note.h: ht_note_start()).  May be NULL.
+	 */
+	void (*note_fill)(const void *m, const struct ht_cmd *c,
+	    struct ht_note *n);
+	/*
+	 * A capture without a start note: is it this mode's, by the probes
+	 * read ahead (ht_replay_prefetch)?  May be NULL.
+	 */
+	int (*sniff)(const struct ht_replay *rd);
+	/*
+	 * Replay of an opened capture (run NULL when the capture, not the
+	 * options, chose the mode): 0 (warnings in rd->st, and one line in
+	 * warning for main to print), or -1 with err.
+	 */
 	int (*replay)(const void *m, void *run, const struct ht_cmd *c,
-	    struct ht_capture *cap, struct ht_outctx *o,
-	    struct ht_replay_stats *st, char *err);
+	    struct ht_replay *rd, struct ht_outctx *o, char *warning,
+	    char *err);
 };
 
 /*
