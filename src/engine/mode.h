@@ -111,6 +111,46 @@ void ht_modes_getopt(const struct ht_mode *const *modes, size_t n,
 /* --help: the usage, the shared options, each mode's, the output's. */
 void ht_modes_help(const struct ht_mode *const *modes, size_t n, FILE *fp);
 
+/*
+ * Each mode's options, allocated (m[i], opts_size bytes) and set to their
+ * defaults: 0, or -1 (out of memory).
+ */
+int ht_modes_init(const struct ht_mode *const *modes, size_t n, void **m);
+/*
+ * Option ch (value arg): the shared options' or a mode's.  1 taken, -1
+ * with err (a usage error, or no one's: an internal error).
+ */
+int ht_modes_opt(const struct ht_mode *const *modes, size_t n, void **m,
+    struct ht_cmd *c, int ch, const char *arg, char *err);
+/*
+ * The options checked: no two modes chosen that cannot go together, then
+ * every mode's check (mode.h).  0, or -1 with err.
+ */
+int ht_modes_check(const struct ht_mode *const *modes, size_t n, void **m,
+    struct ht_cmd *c, char *err);
+/* Do the options (m) choose mode md? */
+int ht_modes_chosen(const struct ht_mode *const *modes, size_t n,
+    void *const *m, const struct ht_mode *md);
+/*
+ * The -w file's first frame for a live run of md (options mo): the shared
+ * start note (engine/note.h) and the mode's own part.
+ */
+void ht_mode_note_start(const struct ht_mode *md, const void *mo,
+    const struct ht_cmd *c, const struct ht_live_cfg *cfg,
+    struct ht_capture *cap);
+
+/* The index of the mode called name (--replay-as), or n. */
+size_t ht_modes_named(const struct ht_mode *const *modes, size_t n,
+    const char *name);
+/*
+ * The mode a capture read ahead in rd is, where no option chose one: the
+ * mode its start note (a -w capture's first frame, wire/note.h) names,
+ * else one that knows its probes when it sees them (sniff): its index,
+ * or n (traces, one by one).
+ */
+size_t ht_modes_of_capture(const struct ht_mode *const *modes, size_t n,
+    const struct ht_replay *rd);
+
 /* The modes, in the order main.c asks them (mode/X/X_cmd.c each). */
 extern const struct ht_mode ht_mode_scan, ht_mode_mda, ht_mode_cont,
     ht_mode_trace;
