@@ -9,6 +9,7 @@
 
 #include "engine/frame.h"
 #include "engine/replay.h"
+#include "match/trace.h"
 #include "wire/decode.h"
 
 int
@@ -166,4 +167,35 @@ ht_replay_warn(const struct ht_replay_stats *st, const char *name, FILE *fp)
 		    (unsigned long long)st->malformed, st->malformed > 1 ? "s" :
 		    "", (unsigned long long)st->first_bad,
 		    ht_status_str(st->first_bad_why));
+}
+
+int
+ht_replay_traces(struct ht_replay *rd, ht_ns wait, int multiflow,
+    int (*ready)(void *arg, struct ht_matcher *m, int eof, char *err),
+    void *arg, char *err)
+{
+	struct ht_matcher m;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	ht_ns ts, latest = 0;
+	int rc = 0;
+
+	ht_matcher_init(&m, 1, wait);
+	m.multiflow = multiflow;
+	while (rc == 0 && ht_replay_next(rd, &pkt, &ts)) {
+		if (ts > latest)
+			latest = ts;
+		if (pkt.kind != HT_PKT_OTHER)
+			ht_match_packet(&m, &pkt, ts, &res);
+		if (rd->st.packets % HT_REPLAY_EXPIRE == 0) {
+			ht_matcher_expire(&m, latest);
+			rc = ready(arg, &m, 0, err);
+		}
+	}
+	if (rc == 0 && ht_replay_end(rd, err) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = ready(arg, &m, 1, err);
+	ht_matcher_free(&m);
+	return rc;
 }

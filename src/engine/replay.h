@@ -62,6 +62,22 @@ int ht_replay_next(struct ht_replay *rd, struct ht_pkt *pkt, ht_ns *ts);
 int ht_replay_end(struct ht_replay *rd, char *err);
 void ht_replay_close(struct ht_replay *rd);
 
+/*
+ * The one replay loop of the modes that keep traces: every frame of rd
+ * through the matcher (match/trace.h; learning traces from the probes
+ * seen, multiflow as MDA needs it), traces closed once their run is over
+ * (every HT_REPLAY_EXPIRE frames of capture time) and handed, in the
+ * order of their first probes, to ready (eof: the capture is over, every
+ * trace is).  ready frees what it takes (ht_matcher_ready, then
+ * ht_trace_free): 0, or -1 with err.  Memory holds only the traces in
+ * progress, not the file.  0, or -1 with err.
+ */
+#define HT_REPLAY_EXPIRE	4096	/* frames between expiry sweeps */
+struct ht_matcher;
+int ht_replay_traces(struct ht_replay *rd, ht_ns wait, int multiflow,
+    int (*ready)(void *arg, struct ht_matcher *m, int eof, char *err),
+    void *arg, char *err);
+
 /* The warnings of a finished replay of the capture called name, on fp. */
 void ht_replay_warn(const struct ht_replay_stats *st, const char *name,
     FILE *fp);

@@ -34,8 +34,6 @@
 #include "wire/decode.h"
 #include "wire/note.h"
 
-#define EXPIRE_EVERY	4096
-
 static int
 is_icmp_proto(uint8_t proto)
 {
@@ -111,11 +109,24 @@ live_cfg(const struct ht_replay *rd, const struct ht_cont_cfg *cc,
 	return &lo->cc;
 }
 
-static void
-flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
-    struct ht_cont_set *fs, struct pending *pd, const struct ht_outctx *o,
-    int eof, struct ht_replay_stats *st)
+/* What the replay loop hands the finished traces to. */
+struct creplay {
+	const struct ht_cont_cfg *cc;
+	struct ht_cont_set *fs;
+	struct pending *pd;
+	const struct ht_outctx *o;
+	struct ht_replay_stats *st;
+};
+
+static int
+flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 {
+	const struct creplay *cr = arg;
+	const struct ht_cont_cfg *cc = cr->cc;
+	struct ht_cont_set *fs = cr->fs;
+	struct pending *pd = cr->pd;
+	const struct ht_outctx *o = cr->o;
+	struct ht_replay_stats *st = cr->st;
 	struct ht_trace *t;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
@@ -138,49 +149,33 @@ flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
 	}
 	if (eof)
 		render(pd, fs, cc, o, st);
+	(void)err;
+	return 0;
 }
 
 int
 ht_cont_replay_run(struct ht_replay *rd, const struct ht_cont_cfg *ccin,
     const struct ht_outctx *o, ht_ns wait, char *err)
 {
-	struct ht_replay_stats *st = &rd->st;
-	const struct ht_cont_cfg *cc;
 	struct live_opts lo;
 	struct ht_cont_set fs;
 	struct pending pd;
-	struct ht_matcher m;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	ht_ns ts, latest = 0;
+	struct creplay cr;
+	int rc;
 
 	memset(&pd, 0, sizeof(pd));
 	/* the start note is the capture's first frame */
 	ht_replay_prefetch(rd, 0, 1);
-	cc = live_cfg(rd, ccin, &lo);
-	ht_matcher_init(&m, 1, wait);
-	if (ht_cont_set_new(&fs, cc->flows ? cc->flows : 1, NULL) < 0) {
+	cr.cc = live_cfg(rd, ccin, &lo);
+	if (ht_cont_set_new(&fs, cr.cc->flows ? cr.cc->flows : 1, NULL) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
-		ht_matcher_free(&m);
 		return -1;
 	}
-	while (ht_replay_next(rd, &pkt, &ts)) {
-		if (ts > latest)
-			latest = ts;
-		if (pkt.kind != HT_PKT_OTHER)
-			ht_match_packet(&m, &pkt, ts, &res);
-		if (st->packets % EXPIRE_EVERY == 0) {
-			ht_matcher_expire(&m, latest);
-			flush_ready(&m, cc, &fs, &pd, o, 0, st);
-		}
-	}
-	if (ht_replay_end(rd, err) < 0) {
-		ht_matcher_free(&m);
-		ht_cont_set_free(&fs);
-		return -1;
-	}
-	flush_ready(&m, cc, &fs, &pd, o, 1, st);
-	ht_matcher_free(&m);
+	cr.fs = &fs;
+	cr.pd = &pd;
+	cr.o = o;
+	cr.st = &rd->st;
+	rc = ht_replay_traces(rd, wait, 0, flush_ready, &cr, err);
 	ht_cont_set_free(&fs);
-	return 0;
+	return rc;
 }

@@ -26,8 +26,6 @@
 #include "wire/decode.h"
 #include "wire/note.h"
 
-#define EXPIRE_EVERY	4096
-
 /* The live run's options and decisions, from its notes. */
 struct live_opts {
 	struct ht_outctx o;
@@ -103,11 +101,22 @@ live_note(const struct ht_replay *rd, const struct ht_trace *t,
 	return 1;
 }
 
+/* What the replay loop hands the finished traces to. */
+struct mreplay {
+	struct ht_replay *rd;
+	const struct ht_mda_cfg *mc;
+	const struct ht_outctx *o;
+	struct ht_mda_stats *st;
+};
+
 static int
-flush_ready(struct ht_replay *rd, struct ht_matcher *m,
-    const struct ht_mda_cfg *mc, const struct ht_outctx *o, int eof,
-    struct ht_mda_stats *st, char *err)
+flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 {
+	const struct mreplay *mr = arg;
+	struct ht_replay *rd = mr->rd;
+	const struct ht_mda_cfg *mc = mr->mc;
+	const struct ht_outctx *o = mr->o;
+	struct ht_mda_stats *st = mr->st;
 	struct ht_mda_graph g;
 	struct live_opts lo;
 	const struct ht_outctx *oo = o;
@@ -145,33 +154,8 @@ ht_mda_replay_run(struct ht_replay *rd, const struct ht_mda_cfg *mc,
     const struct ht_outctx *o, ht_ns wait, struct ht_mda_stats *st,
     char *err)
 {
-	struct ht_matcher m;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	ht_ns ts, latest = 0;
-	int rc;
+	struct mreplay mr = { rd, mc, o, st };
 
 	memset(st, 0, sizeof(*st));
-	ht_matcher_init(&m, 1, wait);
-	m.multiflow = 1;
-	while (ht_replay_next(rd, &pkt, &ts)) {
-		if (ts > latest)
-			latest = ts;
-		if (pkt.kind != HT_PKT_OTHER)
-			ht_match_packet(&m, &pkt, ts, &res);
-		if (rd->st.packets % EXPIRE_EVERY == 0) {
-			ht_matcher_expire(&m, latest);
-			if (flush_ready(rd, &m, mc, o, 0, st, err) < 0) {
-				ht_matcher_free(&m);
-				return -1;
-			}
-		}
-	}
-	if (ht_replay_end(rd, err) < 0) {
-		ht_matcher_free(&m);
-		return -1;
-	}
-	rc = flush_ready(rd, &m, mc, o, 1, st, err);
-	ht_matcher_free(&m);
-	return rc;
+	return ht_replay_traces(rd, wait, 1, flush_ready, &mr, err);
 }

@@ -2,7 +2,7 @@
 /*
  * The file is read once, front to back.  A trace is printed, and its memory
  * freed, once its run is over (trace.c: the TTL restarts, or the flow has
- * been silent for HT_RUN_GAP of capture time, checked every EXPIRE_EVERY
+ * been silent for HT_RUN_GAP of capture time, checked every HT_REPLAY_EXPIRE
  * packets) and every trace that began before it has been printed; so
  * memory holds only the traces in progress, not the file, and each packet
  * costs the same whatever came before it.
@@ -26,8 +26,6 @@
 #include "mode/trace/trace_mode.h"
 #include "wire/decode.h"
 #include "wire/note.h"
-
-#define EXPIRE_EVERY	4096	/* packets between expiry sweeps */
 
 /* The live run's options, from its start note. */
 struct live_opts {
@@ -99,10 +97,20 @@ live_last(const struct ht_trace *t, const struct live_opts *lo,
 	return last;
 }
 
-static void
-flush_ready(struct ht_replay *rd, struct ht_matcher *m,
-    const struct ht_outctx *o, int json, int eof)
+/* What the replay loop hands the finished traces to. */
+struct treplay {
+	struct ht_replay *rd;
+	const struct ht_outctx *o;
+	int json;
+};
+
+static int
+flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 {
+	const struct treplay *tr = arg;
+	struct ht_replay *rd = tr->rd;
+	const struct ht_outctx *o = tr->o;
+	int json = tr->json;
 	struct live_opts lo;
 	const struct ht_outctx *oo;
 	struct ht_trace *t;
@@ -136,33 +144,15 @@ flush_ready(struct ht_replay *rd, struct ht_matcher *m,
 		rd->st.traces++;
 		ht_trace_free(m, t);
 	}
+	(void)err;
+	return 0;
 }
 
 int
 ht_replay_run(struct ht_replay *rd, const struct ht_outctx *o, int json,
     ht_ns wait, char *err)
 {
-	struct ht_matcher m;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	ht_ns ts, latest = 0;
+	struct treplay tr = { rd, o, json };
 
-	ht_matcher_init(&m, 1, wait);
-	while (ht_replay_next(rd, &pkt, &ts)) {
-		if (ts > latest)
-			latest = ts;
-		if (pkt.kind != HT_PKT_OTHER)
-			ht_match_packet(&m, &pkt, ts, &res);
-		if (rd->st.packets % EXPIRE_EVERY == 0) {
-			ht_matcher_expire(&m, latest);
-			flush_ready(rd, &m, o, json, 0);
-		}
-	}
-	if (ht_replay_end(rd, err) < 0) {
-		ht_matcher_free(&m);
-		return -1;
-	}
-	flush_ready(rd, &m, o, json, 1);
-	ht_matcher_free(&m);
-	return 0;
+	return ht_replay_traces(rd, wait, 0, flush_ready, &tr, err);
 }
