@@ -170,32 +170,61 @@ ht_replay_warn(const struct ht_replay_stats *st, const char *name, FILE *fp)
 }
 
 int
+ht_replay_packets(struct ht_replay *rd,
+    int (*packet)(void *arg, const struct ht_pkt *pkt, ht_ns ts, char *err),
+    void *arg, char *err)
+{
+	struct ht_pkt pkt;
+	ht_ns ts;
+
+	while (ht_replay_next(rd, &pkt, &ts))
+		if (packet(arg, &pkt, ts, err) < 0)
+			return -1;
+	return ht_replay_end(rd, err);
+}
+
+/* The matcher's side of ht_replay_traces(). */
+struct traces {
+	struct ht_replay *rd;
+	struct ht_matcher m;
+	ht_ns latest;
+	int (*ready)(void *arg, struct ht_matcher *m, int eof, char *err);
+	void *arg;
+};
+
+static int
+trace_packet(void *arg, const struct ht_pkt *pkt, ht_ns ts, char *err)
+{
+	struct traces *tr = arg;
+	struct ht_match res;
+
+	if (ts > tr->latest)
+		tr->latest = ts;
+	if (pkt->kind != HT_PKT_OTHER)
+		ht_match_packet(&tr->m, pkt, ts, &res);
+	if (tr->rd->st.packets % HT_REPLAY_EXPIRE != 0)
+		return 0;
+	ht_matcher_expire(&tr->m, tr->latest);
+	return tr->ready(tr->arg, &tr->m, 0, err);
+}
+
+int
 ht_replay_traces(struct ht_replay *rd, ht_ns wait, int multiflow,
     int (*ready)(void *arg, struct ht_matcher *m, int eof, char *err),
     void *arg, char *err)
 {
-	struct ht_matcher m;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	ht_ns ts, latest = 0;
-	int rc = 0;
+	struct traces tr;
+	int rc;
 
-	ht_matcher_init(&m, 1, wait);
-	m.multiflow = multiflow;
-	while (rc == 0 && ht_replay_next(rd, &pkt, &ts)) {
-		if (ts > latest)
-			latest = ts;
-		if (pkt.kind != HT_PKT_OTHER)
-			ht_match_packet(&m, &pkt, ts, &res);
-		if (rd->st.packets % HT_REPLAY_EXPIRE == 0) {
-			ht_matcher_expire(&m, latest);
-			rc = ready(arg, &m, 0, err);
-		}
-	}
-	if (rc == 0 && ht_replay_end(rd, err) < 0)
-		rc = -1;
+	memset(&tr, 0, sizeof(tr));
+	tr.rd = rd;
+	tr.ready = ready;
+	tr.arg = arg;
+	ht_matcher_init(&tr.m, 1, wait);
+	tr.m.multiflow = multiflow;
+	rc = ht_replay_packets(rd, trace_packet, &tr, err);
 	if (rc == 0)
-		rc = ready(arg, &m, 1, err);
-	ht_matcher_free(&m);
+		rc = ready(arg, &tr.m, 1, err);
+	ht_matcher_free(&tr.m);
 	return rc;
 }

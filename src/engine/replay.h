@@ -63,7 +63,16 @@ int ht_replay_end(struct ht_replay *rd, char *err);
 void ht_replay_close(struct ht_replay *rd);
 
 /*
- * The one replay loop of the modes that keep traces: every frame of rd
+ * The replay loop: every frame of rd, decoded, to packet (0 goes on, -1
+ * stops with err), then the end of the capture (ht_replay_end).  0, or
+ * -1 with err.
+ */
+int ht_replay_packets(struct ht_replay *rd,
+    int (*packet)(void *arg, const struct ht_pkt *pkt, ht_ns ts, char *err),
+    void *arg, char *err);
+
+/*
+ * The replay loop of the modes that keep traces: every frame of rd
  * through the matcher (match/trace.h; learning traces from the probes
  * seen, multiflow as MDA needs it), traces closed once their run is over
  * (every HT_REPLAY_EXPIRE frames of capture time) and handed, in the

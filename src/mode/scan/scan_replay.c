@@ -46,53 +46,69 @@ learn(struct idents *k, uint16_t id)
 		k->id[k->n++] = id;
 }
 
+/* A scan's replay as it reads: the probes learnt, a row a reply. */
+struct sreplay {
+	struct ht_replay_stats *st;
+	const struct ht_targets *t;
+	struct ht_scan_book *book;
+	struct idents k;
+	FILE *out;
+};
+
+static int
+packet(void *arg, const struct ht_pkt *pkt, ht_ns ts, char *err)
+{
+	struct sreplay *sr = arg;
+	struct ht_scan_row row;
+	enum ht_scan_what w;
+
+	if (pkt->kind == HT_PKT_OTHER)
+		return 0;
+	w = ht_scan_match(pkt, ts, known, &sr->k, &row);
+	if (w == HT_SCAN_PROBE)
+		learn(&sr->k, row.ident);
+	if (w != HT_SCAN_PROBE && w != HT_SCAN_REPLY)
+		return 0;
+	learn(&sr->k, row.ident);
+	if (sr->t != NULL && !ht_targets_covers(sr->t, &row.target))
+		return 0;
+	if (sr->book != NULL && (w == HT_SCAN_PROBE ?
+	    ht_scan_book_probe(sr->book, &row) :
+	    ht_scan_book_reply(sr->book, &row)) < 0) {
+		snprintf(err, HT_ERRBUF, "out of memory");
+		return -1;
+	}
+	if (w == HT_SCAN_PROBE)
+		return 0;
+	if (sr->book == NULL)
+		ht_scan_row_json(sr->out, &row);
+	sr->st->traces++;
+	return 0;
+}
+
 int
 ht_scan_replay(struct ht_replay *rd, const struct ht_targets *t, int json,
     FILE *out, char *err)
 {
-	struct ht_replay_stats *st = &rd->st;
-	struct ht_scan_book *book = NULL;
-	struct ht_pkt pkt;
-	struct ht_scan_row row;
-	struct idents k;
-	enum ht_scan_what w;
-	ht_ns ts;
+	struct sreplay sr;
+	int rc;
 
-	memset(&k, 0, sizeof(k));
-	if (json && (book = ht_scan_book_new()) == NULL) {
+	memset(&sr, 0, sizeof(sr));
+	sr.st = &rd->st;
+	sr.t = t;
+	sr.out = out;
+	if (json && (sr.book = ht_scan_book_new()) == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		return -1;
 	}
-	while (ht_replay_next(rd, &pkt, &ts)) {
-		if (pkt.kind == HT_PKT_OTHER)
-			continue;
-		w = ht_scan_match(&pkt, ts, known, &k, &row);
-		if (w == HT_SCAN_PROBE)
-			learn(&k, row.ident);
-		if (w != HT_SCAN_PROBE && w != HT_SCAN_REPLY)
-			continue;
-		learn(&k, row.ident);
-		if (t != NULL && !ht_targets_covers(t, &row.target))
-			continue;
-		if (book != NULL && (w == HT_SCAN_PROBE ?
-		    ht_scan_book_probe(book, &row) :
-		    ht_scan_book_reply(book, &row)) < 0) {
-			snprintf(err, HT_ERRBUF, "out of memory");
-			ht_scan_book_free(book);
-			return -1;
-		}
-		if (w == HT_SCAN_PROBE)
-			continue;
-		if (book == NULL)
-			ht_scan_row_json(out, &row);
-		st->traces++;
+	/* (nothing read at all: no trace is written) */
+	rc = ht_replay_packets(rd, packet, &sr, err);
+	if (sr.book != NULL) {
+		if (rc == 0)
+			ht_scan_book_emit_all(sr.book, out);
+		ht_scan_book_free(sr.book);
 	}
-	if (book != NULL) {
-		ht_scan_book_emit_all(book, out);
-		ht_scan_book_free(book);
-	}
-	/* (nothing read at all: no trace was written) */
-	return ht_replay_end(rd, err);
+	return rc;
 }
 
 static int
