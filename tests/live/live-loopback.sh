@@ -83,6 +83,14 @@ one() {
 	return 0
 }
 
+# UDP probes go to ports above this host's ephemeral range: a port in it
+# may be any process's for a moment (a DNS lookup's socket, another
+# test's), and a probe to it then gets no "port unreachable" (traceroute(8)
+# warns of the same).  Classic UDP uses -p .. -p + 89.
+read -r _ eph_hi </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || eph_hi=60999
+UDP_PORT=$((eph_hi + 1))
+[ "$UDP_PORT" -le $((65535 - 90)) ] || UDP_PORT=33434
+
 # rounds LABEL : every address, method and flow mode, RUNS runs each
 rounds() {
 	local a m p r bad
@@ -92,7 +100,11 @@ rounds() {
 				bad=0
 				for ((r = 1; r <= RUNS; r++)); do
 					# shellcheck disable=SC2086 # $p: one word or none
-					one "$a" "$m" $p || bad=$((bad + 1))
+					if [ "$m" = -U ]; then
+						one "$a" "$m" -p "$UDP_PORT" $p || bad=$((bad + 1))
+					else
+						one "$a" "$m" $p || bad=$((bad + 1))
+					fi
 					[ "$bad" -ge 3 ] && break	# enough said
 				done
 				printf '  %s %s %s %s: %s\n' "$1" "$a" "$m" "${p:-classic}" \
