@@ -497,6 +497,14 @@ decode_error(struct buf b, uint8_t lenword, size_t unit, struct ht_pkt *out)
 	out->kind = HT_PKT_ERROR;
 }
 
+uint16_t
+ht_l4_flow(uint8_t proto, const struct ht_l4 *l4)
+{
+	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
+		return l4->dport;
+	return l4->cksum;
+}
+
 enum ht_kind
 ht_decode(int dlt, const uint8_t *pkt, size_t caplen, struct ht_pkt *out)
 {

@@ -136,14 +136,6 @@ ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
 		md->rounds = t->rounds;
 }
 
-uint32_t
-ht_cont_flow_key(uint8_t proto, const struct ht_l4 *l4)
-{
-	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
-		return l4->dport;
-	return l4->cksum;
-}
-
 int
 ht_cont_set_new(struct ht_cont_set *s, uint32_t k, const struct ht_trace *t)
 {
@@ -208,7 +200,7 @@ flow_of(struct ht_cont_set *s, const struct ht_trace *t,
 
 	if (s->maxflows == 1)
 		return s->flow[0];
-	key = ht_cont_flow_key(t->proto, &p->l4);
+	key = ht_l4_flow(t->proto, &p->l4);
 	for (i = 0; i < s->nflows; i++)
 		if (s->key[i] == key)
 			return s->flow[i];

@@ -18,14 +18,6 @@ struct ent {
 	uint32_t node;
 };
 
-uint16_t
-ht_mda_flow(uint8_t proto, const struct ht_l4 *l4)
-{
-	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
-		return l4->dport;
-	return l4->cksum;
-}
-
 int
 ht_mda_node_at(const struct ht_mda_graph *g, uint32_t i, uint8_t ttl)
 {
@@ -528,13 +520,13 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (ht_probe_final(t, p) && (end[key] == 0 || p->ttl < end[key]))
 			end[key] = p->ttl;
 	}
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (end[key] != 0 && p->ttl > end[key]) {
 			g->folded++;
 			continue;
@@ -552,7 +544,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (end[key] != 0 && p->ttl > end[key])
 			continue;	/* folded */
 		if (p->rkind == HT_R_NONE && g->hop[p->ttl].replies > 0)
@@ -561,7 +553,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		    &none, p->ttl);
 		if (ni < 0)
 			goto fail;
-		e[ne].flow = ht_mda_flow(t->proto, &p->l4);
+		e[ne].flow = ht_l4_flow(t->proto, &p->l4);
 		e[ne].ttl = p->ttl;
 		e[ne].final = ht_probe_final(t, p);
 		e[ne].probe = i;
@@ -585,7 +577,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
-		key = ht_mda_flow(t->proto, &t->p[i].l4);
+		key = ht_l4_flow(t->proto, &t->p[i].l4);
 		if (end[key] != 0 && t->p[i].ttl > end[key])
 			continue;
 		keys[nk++] = key << 8 | t->p[i].ttl;

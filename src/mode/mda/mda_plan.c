@@ -64,7 +64,7 @@ flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
 		p = &t->p[i];
 		if (p->ttl != ttl)
 			continue;
-		f = (uint16_t)(ht_mda_flow(t->proto, &p->l4) - c->base);
+		f = (uint16_t)(ht_l4_flow(t->proto, &p->l4) - c->base);
 		if (f >= st->nflows)
 			continue;	/* not ours */
 		hs->probes++;
