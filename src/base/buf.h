@@ -29,55 +29,61 @@ buf_left(const struct buf *b)
 	return (size_t)(b->end - b->p);
 }
 
+/*
+ * The next n bytes, the cursor moved past them; NULL, the cursor
+ * unchanged, when fewer are left.  Every getter reads through this.
+ */
+static inline const uint8_t *
+buf_take(struct buf *b, size_t n)
+{
+	const uint8_t *q = b->p;
+
+	if (buf_left(b) < n)
+		return NULL;
+	b->p += n;
+	return q;
+}
+
 static inline int
 buf_skip(struct buf *b, size_t n)
 {
-	if (buf_left(b) < n)
-		return -1;
-	b->p += n;
-	return 0;
+	return buf_take(b, n) != NULL ? 0 : -1;
 }
 
 static inline int
 buf_bytes(struct buf *b, void *dst, size_t n)
 {
-	if (buf_left(b) < n)
+	const uint8_t *q = buf_take(b, n);
+
+	if (q == NULL)
 		return -1;
-	memcpy(dst, b->p, n);
-	b->p += n;
+	memcpy(dst, q, n);
 	return 0;
 }
 
-static inline int
-buf_u8(struct buf *b, uint8_t *v)
-{
-	if (buf_left(b) < 1)
-		return -1;
-	*v = b->p[0];
-	b->p += 1;
-	return 0;
+/*
+ * buf_u8(), buf_u16(), buf_u32(): the next big-endian (network order)
+ * integer of *v's size.
+ */
+#define BUF_GET_BE(name, type)						\
+static inline int							\
+name(struct buf *b, type *v)						\
+{									\
+	const uint8_t *q = buf_take(b, sizeof(type));			\
+	uint32_t x = 0;							\
+	size_t i;							\
+									\
+	if (q == NULL)							\
+		return -1;						\
+	for (i = 0; i < sizeof(type); i++)				\
+		x = x << 8 | q[i];					\
+	*v = (type)x;							\
+	return 0;							\
 }
-
-static inline int
-buf_u16(struct buf *b, uint16_t *v)
-{
-	if (buf_left(b) < 2)
-		return -1;
-	*v = (uint16_t)((b->p[0] << 8) | b->p[1]);
-	b->p += 2;
-	return 0;
-}
-
-static inline int
-buf_u32(struct buf *b, uint32_t *v)
-{
-	if (buf_left(b) < 4)
-		return -1;
-	*v = ((uint32_t)b->p[0] << 24) | ((uint32_t)b->p[1] << 16) |
-	    ((uint32_t)b->p[2] << 8) | b->p[3];
-	b->p += 4;
-	return 0;
-}
+BUF_GET_BE(buf_u8, uint8_t)
+BUF_GET_BE(buf_u16, uint16_t)
+BUF_GET_BE(buf_u32, uint32_t)
+#undef BUF_GET_BE
 
 /* Peek at byte `off` ahead without moving. */
 static inline int
@@ -93,11 +99,11 @@ buf_peek8(const struct buf *b, size_t off, uint8_t *v)
 static inline int
 buf_sub(struct buf *b, size_t n, struct buf *sub)
 {
-	if (buf_left(b) < n)
+	const uint8_t *q = buf_take(b, n);
+
+	if (q == NULL)
 		return -1;
-	sub->p = b->p;
-	sub->end = b->p + n;
-	b->p += n;
+	buf_init(sub, q, n);
 	return 0;
 }
 

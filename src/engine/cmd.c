@@ -52,7 +52,52 @@ ht_cmd_real(const char *what, const char *s, double lo, double hi,
 	return 0;
 }
 
+int
+ht_cmd_nums(const struct ht_cmd_num *tab, void *opts, int ch, const char *s,
+    char *err)
+{
+	char *at;
+	double d;
+	long l;
+
+	for (; tab->ch != 0; tab++) {
+		if (tab->ch != ch)
+			continue;
+		at = (char *)opts + tab->off;
+		if (tab->unit != NULL) {
+			if (ht_cmd_real(tab->what, s, tab->lo, tab->hi,
+			    tab->unit, &d, err) < 0)
+				return -1;
+			memcpy(at, &d, sizeof(d));
+		} else {
+			if (ht_cmd_long(tab->what, s, (long)tab->lo,
+			    (long)tab->hi, &l, err) < 0)
+				return -1;
+			memcpy(at, &l, sizeof(l));
+		}
+		return 1;
+	}
+	return 0;
+}
+
 enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_REPLAY_AS };
+
+/* The shared numeric options, their ranges (--help names them too). */
+static const struct ht_cmd_num nums[] = {
+	{ 'f', "first TTL (-f)", 1, 255, NULL, offsetof(struct ht_cmd, first) },
+	{ 'm', "max hops (-m)", 1, 255, NULL, offsetof(struct ht_cmd, max) },
+	{ 'q', "queries per hop (-q)", 1, 10, NULL,
+	    offsetof(struct ht_cmd, queries) },
+	{ 'W', "wait (-W)", 0.001, 300, "seconds",
+	    offsetof(struct ht_cmd, wait) },
+	{ 'N', "probes in flight (-N)", 1, 255, NULL,
+	    offsetof(struct ht_cmd, simq) },
+	{ OPT_GAP, "gap (--gap)", 1, 255, NULL, offsetof(struct ht_cmd, gap) },
+	{ 'z', "send interval (-z)", 0, 1000, "ms",
+	    offsetof(struct ht_cmd, send_ms) },
+	{ 'p', "port (-p)", 1, 65535, NULL, offsetof(struct ht_cmd, port) },
+	{ 0, NULL, 0, 0, NULL, 0 }
+};
 
 const struct option ht_cmd_longopts[] = {
 	{ "icmp", no_argument, NULL, 'I' },
@@ -138,8 +183,14 @@ ht_cmd_init(struct ht_cmd *c)
 int
 ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 {
-	int r = 0;
+	int r;
 
+	if ((r = ht_cmd_nums(nums, c, ch, arg, err)) != 0) {
+		c->max_set |= ch == 'm';
+		c->queries_set |= ch == 'q';
+		c->send_set |= ch == 'z';
+		return r;
+	}
 	switch (ch) {
 	case 'I': c->method = HT_METHOD_ICMP; c->method_set = 1; break;
 	case 'U': c->method = HT_METHOD_UDP; c->method_set = 1; break;
@@ -147,37 +198,6 @@ ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 	case OPT_PARIS: c->paris = 1; break;
 	case '4': c->af = 4; break;
 	case '6': c->af = 6; break;
-	case 'f':
-		r = ht_cmd_long("first TTL (-f)", arg, 1, 255, &c->first, err);
-		break;
-	case 'm':
-		r = ht_cmd_long("max hops (-m)", arg, 1, 255, &c->max, err);
-		c->max_set = 1;
-		break;
-	case 'q':
-		r = ht_cmd_long("queries per hop (-q)", arg, 1, 10,
-		    &c->queries, err);
-		c->queries_set = 1;
-		break;
-	case 'W':
-		r = ht_cmd_real("wait (-W)", arg, 0.001, 300, "seconds",
-		    &c->wait, err);
-		break;
-	case 'N':
-		r = ht_cmd_long("probes in flight (-N)", arg, 1, 255,
-		    &c->simq, err);
-		break;
-	case OPT_GAP:
-		r = ht_cmd_long("gap (--gap)", arg, 1, 255, &c->gap, err);
-		break;
-	case 'z':
-		r = ht_cmd_real("send interval (-z)", arg, 0, 1000, "ms",
-		    &c->send_ms, err);
-		c->send_set = 1;
-		break;
-	case 'p':
-		r = ht_cmd_long("port (-p)", arg, 1, 65535, &c->port, err);
-		break;
 	case 'i': c->dev = arg; break;
 	case 's': c->src = arg; break;
 	case OPT_USER: c->user = arg; break;
@@ -189,13 +209,8 @@ ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 	default:
 		return 0;
 	}
-	return r < 0 ? -1 : 1;
+	return 1;
 }
-
-#define FAIL(...)	do { \
-	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
-	return -1; \
-} while (0)
 
 int
 ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
@@ -203,24 +218,25 @@ ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
 {
 	if (nohost != NULL && c->rfile == NULL) {
 		if (optind < argc)
-			FAIL("%s takes no HOST ('%s')", nohost, argv[optind]);
+			HT_CMD_FAIL("%s takes no HOST ('%s')", nohost,
+			    argv[optind]);
 		return 0;
 	}
 	if (c->rfile != NULL) {
 		if (optind < argc)
-			FAIL("-r takes no HOST ('%s')", argv[optind]);
+			HT_CMD_FAIL("-r takes no HOST ('%s')", argv[optind]);
 		if (c->wfile != NULL)
-			FAIL("-w and -r cannot be used together");
+			HT_CMD_FAIL("-w and -r cannot be used together");
 		return 0;
 	}
 	if (optind >= argc)
-		FAIL("no HOST given (usage: hoptrace [options] HOST)");
+		HT_CMD_FAIL("no HOST given (usage: hoptrace [options] HOST)");
 	if (optind + 1 < argc)
-		FAIL("one HOST only ('%s' is extra)", argv[optind + 1]);
+		HT_CMD_FAIL("one HOST only ('%s' is extra)", argv[optind + 1]);
 	c->host = argv[optind];
 	if (c->first > c->max)
-		FAIL("first TTL (-f %ld) must not be above max hops (-m %ld)",
-		    c->first, c->max);
+		HT_CMD_FAIL("first TTL (-f %ld) must not be above max hops "
+		    "(-m %ld)", c->first, c->max);
 	if (c->port < 0)
 		c->port = c->method == HT_METHOD_TCP ? 80 : 33434;
 	/*
@@ -233,7 +249,7 @@ ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
 		c->simq = c->queries * 10 < 16 ? 16 : c->queries * 10;
 	if (c->method == HT_METHOD_UDP && !c->paris && ports_rise &&
 	    c->port + (c->max - c->first + 1) * c->queries > 65536)
-		FAIL("port (-p %ld) too high: UDP ports rise by one per "
+		HT_CMD_FAIL("port (-p %ld) too high: UDP ports rise by one per "
 		    "probe and must stay below 65536", c->port);
 	return 0;
 }

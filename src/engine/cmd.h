@@ -3,7 +3,10 @@
 #define HT_CMD_H
 
 #include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
 
+#include "base/err.h"
 #include "wire/probe.h"
 
 /*
@@ -60,6 +63,15 @@ struct ht_live_cfg;
 void ht_cmd_live_cfg(const struct ht_cmd *c, struct ht_live_cfg *cfg);
 
 /*
+ * A usage error, in a function with char *err (HT_ERRBUF bytes) that
+ * returns 0 or -1: the message into err, and return -1.
+ */
+#define HT_CMD_FAIL(...)	do { \
+	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
+	return -1; \
+} while (0)
+
+/*
  * An integer option in [lo, hi] (OpenBSD's strtonum rule: the error names
  * the option and the range): 0, or -1 with err (HT_ERRBUF bytes).
  */
@@ -68,5 +80,25 @@ int ht_cmd_long(const char *what, const char *s, long lo, long hi, long *v,
 /* The same for a real number in [lo, hi], unit named in the error. */
 int ht_cmd_real(const char *what, const char *s, double lo, double hi,
     const char *unit, double *v, char *err);
+
+/*
+ * A table of numeric options (its last entry's ch 0): each a long, or a
+ * double where unit is set, at offset off of an options struct, checked
+ * by ht_cmd_long() or ht_cmd_real().
+ */
+struct ht_cmd_num {
+	int ch;			/* getopt's value */
+	const char *what;	/* the error's name: "max hops (-m)" */
+	double lo, hi;
+	const char *unit;	/* a real number's unit; NULL: an integer */
+	size_t off;		/* offsetof the long or double */
+};
+
+/*
+ * Option ch if tab has it: 1 taken (its value in opts), 0 not in tab, -1
+ * with err (a usage error).
+ */
+int ht_cmd_nums(const struct ht_cmd_num *tab, void *opts, int ch,
+    const char *s, char *err);
 
 #endif

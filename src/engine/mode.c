@@ -81,8 +81,8 @@ ht_modes_init(const struct ht_mode *const *modes, size_t n, void **m)
 	for (i = 0; i < n; i++) {
 		if ((m[i] = calloc(1, modes[i]->opts_size + 1)) == NULL)
 			return -1;
-		if (modes[i]->init != NULL)
-			modes[i]->init(m[i]);
+		if (modes[i]->defaults != NULL)
+			memcpy(m[i], modes[i]->defaults, modes[i]->opts_size);
 	}
 	return 0;
 }

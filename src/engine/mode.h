@@ -50,7 +50,8 @@ struct ht_mode {
 	int ports_rise;			/* its UDP ports rise per probe
 					 * (unless --paris): -p is checked */
 	int numeric;			/* it shows addresses, never names */
-	void (*init)(void *m);
+	const void *defaults;		/* the options before the command line
+					 * (opts_size bytes); NULL: zeros */
 	/* An option: 1 taken, 0 not the mode's, -1 with err (a usage error). */
 	int (*opt)(void *m, int ch, const char *arg, char *err);
 	/* Do the options ask for this mode? */

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "io/prober.h"
+#include "io/route.h"
 #include "wire/cksum.h"
 #include "wire/decode.h"
 
@@ -66,13 +67,8 @@ raw_open(int af, const char *dev, int nonblock, char *err, size_t errlen)
 		    " (run as root or with cap_net_raw)" : "");
 		return -1;
 	}
-	if (dev != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
-	    (socklen_t)strlen(dev) + 1) < 0) {
-		snprintf(err, errlen, "cannot send on %s: %s", dev,
-		    strerror(errno));
-		close(fd);
+	if (ht_route_bind(fd, dev, "cannot send on", err, errlen) < 0)
 		return -1;
-	}
 	return fd;
 }
 

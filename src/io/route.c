@@ -189,6 +189,18 @@ ht_route_nexthops(const struct ht_addr *dst, const char *dev)
 	return 1;
 }
 
+int
+ht_route_bind(int fd, const char *dev, const char *what, char *err,
+    size_t errlen)
+{
+	if (dev == NULL || setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+	    (socklen_t)strlen(dev) + 1) == 0)
+		return 0;
+	snprintf(err, errlen, "%s %s: %s", what, dev, strerror(errno));
+	close(fd);
+	return -1;
+}
+
 /* The source address the kernel would choose for dst (connect trick). */
 int
 ht_route_source(const struct ht_addr *dst, const char *dev,
@@ -216,13 +228,8 @@ ht_route_source(const struct ht_addr *dst, const char *dev,
 	}
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) < 0)
 		goto fail;
-	if (dev != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, dev,
-	    (socklen_t)strlen(dev) + 1) < 0) {
-		snprintf(err, errlen, "interface %s: %s", dev,
-		    strerror(errno));
-		close(fd);
+	if (ht_route_bind(fd, dev, "interface", err, errlen) < 0)
 		return -1;
-	}
 	if (connect(fd, (struct sockaddr *)&ss, sl) < 0 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sl) < 0) {
 		close(fd);

@@ -29,6 +29,13 @@ int ht_route_get(const struct ht_addr *dst, const char *dev,
 int ht_route_nexthops(const struct ht_addr *dst, const char *dev);
 
 /*
+ * Bind socket fd to interface dev (SO_BINDTODEVICE), where dev is not
+ * NULL.  0, or -1 with err ("<what> <dev>: <why>") and fd closed.
+ */
+int ht_route_bind(int fd, const char *dev, const char *what, char *err,
+    size_t errlen);
+
+/*
  * The source address the kernel would choose for dst (out of dev): where
  * the route names none of dst's family.  0, or -1 with err.
  */

@@ -102,35 +102,38 @@ skip_mpls(struct buf *b)
 	return -1;
 }
 
-/* Position b at the IP header for an ethertype-like protocol number. */
-static enum ht_status
-after_ethertype(struct buf *b, uint16_t type)
-{
-	switch (type) {
-	case ETHERTYPE_IP:
-	case ETHERTYPE_IPV6:
-		return HT_DEC_OK;
-	case ETHERTYPE_MPLS:
-	case ETHERTYPE_MPLS_MC:
-		return skip_mpls(b) < 0 ? HT_DEC_TRUNCATED : HT_DEC_OK;
-	default:
-		return HT_DEC_NOTIP;
-	}
-}
+/*
+ * The network protocols a link header may name, by ethertype and by PPP
+ * protocol number (RFC 1661; Cisco HDLC uses ethertypes): IP is next, or
+ * an MPLS label stack and then IP.
+ */
+static const struct {
+	uint16_t ether, ppp;
+	int mpls;
+} net_proto[] = {
+	{ ETHERTYPE_IP, PPP_IP, 0 },
+	{ ETHERTYPE_IPV6, PPP_IPV6, 0 },
+	{ ETHERTYPE_MPLS, PPP_MPLS, 1 },
+	{ ETHERTYPE_MPLS_MC, PPP_MPLS_MC, 1 },
+};
 
+/*
+ * Position b at the IP header for protocol number type: an ethertype, or
+ * a PPP protocol number (ppp != 0).
+ */
 static enum ht_status
-after_ppp(struct buf *b, uint16_t proto)
+after_proto(struct buf *b, uint16_t type, int ppp)
 {
-	switch (proto) {
-	case PPP_IP:
-	case PPP_IPV6:
+	size_t i;
+
+	for (i = 0; i < sizeof(net_proto) / sizeof(net_proto[0]); i++) {
+		if ((ppp ? net_proto[i].ppp : net_proto[i].ether) != type)
+			continue;
+		if (net_proto[i].mpls && skip_mpls(b) < 0)
+			return HT_DEC_TRUNCATED;
 		return HT_DEC_OK;
-	case PPP_MPLS:
-	case PPP_MPLS_MC:
-		return skip_mpls(b) < 0 ? HT_DEC_TRUNCATED : HT_DEC_OK;
-	default:
-		return HT_DEC_NOTIP;
 	}
+	return HT_DEC_NOTIP;
 }
 
 /* Strip the link layer; leave b at the first byte of the IP header. */
@@ -150,15 +153,15 @@ strip_link(int dlt, struct buf *b)
 		    type == ETHERTYPE_QINQ_OLD); i++)
 			if (buf_skip(b, 2) < 0 || buf_u16(b, &type) < 0)
 				return HT_DEC_TRUNCATED;
-		return after_ethertype(b, type);
+		return after_proto(b, type, 0);
 	case DLT_LINUX_SLL:
 		if (buf_skip(b, 14) < 0 || buf_u16(b, &type) < 0)
 			return HT_DEC_TRUNCATED;
-		return after_ethertype(b, type);
+		return after_proto(b, type, 0);
 	case DLT_LINUX_SLL2:
 		if (buf_u16(b, &type) < 0 || buf_skip(b, 18) < 0)
 			return HT_DEC_TRUNCATED;
-		return after_ethertype(b, type);
+		return after_proto(b, type, 0);
 	case DLT_NULL:
 	case DLT_LOOP:
 		/* The family value differs by OS and byte order: trust IP. */
@@ -174,9 +177,7 @@ strip_link(int dlt, struct buf *b)
 				return HT_DEC_TRUNCATED;
 		if (buf_u16(b, &type) < 0)
 			return HT_DEC_TRUNCATED;
-		if (dlt == DLT_C_HDLC || type >= 0x0600)
-			return after_ethertype(b, type);
-		return after_ppp(b, type);
+		return after_proto(b, type, dlt != DLT_C_HDLC && type < 0x0600);
 	default:
 		if (ht_decode_dlt_ok(dlt))	/* the raw IP family */
 			return HT_DEC_OK;
@@ -302,17 +303,18 @@ decode_l4(struct buf *b, uint8_t proto, struct ht_l4 *l4)
 		l4->have = 8;
 		return;
 	case HT_PROTO_UDP:
-		if (buf_u16(&c, &l4->sport) < 0 || buf_u16(&c, &l4->dport) < 0)
-			return;
-		l4->have = 4;
-		if (buf_u16(&c, &l4->ulen) < 0 || buf_u16(&c, &l4->cksum) < 0)
-			return;
-		l4->have = 8;
-		return;
 	case HT_PROTO_TCP:
+		/* both begin with the source and destination ports */
 		if (buf_u16(&c, &l4->sport) < 0 || buf_u16(&c, &l4->dport) < 0)
 			return;
 		l4->have = 4;
+		if (proto == HT_PROTO_UDP) {
+			if (buf_u16(&c, &l4->ulen) < 0 ||
+			    buf_u16(&c, &l4->cksum) < 0)
+				return;
+			l4->have = 8;
+			return;
+		}
 		if (buf_u32(&c, &l4->tseq) < 0)
 			return;
 		l4->have = 8;
@@ -497,9 +499,49 @@ decode_error(struct buf b, uint8_t lenword, size_t unit, struct ht_pkt *out)
 	out->kind = HT_PKT_ERROR;
 }
 
+uint16_t
+ht_l4_flow(uint8_t proto, const struct ht_l4 *l4)
+{
+	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
+		return l4->dport;
+	return l4->cksum;
+}
+
+/*
+ * The ICMP types a decoder tells apart, ICMP (RFC 792) and ICMPv6 (RFC
+ * 4443), and where an error's RFC 4884 length stands: its byte, in words
+ * of how many bytes.
+ */
+static const struct icmp_types {
+	uint8_t echo, echoreply, unreach, timxceed;
+	uint8_t len_at, len_unit;
+} icmp_types[2] = {
+	{ HT_ICMP_ECHO, HT_ICMP_ECHOREPLY, HT_ICMP_UNREACH, HT_ICMP_TIMXCEED,
+	    5, 4 },
+	{ HT_ICMP6_ECHO, HT_ICMP6_ECHOREPLY, HT_ICMP6_UNREACH,
+	    HT_ICMP6_TIMXCEED, 4, 8 },
+};
+
+/* The header bytes a packet of this protocol needs to be told apart. */
+static uint8_t
+l4_need(uint8_t proto)
+{
+	switch (proto) {
+	case HT_PROTO_ICMP:
+	case HT_PROTO_ICMP6:
+	case HT_PROTO_UDP:
+		return 8;
+	case HT_PROTO_TCP:
+		return 18;
+	default:
+		return 0;
+	}
+}
+
 enum ht_kind
 ht_decode(int dlt, const uint8_t *pkt, size_t caplen, struct ht_pkt *out)
 {
+	const struct icmp_types *it;
 	struct buf b, icmp;
 	int frag;
 	uint8_t lenword = 0;
@@ -515,56 +557,30 @@ ht_decode(int dlt, const uint8_t *pkt, size_t caplen, struct ht_pkt *out)
 	    frag)
 		return HT_PKT_OTHER;
 	decode_l4(&b, out->ip.proto, &out->l4);
+	if (out->l4.have < l4_need(out->ip.proto)) {
+		out->status = HT_DEC_TRUNCATED;
+		return HT_PKT_OTHER;
+	}
 	switch (out->ip.proto) {
 	case HT_PROTO_ICMP:
 	case HT_PROTO_ICMP6:
-		if (out->l4.have < 8) {
-			out->status = HT_DEC_TRUNCATED;
-			return HT_PKT_OTHER;
-		}
 		if ((out->ip.proto == HT_PROTO_ICMP) != (out->ip.src.af == 4))
 			return HT_PKT_OTHER;	/* ICMPv4 in IPv6 or v.v. */
+		it = &icmp_types[out->ip.proto == HT_PROTO_ICMP6];
+		if (out->l4.type == it->echo)
+			return out->kind = HT_PKT_PROBE;
+		if (out->l4.type == it->echoreply)
+			return out->kind = HT_PKT_ECHOREPLY;
+		if (out->l4.type != it->unreach && out->l4.type != it->timxceed)
+			return HT_PKT_OTHER;
 		icmp = b;
 		buf_skip(&icmp, 8);
-		if (out->ip.proto == HT_PROTO_ICMP) {
-			switch (out->l4.type) {
-			case HT_ICMP_ECHO:
-				return out->kind = HT_PKT_PROBE;
-			case HT_ICMP_ECHOREPLY:
-				return out->kind = HT_PKT_ECHOREPLY;
-			case HT_ICMP_UNREACH:
-			case HT_ICMP_TIMXCEED:
-				/* RFC 4884: length in 32-bit words, byte 5 */
-				buf_peek8(&b, 5, &lenword);
-				decode_error(icmp, lenword, 4, out);
-				return out->kind;
-			}
-		} else {
-			switch (out->l4.type) {
-			case HT_ICMP6_ECHO:
-				return out->kind = HT_PKT_PROBE;
-			case HT_ICMP6_ECHOREPLY:
-				return out->kind = HT_PKT_ECHOREPLY;
-			case HT_ICMP6_UNREACH:
-			case HT_ICMP6_TIMXCEED:
-				/* RFC 4884: length in 64-bit words, byte 4 */
-				buf_peek8(&b, 4, &lenword);
-				decode_error(icmp, lenword, 8, out);
-				return out->kind;
-			}
-		}
-		return HT_PKT_OTHER;
+		buf_peek8(&b, it->len_at, &lenword);
+		decode_error(icmp, lenword, it->len_unit, out);
+		return out->kind;
 	case HT_PROTO_UDP:
-		if (out->l4.have < 8) {
-			out->status = HT_DEC_TRUNCATED;
-			return HT_PKT_OTHER;
-		}
 		return out->kind = HT_PKT_PROBE;
 	case HT_PROTO_TCP:
-		if (out->l4.have < 18) {
-			out->status = HT_DEC_TRUNCATED;
-			return HT_PKT_OTHER;
-		}
 		if ((out->l4.tflags & (HT_TH_SYN | HT_TH_ACK)) == HT_TH_SYN)
 			return out->kind = HT_PKT_PROBE;
 		if ((out->l4.tflags & (HT_TH_SYN | HT_TH_ACK)) ==

@@ -120,6 +120,13 @@ struct ht_pkt {
 enum ht_kind ht_decode(int dlt, const uint8_t *pkt, size_t caplen,
     struct ht_pkt *out);
 
+/*
+ * A probe's flow identifier, as a per-flow load balancer sees it: the
+ * destination port of UDP and TCP, the checksum of ICMP (Paris keeps it
+ * constant within a flow).
+ */
+uint16_t ht_l4_flow(uint8_t proto, const struct ht_l4 *l4);
+
 /* Does ht_decode() know this link type? */
 int ht_decode_dlt_ok(int dlt);
 

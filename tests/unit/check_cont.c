@@ -406,7 +406,7 @@ START_TEST(test_flow_set)
 			    &p->from);
 			p->t_reply = p->t_sent + (ht_ns)(f + 1) * MS;
 		}
-	ck_assert_int_eq(ht_cont_flow_key(HT_PROTO_UDP, &t->p[0].l4), 33434);
+	ck_assert_int_eq(ht_l4_flow(HT_PROTO_UDP, &t->p[0].l4), 33434);
 	ck_assert_int_eq(ht_cont_set_new(&fs, 2, t), 0);
 	ht_cont_set_feed(&fs, t, 1, 1);
 	ck_assert_uint_eq(fs.nflows, 2);

@@ -55,30 +55,33 @@ static const char help[] =
 "  -o, --order=FIELDS       mtr's fields and their order [LS NABWV]:\n"
 "                           L D R S N B A W V G J M X I, space\n";
 
-static void
-cont_init(void *opts)
-{
-	struct ht_cont_cmd *r = opts;
+static const struct ht_cont_cmd defaults = {
+	.count = 10,
+	.interval = 1,
+};
 
-	memset(r, 0, sizeof(*r));
-	r->count = 10;
-	r->interval = 1;
-}
+static const struct ht_cmd_num nums[] = {
+	{ 'c', "count (-c)", 0, 10000000, NULL,
+	    offsetof(struct ht_cont_cmd, count) },
+	{ OPT_INTERVAL, "interval (--interval)", 0.001, 3600, "seconds",
+	    offsetof(struct ht_cont_cmd, interval) },
+	{ OPT_FLOWS, "flows (--flows)", 1, 64, NULL,
+	    offsetof(struct ht_cont_cmd, flows) },
+	{ 0, NULL, 0, 0, NULL, 0 }
+};
 
 static int
 cont_opt(void *opts, int c, const char *arg, char *err)
 {
 	struct ht_cont_cmd *r = opts;
+	int rc;
 
-	switch (c) {
-	case 'c':
-		r->on = r->count_set = 1;
-		return ht_cmd_long("count (-c)", arg, 0, 10000000, &r->count,
-		    err) < 0 ? -1 : 1;
-	case OPT_INTERVAL:
+	if ((rc = ht_cmd_nums(nums, r, c, arg, err)) != 0) {
 		r->on = 1;
-		return ht_cmd_real("interval (--interval)", arg, 0.001, 3600,
-		    "seconds", &r->interval, err) < 0 ? -1 : 1;
+		r->count_set |= c == 'c';
+		return rc;
+	}
+	switch (c) {
 	case OPT_REPORT:
 		r->report = r->on = 1;
 		return 1;
@@ -88,28 +91,17 @@ cont_opt(void *opts, int c, const char *arg, char *err)
 	case OPT_CSV:
 		r->csv = r->on = 1;
 		return 1;
-	case OPT_FLOWS:
-		r->on = 1;
-		return ht_cmd_long("flows (--flows)", arg, 1, 64, &r->flows,
-		    err) < 0 ? -1 : 1;
 	case 'o':
-		if (ht_cont_fields_ok(arg) < 0) {
-			snprintf(err, HT_ERRBUF, "fields (-o) '%s': 1 to %d of "
-			    "mtr's keys L D R S N B A W V G J M X I and space",
-			    arg, HT_CONT_MAXFIELDS);
-			return -1;
-		}
+		if (ht_cont_fields_ok(arg) < 0)
+			HT_CMD_FAIL("fields (-o) '%s': 1 to %d of mtr's keys "
+			    "L D R S N B A W V G J M X I and space", arg,
+			    HT_CONT_MAXFIELDS);
 		r->fields = arg;
 		r->on = 1;
 		return 1;
 	}
 	return 0;
 }
-
-#define FAIL(...)	do { \
-	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
-	return -1; \
-} while (0)
 
 static int
 cont_check(const void *opts, struct ht_cmd *c, char *err)
@@ -119,21 +111,21 @@ cont_check(const void *opts, struct ht_cmd *c, char *err)
 	if (!r->on)
 		return 0;
 	if (c->queries_set)
-		FAIL("-q does not apply to rounds: a round sends one probe per "
-		    "hop (-c sets the rounds)");
+		HT_CMD_FAIL("-q does not apply to rounds: a round sends one "
+		    "probe per hop (-c sets the rounds)");
 	if (c->json && r->csv)
-		FAIL("-j and --csv cannot be used together");
+		HT_CMD_FAIL("-j and --csv cannot be used together");
 	/* ping(8)'s rule: a fast interval is for root only */
 	if (c->rfile == NULL && r->interval < 0.2 && getuid() != 0)
-		FAIL("--interval below 0.2 s needs root (as ping's interval "
-		    "does), not %g", r->interval);
+		HT_CMD_FAIL("--interval below 0.2 s needs root (as ping's "
+		    "interval does), not %g", r->interval);
 	if (c->rfile != NULL)
 		return 0;
 	if (r->flows > 1 && c->method != HT_METHOD_ICMP && c->port > 0 &&
 	    c->port + r->flows > 65536)
-		FAIL("port (-p %ld) too high for --flows=%ld: flow F probes "
-		    "port -p + F - 1, which must stay below 65536", c->port,
-		    r->flows);
+		HT_CMD_FAIL("port (-p %ld) too high for --flows=%ld: flow F "
+		    "probes port -p + F - 1, which must stay below 65536",
+		    c->port, r->flows);
 	/* one probe per hop a round: a window of 30 hops */
 	c->queries = 1;
 	if (c->simq == 0)
@@ -242,7 +234,7 @@ const struct ht_mode ht_mode_cont = {
 	.longopts = longopts,
 	.help = help,
 	.ports_rise = 1,
-	.init = cont_init,
+	.defaults = &defaults,
 	.opt = cont_opt,
 	.on = cont_on,
 	.check = cont_check,

@@ -91,18 +91,30 @@ last_shown(const struct ht_cont_model *md, const struct ht_trace *t)
 	return (uint8_t)last;
 }
 
-/* Is the probe final now (answered or expired), or to be taken anyway? */
-static int
-takes(const struct ht_probe *p, int at_end, int lost_pending, int *stop)
+/*
+ * The trace's next probe to take, from *next on, *next moved past it:
+ * one that is final (answered or expired), or at the trace's end one
+ * still pending where lost_pending says to take it as lost (else it is
+ * passed over).  NULL at the last probe, or at the first pending one
+ * before the end: the feed goes on from there when the trace has moved.
+ */
+static const struct ht_probe *
+next_probe(const struct ht_trace *t, uint32_t *next, int at_end,
+    int lost_pending)
 {
-	*stop = 0;
-	if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED))
-		return 1;
-	if (!at_end) {
-		*stop = 1;
-		return 0;
+	const struct ht_probe *p;
+
+	for (; *next < t->n; (*next)++) {
+		p = &t->p[*next];
+		if (p->rkind != HT_R_NONE || (p->flags & HT_P_EXPIRED) ||
+		    (at_end && lost_pending)) {
+			(*next)++;
+			return p;
+		}
+		if (!at_end)
+			return NULL;
 	}
-	return lost_pending;
+	return NULL;
 }
 
 static void
@@ -120,28 +132,12 @@ ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
     int at_end, int lost_pending)
 {
 	const struct ht_probe *p;
-	int stop;
 
-	for (; md->next < t->n; md->next++) {
-		p = &t->p[md->next];
-		if (!takes(p, at_end, lost_pending, &stop)) {
-			if (stop)
-				break;
-			continue;
-		}
+	while ((p = next_probe(t, &md->next, at_end, lost_pending)) != NULL)
 		take(md, p);
-	}
 	finish(md, t);
 	if (md->rounds < t->rounds)
 		md->rounds = t->rounds;
-}
-
-uint32_t
-ht_cont_flow_key(uint8_t proto, const struct ht_l4 *l4)
-{
-	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
-		return l4->dport;
-	return l4->cksum;
 }
 
 int
@@ -208,7 +204,7 @@ flow_of(struct ht_cont_set *s, const struct ht_trace *t,
 
 	if (s->maxflows == 1)
 		return s->flow[0];
-	key = ht_cont_flow_key(t->proto, &p->l4);
+	key = ht_l4_flow(t->proto, &p->l4);
 	for (i = 0; i < s->nflows; i++)
 		if (s->key[i] == key)
 			return s->flow[i];
@@ -238,15 +234,8 @@ ht_cont_set_feed(struct ht_cont_set *s, const struct ht_trace *t,
 	const struct ht_probe *p;
 	struct ht_cont_model *md;
 	uint32_t i;
-	int stop;
 
-	for (; s->next < t->n; s->next++) {
-		p = &t->p[s->next];
-		if (!takes(p, at_end, lost_pending, &stop)) {
-			if (stop)
-				break;
-			continue;
-		}
+	while ((p = next_probe(t, &s->next, at_end, lost_pending)) != NULL) {
 		if ((md = flow_of(s, t, p)) != NULL)
 			take(md, p);
 		else

@@ -62,7 +62,7 @@ void ht_cont_feed(struct ht_cont_model *md, const struct ht_trace *t,
 
 /*
  * K Paris flows side by side (--flows=K): one trace, its probes shared out
- * to K tables by their flow identifier (ht_cont_flow_key), the flows
+ * to K tables by their flow identifier (ht_l4_flow), the flows
  * numbered in the order of their first probes; the probes of further
  * flows are counted in "others" and shown nowhere.  With K = 1 every
  * probe goes to flow 0 whatever its identifier, as ht_cont_feed().
@@ -77,13 +77,6 @@ struct ht_cont_set {
 	uint32_t key[HT_CONT_FLOWS];
 	struct ht_cont_model *flow[HT_CONT_FLOWS];	/* K of them */
 };
-
-/*
- * A probe's flow identifier, as a per-flow load balancer sees it: the
- * destination port of UDP and TCP, the checksum of ICMP (Paris keeps it
- * constant within a flow).
- */
-uint32_t ht_cont_flow_key(uint8_t proto, const struct ht_l4 *l4);
 
 /* K tables for trace t (NULL: empty ones); 0, or -1 (no memory). */
 int ht_cont_set_new(struct ht_cont_set *s, uint32_t k,

@@ -94,19 +94,31 @@ stats_line(const struct ht_cstat *s, uint32_t snt)
 	    (double)s->worst / 1e6, ht_cstat_stdev(s) / 1e6);
 }
 
+/*
+ * Where the hop's newest probes that fit in width begin (of those its
+ * history keeps); h->nhist when none fit.
+ */
+static uint32_t
+newest(const struct ht_cont_hop *h, int width)
+{
+	uint32_t n = h->nhist < HT_CONT_HIST ? h->nhist : HT_CONT_HIST;
+
+	if (width < 1)
+		return h->nhist;
+	if (n > (uint32_t)width)
+		n = (uint32_t)width;
+	return h->nhist - n;
+}
+
 /* The hop's newest probes, as many as fit in width. */
 static void
 history(const struct ht_cont_hop *h, int width)
 {
-	uint32_t n = h->nhist < HT_CONT_HIST ? h->nhist : HT_CONT_HIST, i, v;
+	uint32_t i, v;
 	uint32_t lo = (uint32_t)(h->st.best / 1000),
 	    hi = (uint32_t)(h->st.worst / 1000);
 
-	if (width < 1)
-		return;
-	if (n > (uint32_t)width)
-		n = (uint32_t)width;
-	for (i = h->nhist - n; i < h->nhist; i++) {
+	for (i = newest(h, width); i < h->nhist; i++) {
 		v = h->hist[i % HT_CONT_HIST];
 		if (v == HT_CONT_LOST)
 			addch('?');
@@ -123,14 +135,10 @@ sparkline(const struct ht_cont_hop *h, int width)
 	static const char *const block[8] = { "\u2581", "\u2582", "\u2583",
 	    "\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
 	static const char ramp[] = "_.,-=+*#";
-	uint32_t n = h->nhist < HT_CONT_HIST ? h->nhist : HT_CONT_HIST, i, v;
+	uint32_t from = newest(h, width), i, v;
 	uint32_t lo = HT_CONT_LOST, hi = 0, lv;
 
-	if (width < 1)
-		return;
-	if (n > (uint32_t)width)
-		n = (uint32_t)width;
-	for (i = h->nhist - n; i < h->nhist; i++) {
+	for (i = from; i < h->nhist; i++) {
 		v = h->hist[i % HT_CONT_HIST];
 		if (v == HT_CONT_LOST)
 			continue;
@@ -139,7 +147,7 @@ sparkline(const struct ht_cont_hop *h, int width)
 		if (v > hi)
 			hi = v;
 	}
-	for (i = h->nhist - n; i < h->nhist; i++) {
+	for (i = from; i < h->nhist; i++) {
 		v = h->hist[i % HT_CONT_HIST];
 		if (v == HT_CONT_LOST) {
 			addch('?');

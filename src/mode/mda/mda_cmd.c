@@ -4,6 +4,7 @@
 #endif
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,41 +42,38 @@ static const char help[] =
 "      --max-probes=N       probes in all at most, 1..65535 [5000]\n"
 "      --dot                the graph in Graphviz DOT instead of text\n";
 
-static void
-mda_init(void *opts)
-{
-	struct ht_mda_cmd *m = opts;
+static const struct ht_mda_cmd defaults = {
+	.confidence = 95,
+	.max_probes = 5000,
+};
 
-	memset(m, 0, sizeof(*m));
-	m->confidence = 95;
-	m->max_probes = 5000;
-}
+static const struct ht_cmd_num nums[] = {
+	{ OPT_CONFIDENCE, "confidence (--confidence)", 50, 99.9999, "percent",
+	    offsetof(struct ht_mda_cmd, confidence) },
+	{ OPT_MAX_PROBES, "max probes (--max-probes)", 1, 65535, NULL,
+	    offsetof(struct ht_mda_cmd, max_probes) },
+	{ 0, NULL, 0, 0, NULL, 0 }
+};
 
 static int
 mda_opt(void *opts, int c, const char *arg, char *err)
 {
 	struct ht_mda_cmd *m = opts;
+	int r;
 
+	if ((r = ht_cmd_nums(nums, m, c, arg, err)) != 0) {
+		m->given = 1;
+		return r;
+	}
 	switch (c) {
 	case OPT_MDA:
 		if (arg == NULL || strcmp(arg, "lite") == 0)
 			m->mode = 2;
 		else if (strcmp(arg, "full") == 0)
 			m->mode = 1;
-		else {
-			snprintf(err, HT_ERRBUF, "--mda takes lite or full, "
-			    "not '%s'", arg);
-			return -1;
-		}
+		else
+			HT_CMD_FAIL("--mda takes lite or full, not '%s'", arg);
 		return 1;
-	case OPT_CONFIDENCE:
-		m->given = 1;
-		return ht_cmd_real("confidence (--confidence)", arg, 50,
-		    99.9999, "percent", &m->confidence, err) < 0 ? -1 : 1;
-	case OPT_MAX_PROBES:
-		m->given = 1;
-		return ht_cmd_long("max probes (--max-probes)", arg, 1, 65535,
-		    &m->max_probes, err) < 0 ? -1 : 1;
 	case OPT_DOT:
 		m->dot = 1;
 		return 1;
@@ -89,27 +87,20 @@ mda_check(const void *opts, struct ht_cmd *c, char *err)
 	const struct ht_mda_cmd *m = opts;
 
 	/* --dot is a form: a replay gives it without --mda */
-	if (!m->mode && (m->given || (m->dot && c->rfile == NULL))) {
-		snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
-		    "and --dot need --mda");
-		return -1;
-	}
-	if (c->json && m->dot) {
-		snprintf(err, HT_ERRBUF, "-j and --dot cannot be used together");
-		return -1;
-	}
+	if (!m->mode && (m->given || (m->dot && c->rfile == NULL)))
+		HT_CMD_FAIL("--confidence, --max-probes and --dot need --mda");
+	if (c->json && m->dot)
+		HT_CMD_FAIL("-j and --dot cannot be used together");
 	if (!m->mode)
 		return 0;
 	if (!c->method_set)
 		c->method = HT_METHOD_UDP;
 	/* ICMP: the checksum carries the flow (port + flow) */
 	if (c->rfile == NULL && c->method == HT_METHOD_ICMP &&
-	    c->port > 65534) {
-		snprintf(err, HT_ERRBUF, "port (-p %ld) too high for ICMP --mda: "
-		    "the checksum carries the flow, port + flow in 1..65534",
+	    c->port > 65534)
+		HT_CMD_FAIL("port (-p %ld) too high for ICMP --mda: the "
+		    "checksum carries the flow, port + flow in 1..65534",
 		    c->port);
-		return -1;
-	}
 	return 0;
 }
 
@@ -241,7 +232,7 @@ const struct ht_mode ht_mode_mda = {
 	.shortopts = "",
 	.longopts = longopts,
 	.help = help,
-	.init = mda_init,
+	.defaults = &defaults,
 	.opt = mda_opt,
 	.on = mda_on,
 	.check = mda_check,

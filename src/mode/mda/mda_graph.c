@@ -18,14 +18,6 @@ struct ent {
 	uint32_t node;
 };
 
-uint16_t
-ht_mda_flow(uint8_t proto, const struct ht_l4 *l4)
-{
-	if (proto == HT_PROTO_UDP || proto == HT_PROTO_TCP)
-		return l4->dport;
-	return l4->cksum;
-}
-
 int
 ht_mda_node_at(const struct ht_mda_graph *g, uint32_t i, uint8_t ttl)
 {
@@ -81,6 +73,27 @@ link_qcmp(const void *a, const void *b)
 }
 
 /* The node of an address (or of TTL ttl's silent hop): index, or -1. */
+/*
+ * A new zeroed last element for array p of *n elements of size bytes
+ * (*cap of them allocated, twice as many, 16 at first, when it is full):
+ * p, perhaps moved, *n one more; NULL when there is no memory (p, *n and
+ * *cap as they were).
+ */
+static void *
+append(void *p, uint32_t *n, uint32_t *cap, size_t size)
+{
+	uint32_t c = *cap ? *cap * 2 : 16;
+
+	if (*n == *cap) {
+		if ((p = realloc(p, c * size)) == NULL)
+			return NULL;
+		*cap = c;
+	}
+	memset((char *)p + *n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
 static long
 node_get(struct ht_mda_graph *g, uint32_t *cap, const struct ht_addr *a,
     uint8_t ttl)
@@ -93,16 +106,11 @@ node_get(struct ht_mda_graph *g, uint32_t *cap, const struct ht_addr *a,
 		    g->node[i].addr.af == 0 && g->node[i].ttl_min == ttl)
 			break;
 	if (i == g->nnode) {
-		if (g->nnode == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			if ((nn = realloc(g->node, *cap * sizeof(*nn))) == NULL)
-				return -1;
-			g->node = nn;
-		}
-		nn = &g->node[g->nnode++];
-		memset(nn, 0, sizeof(*nn));
-		nn->addr = *a;
-		nn->ttl_min = nn->ttl_max = ttl;
+		if ((nn = append(g->node, &g->nnode, cap, sizeof(*nn))) == NULL)
+			return -1;
+		g->node = nn;
+		nn[i].addr = *a;
+		nn[i].ttl_min = nn[i].ttl_max = ttl;
 	}
 	nn = &g->node[i];
 	if (ttl < nn->ttl_min)
@@ -126,17 +134,12 @@ link_add(struct ht_mda_graph *g, uint32_t *cap, uint32_t from, uint32_t to,
 		if (g->link[i].from == from && g->link[i].to == to)
 			break;
 	if (i == g->nlink) {
-		if (g->nlink == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			if ((l = realloc(g->link, *cap * sizeof(*l))) == NULL)
-				return -1;
-			g->link = l;
-		}
-		l = &g->link[g->nlink++];
-		memset(l, 0, sizeof(*l));
-		l->from = from;
-		l->to = to;
-		l->ttl = ttl;
+		if ((l = append(g->link, &g->nlink, cap, sizeof(*l))) == NULL)
+			return -1;
+		g->link = l;
+		l[i].from = from;
+		l[i].to = to;
+		l[i].ttl = ttl;
 	}
 	l = &g->link[i];
 	if (ttl < l->ttl)
@@ -528,13 +531,13 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (ht_probe_final(t, p) && (end[key] == 0 || p->ttl < end[key]))
 			end[key] = p->ttl;
 	}
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (end[key] != 0 && p->ttl > end[key]) {
 			g->folded++;
 			continue;
@@ -552,7 +555,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
 		p = &t->p[i];
-		key = ht_mda_flow(t->proto, &p->l4);
+		key = ht_l4_flow(t->proto, &p->l4);
 		if (end[key] != 0 && p->ttl > end[key])
 			continue;	/* folded */
 		if (p->rkind == HT_R_NONE && g->hop[p->ttl].replies > 0)
@@ -561,7 +564,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 		    &none, p->ttl);
 		if (ni < 0)
 			goto fail;
-		e[ne].flow = ht_mda_flow(t->proto, &p->l4);
+		e[ne].flow = ht_l4_flow(t->proto, &p->l4);
 		e[ne].ttl = p->ttl;
 		e[ne].final = ht_probe_final(t, p);
 		e[ne].probe = i;
@@ -585,7 +588,7 @@ ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g)
 	if ((keys = malloc(t->n * sizeof(*keys))) == NULL)
 		goto fail;
 	for (i = 0; i < t->n; i++) {
-		key = ht_mda_flow(t->proto, &t->p[i].l4);
+		key = ht_l4_flow(t->proto, &t->p[i].l4);
 		if (end[key] != 0 && t->p[i].ttl > end[key])
 			continue;
 		keys[nk++] = key << 8 | t->p[i].ttl;

@@ -91,9 +91,6 @@ struct ht_mda_graph {
 	uint8_t lite;		/* the driver ran MDA-Lite (live only) */
 };
 
-/* The flow a probe belongs to (see above). */
-uint16_t ht_mda_flow(uint8_t proto, const struct ht_l4 *l4);
-
 /* Build g from t.  0, or -1 on allocation failure (g then empty). */
 int ht_mda_graph_build(const struct ht_trace *t, struct ht_mda_graph *g);
 

@@ -64,7 +64,7 @@ flow_states(const struct ht_mda_plan_cfg *c, const struct ht_mda_plan *st,
 		p = &t->p[i];
 		if (p->ttl != ttl)
 			continue;
-		f = (uint16_t)(ht_mda_flow(t->proto, &p->l4) - c->base);
+		f = (uint16_t)(ht_l4_flow(t->proto, &p->l4) - c->base);
 		if (f >= st->nflows)
 			continue;	/* not ours */
 		hs->probes++;
@@ -146,6 +146,33 @@ emit(struct ht_mda_send *out, uint32_t *nout, uint32_t room, uint32_t flow,
 	return 1;
 }
 
+#define ANY_STATE	UINT32_MAX	/* for probe_new(): whatever the state */
+
+/*
+ * Probes at ttl for the flows below n not yet probed there (cur S_NONE)
+ * that had state pv one hop before (in prev; ANY_STATE: whatever state),
+ * until *want of them are emitted, each then S_WAIT in cur, *busy set
+ * once one is.  0, or -1 once out is full.
+ */
+static int
+probe_new(struct ht_mda_send *out, uint32_t *nout, uint32_t room,
+    const uint32_t *prev, uint32_t pv, uint32_t *cur, uint32_t n,
+    uint8_t ttl, uint32_t *want, int *busy)
+{
+	uint32_t f;
+
+	for (f = 0; f < n && *want > 0; f++) {
+		if (cur[f] != S_NONE || (pv != ANY_STATE && prev[f] != pv))
+			continue;
+		if (!emit(out, nout, room, f, ttl))
+			return -1;
+		cur[f] = S_WAIT;
+		(*want)--;
+		*busy = 1;
+	}
+	return 0;
+}
+
 /*
  * One hop's work: probes for every predecessor that lacks its n_k.
  * Returns 1 while the hop is not done (probes emitted or awaited).
@@ -204,16 +231,10 @@ hop_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 			continue;
 		want -= probed;
 		/* flows known to pass v, not yet probed at h */
-		for (f = 0; f < nflows0 && want > 0; f++) {
-			if (cur[f] != S_NONE || (!first && (silent_prev ?
-			    prev[f] != S_LOST : prev[f] != S_NODE + v)))
-				continue;
-			if (!emit(out, nout, room, f, h))
-				return 1;
-			cur[f] = S_WAIT;
-			want--;
-			busy = 1;
-		}
+		if (probe_new(out, nout, room, prev, first ? ANY_STATE :
+		    silent_prev ? S_LOST : S_NODE + v, cur, nflows0, h, &want,
+		    &busy) < 0)
+			return 1;
 		if (want == 0)
 			continue;
 		if (first || direct) {
@@ -366,15 +387,9 @@ lite_work(const struct ht_mda_plan_cfg *c, struct ht_mda_plan *st,
 		if (hp->final[u] || fwd[u] >= (tests ? n1 : one))
 			continue;
 		want = (tests ? n1 : one) - fwd[u];
-		for (f = 0; f < nflows0 && want > 0; f++) {
-			if (prev[f] != S_NODE + u || cur[f] != S_NONE)
-				continue;
-			if (!emit(out, nout, room, f, h))
-				return 1;
-			cur[f] = S_WAIT;
-			want--;
-			busy = 1;
-		}
+		if (probe_new(out, nout, room, prev, S_NODE + u, cur, nflows0,
+		    h, &want, &busy) < 0)
+			return 1;
 		/* the split is assumed uniform: u takes 1/a of new flows */
 		if (want > 0 && (double)want * (double)a > most)
 			most = (double)want * (double)a;

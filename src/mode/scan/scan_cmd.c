@@ -4,6 +4,7 @@
 #endif
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,32 +46,32 @@ static const char help[] =
 "      --rows               a JSON row per reply (ClickHouse JSONEachRow);\n"
 "                           or -j: a RIPE Atlas trace per target\n";
 
-static void
-scan_init(void *opts)
-{
-	struct ht_scan_cmd *s = opts;
+static const struct ht_scan_cmd defaults = {
+	.rate = HT_SCAN_RATE,
+};
 
-	memset(s, 0, sizeof(*s));
-	s->rate = HT_SCAN_RATE;
-}
+static const struct ht_cmd_num nums[] = {
+	{ OPT_RATE, "rate (--rate)", 1, 1000000, "probes a second",
+	    offsetof(struct ht_scan_cmd, rate) },
+	{ OPT_PER_PREFIX, "per-prefix (--per-prefix)", 1, 128, NULL,
+	    offsetof(struct ht_scan_cmd, per_prefix) },
+	{ 0, NULL, 0, 0, NULL, 0 }
+};
 
 static int
 scan_opt(void *opts, int c, const char *arg, char *err)
 {
 	struct ht_scan_cmd *s = opts;
+	int r;
 
+	if ((r = ht_cmd_nums(nums, s, c, arg, err)) != 0) {
+		s->given = 1;
+		return r;
+	}
 	switch (c) {
 	case OPT_TARGETS:
 		s->targets = arg;
 		return 1;
-	case OPT_RATE:
-		s->given = 1;
-		return ht_cmd_real("rate (--rate)", arg, 1, 1000000,
-		    "probes a second", &s->rate, err) < 0 ? -1 : 1;
-	case OPT_PER_PREFIX:
-		s->given = 1;
-		return ht_cmd_long("per-prefix (--per-prefix)", arg, 1, 128,
-		    &s->per_prefix, err) < 0 ? -1 : 1;
 	case OPT_ROWS:
 		s->rows = 1;
 		return 1;
@@ -92,11 +93,6 @@ scan_on(const void *opts)
 	return s->targets != NULL || s->rows;
 }
 
-#define FAIL(...)	do { \
-	snprintf(err, HT_ERRBUF, __VA_ARGS__); \
-	return -1; \
-} while (0)
-
 static int
 scan_check(const void *opts, struct ht_cmd *c, char *err)
 {
@@ -104,32 +100,32 @@ scan_check(const void *opts, struct ht_cmd *c, char *err)
 
 	if (!scan_on(s)) {
 		if (s->given)
-			FAIL("--rate, --per-prefix, --skip-bad and --stop-set "
-			    "need --targets");
+			HT_CMD_FAIL("--rate, --per-prefix, --skip-bad and "
+			    "--stop-set need --targets");
 		return 0;
 	}
 	if (c->json && s->rows)
-		FAIL("--rows and -j cannot be used together (a row a reply, "
-		    "or a trace a target)");
+		HT_CMD_FAIL("--rows and -j cannot be used together (a row a "
+		    "reply, or a trace a target)");
 	if (c->paris)
-		FAIL("--targets keeps each target's flow constant already "
-		    "(--paris is not needed)");
+		HT_CMD_FAIL("--targets keeps each target's flow constant "
+		    "already (--paris is not needed)");
 	if (c->rfile == NULL && s->targets == NULL)
-		FAIL("--rows needs --targets (or -r FILE)");
+		HT_CMD_FAIL("--rows needs --targets (or -r FILE)");
 	if (!s->rows && !c->json)
-		FAIL("--targets needs --rows (a JSON row a reply) or -j "
+		HT_CMD_FAIL("--targets needs --rows (a JSON row a reply) or -j "
 		    "(Atlas JSON a target)");
 	if (c->rfile == NULL && s->given && s->targets == NULL)
-		FAIL("--rate, --per-prefix, --skip-bad and --stop-set need "
-		    "--targets");
+		HT_CMD_FAIL("--rate, --per-prefix, --skip-bad and --stop-set "
+		    "need --targets");
 	if (!c->max_set)
 		c->max = HT_SCAN_MAX_HOPS;
 	if (c->first > c->max)
-		FAIL("first TTL (-f %ld) must not be above max hops (-m %ld)",
-		    c->first, c->max);
+		HT_CMD_FAIL("first TTL (-f %ld) must not be above max hops "
+		    "(-m %ld)", c->first, c->max);
 	if (c->max - c->first + 1 > HT_SCAN_TTLS)
-		FAIL("--targets probes at most %d TTLs (-f %ld -m %ld asks "
-		    "%ld)", HT_SCAN_TTLS, c->first, c->max,
+		HT_CMD_FAIL("--targets probes at most %d TTLs (-f %ld -m %ld "
+		    "asks %ld)", HT_SCAN_TTLS, c->first, c->max,
 		    c->max - c->first + 1);
 	if (s->targets != NULL && c->port < 0)
 		c->port = c->method == HT_METHOD_TCP ? 80 : 33434;
@@ -206,7 +202,7 @@ const struct ht_mode ht_mode_scan = {
 	.help = help,
 	.nohost = "--targets",
 	.numeric = 1,
-	.init = scan_init,
+	.defaults = &defaults,
 	.opt = scan_opt,
 	.on = scan_on,
 	.check = scan_check,
