@@ -52,8 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char ebuf[PCAP_ERRBUF_SIZE], err[HT_ERRBUF];
 	struct ht_capture cap;
 	struct ht_outctx out;
-	struct ht_replay_stats st;
+	struct ht_replay rd;
 	struct ht_mda_cfg mc;
+	struct ht_mda_stats ms;
 	struct ht_cont_cfg cc;
 	FILE *fp;
 	int mode, rc;
@@ -80,7 +81,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&out, 0, sizeof(out));
 	out.fp = devnull;
 	out.names = NULL;
-	memset(&st, 0, sizeof(st));
 	memset(&mc, 0, sizeof(mc));
 	mc.lite = mode == 2;
 	mc.confidence = 0.95;
@@ -90,28 +90,37 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&cc, 0, sizeof(cc));
 	cc.fmt = mode == 6 ? HT_CONT_JSON : HT_CONT_REPORT;
 	cc.interval = HT_NS_PER_SEC;
+	if (ht_replay_open(&rd, &cap, err) < 0) {
+		sink += (unsigned char)err[0];
+		pcap_close(cap.p);
+		return 0;
+	}
+	/* as main.c reads ahead: the note, a scan's first probes */
+	ht_replay_prefetch(&rd, 4, 64);
 	switch (mode) {
 	case 0:
 	case 1:
-		rc = ht_replay_run(&cap, &out, mode, WAIT, &st, err);
+		rc = ht_replay_run(&rd, &out, mode, WAIT, err);
 		break;
 	case 2:
 	case 3:
 	case 4:
-		rc = ht_mda_replay_run(&cap, &mc, &out, WAIT, &st, err);
+		rc = ht_mda_replay_run(&rd, &mc, &out, WAIT, &ms, err);
 		break;
 	case 5:
 	case 6:
-		rc = ht_cont_replay_run(&cap, &cc, &out, WAIT, &st, err);
+		rc = ht_cont_replay_run(&rd, &cc, &out, WAIT, err);
 		break;
 	default:
-		rc = ht_scan_replay(&cap, NULL, 0, devnull, &st, err);
+		rc = ht_scan_replay(&rd, NULL, ht_scan_replay_sniff(&rd),
+		    devnull, err);
 	}
+	ht_replay_close(&rd);
 	if (rc < 0)
 		sink += (unsigned char)err[0];
 	else
-		sink += st.packets + st.traces + st.malformed +
-		    (uint64_t)st.truncated + (unsigned char)st.warning[0];
+		sink += rd.st.packets + rd.st.traces + rd.st.malformed +
+		    (uint64_t)rd.st.truncated + (unsigned char)rd.st.warning[0];
 	pcap_close(cap.p);	/* closes fp too */
 	return 0;
 }

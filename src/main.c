@@ -1,4 +1,4 @@
-/* \summary: hoptrace: the table of modes, the command line, privileges, dispatch */
+/* \summary: hoptrace: the table of modes, the command line, dispatch */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
 #endif
@@ -8,20 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "base/names.h"
 #include "engine/cmd.h"
 #include "engine/mode.h"
-#include "engine/open.h"
-#include "engine/replay.h"
-#include "io/capture.h"
-#include "io/resolve.h"
-#include "out/output.h"
+#include "run.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2
-#define NAME_BUDGET_MS	800
 #define MAX_LONGOPTS	64
 
 /*
@@ -33,25 +26,7 @@ static const struct ht_mode *const modes[] = {
 	&ht_mode_mda, &ht_mode_scan, &ht_mode_cont, &ht_mode_trace
 };
 #define NMODES	(sizeof(modes) / sizeof(modes[0]))
-
-/* Pairs of modes the options may not choose together. */
-static const struct {
-	const struct ht_mode *a, *b;
-	const char *why;
-} clashes[] = {
-	{ &ht_mode_scan, &ht_mode_mda,
-	    "--targets and --rows cannot be used with --mda" },
-	{ &ht_mode_cont, &ht_mode_mda, "--mda and rounds (-c, --interval, "
-	    "--report, --csv) cannot be used together" },
-};
-
-/* Everything the command line decides: the shared options, each mode's. */
-struct opts {
-	struct ht_cmd c;
-	void *m[NMODES];
-	const struct ht_mode *mode;	/* the one chosen */
-	const void *mo;			/* its options */
-};
+_Static_assert(NMODES <= HT_NMODES_MAX, "HT_NMODES_MAX (run.h) too small");
 
 static void
 usage_error(const char *fmt, ...)
@@ -66,16 +41,25 @@ usage_error(const char *fmt, ...)
 	exit(EXIT_USAGE);
 }
 
-/* Do the options ask for mode md? */
-static int
-chosen(const struct opts *o, const struct ht_mode *md)
+/*
+ * --replay-as names the mode a capture is replayed as: it must name one,
+ * come with -r, and agree with the mode the other options chose.
+ */
+static void
+replay_as(struct opts *o)
 {
-	size_t i;
+	size_t i = ht_modes_named(modes, NMODES, o->c.replay_as);
 
-	for (i = 0; i < NMODES; i++)
-		if (modes[i] == md)
-			return md->on == NULL || md->on(o->m[i]);
-	return 0;
+	if (i == NMODES)
+		usage_error("--replay-as takes trace, mda, rounds or scan, not "
+		    "'%s'", o->c.replay_as);
+	if (o->c.rfile == NULL)
+		usage_error("--replay-as needs -r (it names the mode a capture "
+		    "is replayed as)");
+	if (o->mode != &ht_mode_trace && o->mode != modes[i])
+		usage_error("--replay-as=%s and the options of another mode "
+		    "cannot be used together", o->c.replay_as);
+	ht_run_choose(o, modes[i], o->m[i]);
 }
 
 static void
@@ -84,17 +68,13 @@ parse(int argc, char **argv, struct opts *o)
 	struct option lo[MAX_LONGOPTS];
 	char err[HT_ERRBUF], shortopts[128];
 	size_t i;
-	int ch, r;
+	int ch;
 
 	memset(o, 0, sizeof(*o));
 	ht_cmd_init(&o->c);
-	for (i = 0; i < NMODES; i++) {
-		if ((o->m[i] = calloc(1, modes[i]->opts_size + 1)) == NULL) {
-			fputs("hoptrace: out of memory\n", stderr);
-			exit(EXIT_RUNTIME);
-		}
-		if (modes[i]->init != NULL)
-			modes[i]->init(o->m[i]);
+	if (ht_modes_init(modes, NMODES, o->m) < 0) {
+		fputs("hoptrace: out of memory\n", stderr);
+		exit(EXIT_RUNTIME);
 	}
 	ht_modes_getopt(modes, NMODES, lo, MAX_LONGOPTS, shortopts,
 	    sizeof(shortopts));
@@ -117,144 +97,20 @@ parse(int argc, char **argv, struct opts *o)
 			usage_error("unknown option '%s' (see hoptrace --help)",
 			    argv[optind - 1]);
 		}
-		r = ht_cmd_opt(&o->c, ch, optarg, err);
-		for (i = 0; r == 0 && i < NMODES; i++)
-			if (modes[i]->opt != NULL)
-				r = modes[i]->opt(o->m[i], ch, optarg, err);
-		if (r == 0)
-			usage_error("internal error: option %d has no parser", ch);
-		if (r < 0)
+		if (ht_modes_opt(modes, NMODES, o->m, &o->c, ch, optarg,
+		    err) < 0)
 			usage_error("%s", err);
 	}
 	for (i = 0; i < NMODES && o->mode == NULL; i++)
-		if (modes[i]->on == NULL || modes[i]->on(o->m[i])) {
-			o->mode = modes[i];
-			o->mo = o->m[i];
-		}
-	for (i = 0; i < sizeof(clashes) / sizeof(clashes[0]); i++)
-		if (chosen(o, clashes[i].a) && chosen(o, clashes[i].b))
-			usage_error("%s", clashes[i].why);
-	for (i = 0; i < NMODES; i++)
-		if (modes[i]->check != NULL &&
-		    modes[i]->check(o->m[i], &o->c, err) < 0)
-			usage_error("%s", err);
+		if (modes[i]->on == NULL || modes[i]->on(o->m[i]))
+			ht_run_choose(o, modes[i], o->m[i]);
+	if (ht_modes_check(modes, NMODES, o->m, &o->c, err) < 0)
+		usage_error("%s", err);
+	if (o->c.replay_as != NULL)
+		replay_as(o);
 	if (ht_cmd_finish(&o->c, argc, argv, optind, o->mode->nohost,
 	    o->mode->ports_rise, err) < 0)
 		usage_error("%s", err);
-}
-
-/* No names: -n, or a mode that shows addresses only. */
-static int
-numeric(const struct opts *o)
-{
-	return o->c.numeric || o->mode->numeric;
-}
-
-/* "stdin" for "-": the name a message gives the capture. */
-static const char *
-file_name(const char *f)
-{
-	return strcmp(f, "-") == 0 ? "stdin" : f;
-}
-
-static int
-run_replay(const struct opts *o, void *run)
-{
-	char err[HT_ERRBUF];
-	const char *f = file_name(o->c.rfile);
-	struct ht_capture cap;
-	struct ht_replay_stats st;
-	struct ht_outctx out;
-	struct ht_names names;
-	int rc;
-
-	/* Replay needs no privileges: any we were started with go. */
-	if (ht_replay_open_file(&cap, o->c.rfile, o->c.user, err) < 0) {
-		fprintf(stderr, "hoptrace: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	memset(&out, 0, sizeof(out));
-	out.fp = stdout;
-	ht_names_init(&names);
-	names.res = numeric(o) ? NULL : ht_resolver_new(NAME_BUDGET_MS);
-	out.names = numeric(o) ? NULL : &names;
-	rc = o->mode->replay(o->mo, run, &o->c, &cap, &out, &st, err);
-	ht_capture_close(&cap);
-	if (rc < 0) {
-		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
-		return EXIT_RUNTIME;
-	}
-	ht_replay_warn(&st, f, stderr);
-	return 0;
-}
-
-static int
-run_live(const struct opts *o, void *run)
-{
-	char err[HT_ERRBUF];
-	struct ht_live_cfg cfg;
-	struct ht_capture cap;
-	struct ht_mode_live r;
-	struct ht_outctx out;
-	struct ht_started st;
-	struct ht_names names;
-	int rc;
-
-	memset(&cfg, 0, sizeof(cfg));
-	memset(&r, 0, sizeof(r));
-	memset(&cap, 0, sizeof(cap));
-	memset(&out, 0, sizeof(out));
-	/* the resolver starts after the privilege drop (ht_started) */
-	ht_names_init(&names);
-	out.names = numeric(o) ? NULL : &names;
-	ht_started_init(&st, o->c.user, out.names, NAME_BUDGET_MS);
-	/* A user named with --user must exist before anything is sent. */
-	if (ht_started_user(&st, err) < 0) {
-		fprintf(stderr, "hoptrace: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	ht_cmd_live_cfg(&o->c, &cfg);
-	if (o->mode->setup != NULL)
-		o->mode->setup(o->mo, &o->c, &cfg);
-	/* a mode of many targets opens its capture and senders itself */
-	if (o->mode->nohost == NULL &&
-	    (rc = ht_live_open(&o->c, &cfg, &cap, &r.pr, err)) < 0) {
-		if (rc == -2)
-			usage_error("%s", err);
-		fprintf(stderr, "hoptrace: %s\n", err);
-		return EXIT_RUNTIME;
-	}
-	out.fp = stdout;
-	cfg.started = ht_started;
-	cfg.started_arg = &st;
-	out.dst_name = o->c.host;
-	out.max_hops = (int)o->c.max;
-	out.queries = (int)o->c.queries;
-	out.first_ttl = (uint8_t)o->c.first;
-	out.paris = o->c.paris;
-	out.live = 1;
-	r.cfg = &cfg;
-	r.cap = &cap;
-	ht_netio_live_init(&r.net, &r.nl, &cap, r.pr);
-	r.out = &out;
-	rc = o->mode->live(o->mo, run, &o->c, &r, err);
-	if (rc == -2) {
-		ht_capture_close(&cap);
-		usage_error("%s", err);
-	}
-	if (rc >= 0 && r.warning[0] != '\0')
-		fprintf(stderr, "hoptrace: warning: %s\n", r.warning);
-	if (!r.drops_told)
-		ht_live_warn_drops(&cap, r.unanswered, o->c.wfile, stderr);
-	if (rc < 0) {
-		ht_capture_close(&cap);		/* the run closed the prober */
-		fprintf(stderr, "hoptrace: %s\n", err);
-		if (!st.dropped && o->c.wfile != NULL)
-			unlink(o->c.wfile);	/* nothing was traced */
-		return EXIT_RUNTIME;
-	}
-	ht_capture_leave(&cap);		/* no wait for the kernel */
-	return rc > 0 ? 128 + rc : 0;
 }
 
 int
@@ -274,7 +130,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	rc = o.c.rfile != NULL ? run_replay(&o, run) : run_live(&o, run);
+	rc = o.c.rfile != NULL ? ht_run_replay(&o, run, modes, NMODES) :
+	    ht_run_live(&o, run);
 	if (o.mode->release != NULL)
 		o.mode->release(run);
 	if ((rc == 0 || rc > 128) && (fflush(stdout) != 0 || ferror(stdout))) {

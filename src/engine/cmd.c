@@ -52,7 +52,7 @@ ht_cmd_real(const char *what, const char *s, double lo, double hi,
 	return 0;
 }
 
-enum { OPT_PARIS = 256, OPT_GAP, OPT_USER };
+enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_REPLAY_AS };
 
 const struct option ht_cmd_longopts[] = {
 	{ "icmp", no_argument, NULL, 'I' },
@@ -74,6 +74,7 @@ const struct option ht_cmd_longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
+	{ "replay-as", required_argument, NULL, OPT_REPLAY_AS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -114,6 +115,8 @@ const char ht_cmd_help_output[] =
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
 "  -w, --write=FILE         also write every probe and reply to FILE (pcap)\n"
 "  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin)\n"
+"      --replay-as=MODE     replay as trace, mda, rounds or scan\n"
+"                           [from the capture]\n"
 "  -h, --help               this help\n"
 "  -V, --version            version\n"
 "\n"
@@ -182,6 +185,7 @@ ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 	case 'j': c->json = 1; break;
 	case 'w': c->wfile = arg; break;
 	case 'r': c->rfile = arg; break;
+	case OPT_REPLAY_AS: c->replay_as = arg; break;
 	default:
 		return 0;
 	}

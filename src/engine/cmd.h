@@ -22,6 +22,7 @@ struct ht_cmd {
 	double send_ms;		/* -z */
 	int send_set;		/* -z given */
 	const char *dev, *src, *wfile, *rfile, *user, *host;
+	const char *replay_as;	/* --replay-as: a mode's name, or NULL */
 	int numeric, json;
 };
 

@@ -4,16 +4,19 @@
 #endif
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "engine/frame.h"
 #include "engine/replay.h"
+#include "match/trace.h"
 #include "wire/decode.h"
 
 int
-ht_replay_start(const struct ht_capture *cap, struct ht_replay_stats *st,
-    char *err)
+ht_replay_open(struct ht_replay *rd, struct ht_capture *cap, char *err)
 {
-	memset(st, 0, sizeof(*st));
+	memset(rd, 0, sizeof(*rd));
+	rd->cap = cap;
 	if (ht_decode_dlt_ok(cap->dlt))
 		return 0;
 	if (pcap_datalink_val_to_name(cap->dlt) != NULL)
@@ -24,20 +27,36 @@ ht_replay_start(const struct ht_capture *cap, struct ht_replay_stats *st,
 	return -1;
 }
 
-int
-ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
-    struct ht_replay_stats *st)
+void
+ht_replay_close(struct ht_replay *rd)
 {
+	free(rd->ahead);
+	rd->ahead = NULL;
+	rd->nahead = rd->next = 0;
+}
+
+/* Read and decode the next frame of the file: 1, or 0 at its end. */
+static int
+read_frame(struct ht_replay *rd, struct ht_pkt *pkt, ht_ns *ts)
+{
+	struct ht_replay_stats *st = &rd->st;
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc;
 
-	if ((rc = pcap_next_ex(cap->p, &h, &data)) != 1) {
-		st->read_error = rc == PCAP_ERROR;
+	if (st->read_error ||
+	    (rc = pcap_next_ex(rd->cap->p, &h, &data)) != 1) {
+		if (!st->read_error)
+			st->read_error = rc == PCAP_ERROR;
 		return 0;
 	}
-	*ts = ht_capture_ts(cap, h);
-	ht_frame_decode(cap->dlt, data, h->caplen, h->len, pkt, &st->fs);
+	*ts = ht_capture_ts(rd->cap, h);
+	if (ht_frame_decode(rd->cap->dlt, data, h->caplen, h->len, pkt,
+	    &st->fs) == HT_PKT_OTHER && pkt->status == HT_DEC_NOTIP &&
+	    rd->nnote < HT_REPLAY_NOTES &&
+	    ht_note_parse(rd->cap->dlt, data, h->caplen,
+	    &rd->note[rd->nnote]))
+		rd->nnote++;
 	st->packets = st->fs.frames;
 	st->malformed = st->fs.malformed;
 	st->first_bad = st->fs.first_bad;
@@ -45,19 +64,94 @@ ht_replay_next(struct ht_capture *cap, struct ht_pkt *pkt, ht_ns *ts,
 	return 1;
 }
 
-int
-ht_replay_end(struct ht_capture *cap, struct ht_replay_stats *st, char *err)
+void
+ht_replay_prefetch(struct ht_replay *rd, unsigned int probes,
+    unsigned int frames)
 {
+	struct ht_replay_ahead *na;
+	unsigned int seen = 0;
+	size_t i;
+
+	for (i = rd->next; i < rd->nahead; i++)
+		seen += rd->ahead[i].pkt.kind == HT_PKT_PROBE;
+	while ((probes == 0 || seen < probes) && rd->nahead < frames) {
+		if ((na = realloc(rd->ahead, (rd->nahead + 1) *
+		    sizeof(*na))) == NULL)
+			return;	/* the driver reads on from the file */
+		rd->ahead = na;
+		if (!read_frame(rd, &na[rd->nahead].pkt, &na[rd->nahead].ts))
+			return;
+		seen += na[rd->nahead].pkt.kind == HT_PKT_PROBE;
+		rd->nahead++;
+	}
+}
+
+int
+ht_replay_next(struct ht_replay *rd, struct ht_pkt *pkt, ht_ns *ts)
+{
+	if (rd->next < rd->nahead) {
+		*pkt = rd->ahead[rd->next].pkt;
+		*ts = rd->ahead[rd->next].ts;
+		if (++rd->next == rd->nahead)
+			ht_replay_close(rd);
+		return 1;
+	}
+	return read_frame(rd, pkt, ts);
+}
+
+int
+ht_replay_end(struct ht_replay *rd, char *err)
+{
+	struct ht_replay_stats *st = &rd->st;
+
 	if (!st->read_error)
 		return 0;
 	if (st->packets == 0) {
 		/* nothing readable at all: a damaged capture, not a short one */
-		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(cap->p));
+		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(rd->cap->p));
 		return -1;
 	}
 	st->truncated = 1;
-	snprintf(st->warning, sizeof(st->warning), "%s", pcap_geterr(cap->p));
+	snprintf(st->warning, sizeof(st->warning), "%s",
+	    pcap_geterr(rd->cap->p));
 	return 0;
+}
+
+/* Does the note's key hold this address (or lack the key)? */
+static int
+note_addr(const struct ht_note *n, const char *key, const struct ht_addr *a)
+{
+	char s[HT_ADDRSTRLEN + 1];
+	struct ht_addr x;
+
+	if (a == NULL || !ht_note_get(n, key, s, sizeof(s)))
+		return 1;
+	return ht_addr_parse(s, &x) == 0 && ht_addr_eq(&x, a);
+}
+
+const struct ht_note *
+ht_replay_note(const struct ht_replay *rd, const char *kind,
+    const struct ht_addr *src, const struct ht_addr *dst, int proto,
+    long ident)
+{
+	const struct ht_note *n;
+	size_t i;
+	long v;
+
+	for (i = 0; i < rd->nnote; i++) {
+		n = &rd->note[i];
+		if (!ht_note_is(n, kind) || !note_addr(n, "src", src) ||
+		    !note_addr(n, "dst", dst))
+			continue;
+		if (proto >= 0 && ht_note_long(n, "proto", 0, 255, &v) &&
+		    v != proto)
+			continue;
+		if (ident >= 0 &&
+		    ht_note_long(n, "ident", 0, 0xffffffffL, &v) && v != ident)
+			continue;
+		return n;
+	}
+	return NULL;
 }
 
 void
@@ -73,4 +167,35 @@ ht_replay_warn(const struct ht_replay_stats *st, const char *name, FILE *fp)
 		    (unsigned long long)st->malformed, st->malformed > 1 ? "s" :
 		    "", (unsigned long long)st->first_bad,
 		    ht_status_str(st->first_bad_why));
+}
+
+int
+ht_replay_traces(struct ht_replay *rd, ht_ns wait, int multiflow,
+    int (*ready)(void *arg, struct ht_matcher *m, int eof, char *err),
+    void *arg, char *err)
+{
+	struct ht_matcher m;
+	struct ht_pkt pkt;
+	struct ht_match res;
+	ht_ns ts, latest = 0;
+	int rc = 0;
+
+	ht_matcher_init(&m, 1, wait);
+	m.multiflow = multiflow;
+	while (rc == 0 && ht_replay_next(rd, &pkt, &ts)) {
+		if (ts > latest)
+			latest = ts;
+		if (pkt.kind != HT_PKT_OTHER)
+			ht_match_packet(&m, &pkt, ts, &res);
+		if (rd->st.packets % HT_REPLAY_EXPIRE == 0) {
+			ht_matcher_expire(&m, latest);
+			rc = ready(arg, &m, 0, err);
+		}
+	}
+	if (rc == 0 && ht_replay_end(rd, err) < 0)
+		rc = -1;
+	if (rc == 0)
+		rc = ready(arg, &m, 1, err);
+	ht_matcher_free(&m);
+	return rc;
 }

@@ -10,10 +10,10 @@
 #     nothing;
 #   - 600 rounds of 8 probes: past 4096 the run forgets the probes its
 #     statistics hold (ht_trace_drop), which must change nothing;
-#   - the -w capture replayed gives the same report line for line (bar
-#     "HOST:", this host's name live, the capture's source replayed), and
-#     the same JSON hubs; its statistics equal those recomputed from the
-#     probe-by-probe replay (tests/replay/cont-truth.py);
+#   - the -w capture replayed gives the same report line for line (the
+#     "HOST:" line too: the capture's note names this host), and the same
+#     JSON hubs; its statistics equal those recomputed from the
+#     probe-by-probe replay (--replay-as=trace, tests/replay/cont-truth.py);
 #   - UDP and TCP rounds replay as one table too (-U, -T);
 #   - --csv gives mtr's CSV (a header and a line per hop);
 #   - on a terminal (tmux, 120x40) the live screen shows the hops, p
@@ -107,7 +107,7 @@ for af in 4 6; do
 	fi
 	"$HOPTRACE" -r "$tmp/w$af.pcap" -n --report -j >"$tmp/rep.json" 2>"$tmp/err"
 	check_table "IPv$af: the replayed table" "$tmp/rep.json" "$af" "$ROUNDS" "$LOSSY:$P3 $HOPS:$P8"
-	"$HOPTRACE" -r "$tmp/w$af.pcap" -n >"$tmp/rep.trace" 2>"$tmp/err"
+	"$HOPTRACE" -r "$tmp/w$af.pcap" -n --replay-as=trace >"$tmp/rep.trace" 2>"$tmp/err"
 	checks=$((checks + 1))
 	# shellcheck disable=SC2154 # srcdir: set by preamble.sh
 	out=$(python3 "$srcdir/replay/cont-truth.py" "$tmp/rep.trace" "$tmp/rep.json") ||

@@ -11,7 +11,7 @@ and may include (with #include "...") only files of the layers below it:
   engine  the loops every mode runs on               base wire match io engine
   out     renderers of the shared trace model        base wire match out
   mode/X  one measurement's decisions and forms      all of the above, mode/X
-  main.c  the table of modes                         anything
+  main.c  the table of modes (and run.c, its runs)   anything
 
 A renderer in a mode's folder (a file named *_text.c, *_json.c, *_dot.c,
 *_output.c, *_report.c, *_csv.c, *_rows.c, *_screen.c) reads its model
@@ -36,7 +36,7 @@ RENDERER = re.compile(r"_(text|json|dot|output|report|csv|rows|screen)\.c$")
 def layer(rel):
     parts = rel.split("/")
     if len(parts) == 1:
-        return "main" if parts[0] == "main.c" else None
+        return "main" if parts[0] in ("main.c", "run.c", "run.h") else None
     if parts[0] == "mode":
         return "mode/" + parts[1] if len(parts) == 3 else None
     return parts[0] if parts[0] in ORDER else None

@@ -59,11 +59,14 @@ int ht_cont_run(const struct ht_live_cfg *lc, const struct ht_cont_cfg *cc,
     const struct ht_netio *net, struct ht_prober *pr,
     const struct ht_outctx *o, char *err);
 
-/* Every trace of a capture as a table of statistics.  0, or -1 with err. */
-struct ht_replay_stats;
-int ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
-    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
-    char *err);
+/*
+ * Every trace of a capture as a table of statistics (rounds hoptrace's -w
+ * recorded as their live run rendered them; cc->flows 0: the live run's,
+ * else 1).  0 (warnings in rd->st), or -1 with err.
+ */
+struct ht_replay;
+int ht_cont_replay_run(struct ht_replay *rd, const struct ht_cont_cfg *cc,
+    const struct ht_outctx *o, ht_ns wait, char *err);
 
 /*
  * Fill in the responders' names (cont_names.c; NULL names: none), waiting

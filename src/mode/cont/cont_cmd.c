@@ -11,6 +11,7 @@
 
 #include "engine/cmd.h"
 #include "engine/mode.h"
+#include "engine/note.h"
 #include "mode/cont/cont.h"
 
 struct ht_cont_cmd {
@@ -204,22 +205,38 @@ mode_live(const void *m, void *run, const struct ht_cmd *c,
 
 static int
 mode_replay(const void *m, void *run, const struct ht_cmd *c,
-    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
-    char *err)
+    struct ht_replay *rd, struct ht_outctx *o, char *warning, char *err)
 {
+	const struct ht_cont_cmd *r = m;
 	struct ht_cont_cfg cc;
 	char host[256];
 
 	(void)run;
-	cont_cfg(m, c, &cc, host, sizeof(host));
+	(void)warning;
+	cont_cfg(r, c, &cc, host, sizeof(host));
 	cc.local = NULL;	/* a replay names the capture's source */
 	cc.dst_name = NULL;
-	return ht_cont_replay_run(cap, &cc, o, (ht_ns)(c->wait * 1e9), st,
-	    err);
+	cc.flows = (uint32_t)r->flows;	/* 0: the capture's */
+	return ht_cont_replay_run(rd, &cc, o, (ht_ns)(c->wait * 1e9), err);
+}
+
+/* What the start note says of rounds beyond the shared options. */
+static void
+cont_note(const void *opts, const struct ht_cmd *c, struct ht_note *n)
+{
+	const struct ht_cont_cmd *r = opts;
+	struct ht_cont_cfg cc;
+	char host[256];
+
+	cont_cfg(r, c, &cc, host, sizeof(host));
+	ht_note_put(n, "local", cc.local);
+	ht_note_putf(n, "flows", "%ld", r->flows ? r->flows : 1);
 }
 
 const struct ht_mode ht_mode_cont = {
 	.name = "rounds",
+	.note = "cont",
+	.note_fill = cont_note,
 	.opts_size = sizeof(struct ht_cont_cmd),
 	.shortopts = HT_CONT_CMD_SHORT,
 	.longopts = longopts,

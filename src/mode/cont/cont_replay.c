@@ -14,6 +14,11 @@
  * With --flows=K the table is K tables, the probes shared out by their
  * flow identifier (cont_model.h, ht_cont_set), as a live run of K flows
  * keeps them.
+ *
+ * A capture hoptrace's own rounds wrote with -w (a start note of mode
+ * cont, wire/note.h) is rendered as the live run rendered it: mtr's
+ * "HOST:" is the name of the host it ran on, the destination as typed,
+ * and its --flows unless the replay gives its own.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -27,8 +32,7 @@
 #include "match/trace.h"
 #include "mode/cont/cont.h"
 #include "wire/decode.h"
-
-#define EXPIRE_EVERY	4096
+#include "wire/note.h"
 
 static int
 is_icmp_proto(uint8_t proto)
@@ -73,11 +77,56 @@ render(struct pending *pd, struct ht_cont_set *fs, const struct ht_cont_cfg *cc,
 	pd->open = 0;
 }
 
-static void
-flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
-    struct ht_cont_set *fs, struct pending *pd, const struct ht_outctx *o,
-    int eof, struct ht_replay_stats *st)
+/* The live run's options, from its start note. */
+struct live_opts {
+	struct ht_cont_cfg cc;
+	char local[256], host[256];
+};
+
+/*
+ * cc as the live run that wrote the capture had it, where a start note
+ * of mode cont says (its flows only if cc has none); else cc itself.
+ */
+static const struct ht_cont_cfg *
+live_cfg(const struct ht_replay *rd, const struct ht_cont_cfg *cc,
+    struct live_opts *lo)
 {
+	const struct ht_note *n;
+	char mode[16];
+	long k;
+
+	n = ht_replay_note(rd, "start", NULL, NULL, -1, -1);
+	if (n == NULL || !ht_note_get(n, "mode", mode, sizeof(mode)) ||
+	    strcmp(mode, "cont") != 0)
+		return cc;
+	lo->cc = *cc;
+	if (ht_note_get(n, "local", lo->local, sizeof(lo->local)))
+		lo->cc.local = lo->local;
+	if (ht_note_get(n, "host", lo->host, sizeof(lo->host)))
+		lo->cc.dst_name = lo->host;
+	if (cc->flows == 0 && ht_note_long(n, "flows", 1, 64, &k))
+		lo->cc.flows = (uint32_t)k;
+	return &lo->cc;
+}
+
+/* What the replay loop hands the finished traces to. */
+struct creplay {
+	const struct ht_cont_cfg *cc;
+	struct ht_cont_set *fs;
+	struct pending *pd;
+	const struct ht_outctx *o;
+	struct ht_replay_stats *st;
+};
+
+static int
+flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
+{
+	const struct creplay *cr = arg;
+	const struct ht_cont_cfg *cc = cr->cc;
+	struct ht_cont_set *fs = cr->fs;
+	struct pending *pd = cr->pd;
+	const struct ht_outctx *o = cr->o;
+	struct ht_replay_stats *st = cr->st;
 	struct ht_trace *t;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
@@ -100,46 +149,33 @@ flush_ready(struct ht_matcher *m, const struct ht_cont_cfg *cc,
 	}
 	if (eof)
 		render(pd, fs, cc, o, st);
+	(void)err;
+	return 0;
 }
 
 int
-ht_cont_replay_run(struct ht_capture *cap, const struct ht_cont_cfg *cc,
-    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
-    char *err)
+ht_cont_replay_run(struct ht_replay *rd, const struct ht_cont_cfg *ccin,
+    const struct ht_outctx *o, ht_ns wait, char *err)
 {
+	struct live_opts lo;
 	struct ht_cont_set fs;
 	struct pending pd;
-	struct ht_matcher m;
-	struct ht_pkt pkt;
-	struct ht_match res;
-	ht_ns ts, latest = 0;
+	struct creplay cr;
+	int rc;
 
 	memset(&pd, 0, sizeof(pd));
-	if (ht_replay_start(cap, st, err) < 0)
-		return -1;
-	ht_matcher_init(&m, 1, wait);
-	if (ht_cont_set_new(&fs, cc->flows ? cc->flows : 1, NULL) < 0) {
+	/* the start note is the capture's first frame */
+	ht_replay_prefetch(rd, 0, 1);
+	cr.cc = live_cfg(rd, ccin, &lo);
+	if (ht_cont_set_new(&fs, cr.cc->flows ? cr.cc->flows : 1, NULL) < 0) {
 		snprintf(err, HT_ERRBUF, "out of memory");
-		ht_matcher_free(&m);
 		return -1;
 	}
-	while (ht_replay_next(cap, &pkt, &ts, st)) {
-		if (ts > latest)
-			latest = ts;
-		if (pkt.kind != HT_PKT_OTHER)
-			ht_match_packet(&m, &pkt, ts, &res);
-		if (st->packets % EXPIRE_EVERY == 0) {
-			ht_matcher_expire(&m, latest);
-			flush_ready(&m, cc, &fs, &pd, o, 0, st);
-		}
-	}
-	if (ht_replay_end(cap, st, err) < 0) {
-		ht_matcher_free(&m);
-		ht_cont_set_free(&fs);
-		return -1;
-	}
-	flush_ready(&m, cc, &fs, &pd, o, 1, st);
-	ht_matcher_free(&m);
+	cr.fs = &fs;
+	cr.pd = &pd;
+	cr.o = o;
+	cr.st = &rd->st;
+	rc = ht_replay_traces(rd, wait, 0, flush_ready, &cr, err);
 	ht_cont_set_free(&fs);
-	return 0;
+	return rc;
 }

@@ -22,6 +22,9 @@ struct ht_mda_cfg {
 struct ht_mda_stats {
 	int budget_spent;	/* --max-probes ended the run */
 	uint32_t probes;
+	uint32_t max_probes;	/* replay: the budget the live run had */
+	uint8_t why[256];	/* live: MDA-Lite's switches to full MDA, enum
+				 * ht_mda_why per hop (for the -w end note) */
 };
 
 /*
@@ -37,12 +40,14 @@ int ht_mda_run(const struct ht_live_cfg *lc, const struct ht_mda_cfg *mc,
     const struct ht_outctx *o, struct ht_mda_stats *st, char *err);
 
 /*
- * Rebuild the multipath graph of every trace in a capture and render each.
- * 0 (warnings in st), or -1 with err.
+ * Rebuild the multipath graph of every trace in a capture and render each
+ * (a trace hoptrace's --mda -w recorded as its live run rendered it; st:
+ * whether the budget ended that run).  0 (warnings in rd->st), or -1
+ * with err.
  */
-struct ht_replay_stats;
-int ht_mda_replay_run(struct ht_capture *cap, const struct ht_mda_cfg *mc,
-    const struct ht_outctx *o, ht_ns wait, struct ht_replay_stats *st,
+struct ht_replay;
+int ht_mda_replay_run(struct ht_replay *rd, const struct ht_mda_cfg *mc,
+    const struct ht_outctx *o, ht_ns wait, struct ht_mda_stats *st,
     char *err);
 
 /* The graph's responders' names into names (mda_names.c), before rendering. */

@@ -9,12 +9,13 @@
 
 #include "engine/cmd.h"
 #include "engine/mode.h"
+#include "engine/note.h"
 #include "io/route.h"
 #include "mode/mda/mda.h"
 
 struct ht_mda_cmd {
 	int mode;		/* 0 none, 1 full, 2 lite */
-	int given;		/* --confidence, --max-probes or --dot given */
+	int given;		/* --confidence or --max-probes given */
 	int dot;
 	double confidence;	/* percent */
 	long max_probes;
@@ -76,7 +77,7 @@ mda_opt(void *opts, int c, const char *arg, char *err)
 		return ht_cmd_long("max probes (--max-probes)", arg, 1, 65535,
 		    &m->max_probes, err) < 0 ? -1 : 1;
 	case OPT_DOT:
-		m->dot = m->given = 1;
+		m->dot = 1;
 		return 1;
 	}
 	return 0;
@@ -87,18 +88,18 @@ mda_check(const void *opts, struct ht_cmd *c, char *err)
 {
 	const struct ht_mda_cmd *m = opts;
 
-	if (!m->mode) {
-		if (m->given) {
-			snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
-			    "and --dot need --mda");
-			return -1;
-		}
-		return 0;
+	/* --dot is a form: a replay gives it without --mda */
+	if (!m->mode && (m->given || (m->dot && c->rfile == NULL))) {
+		snprintf(err, HT_ERRBUF, "--confidence, --max-probes "
+		    "and --dot need --mda");
+		return -1;
 	}
 	if (c->json && m->dot) {
 		snprintf(err, HT_ERRBUF, "-j and --dot cannot be used together");
 		return -1;
 	}
+	if (!m->mode)
+		return 0;
 	if (!c->method_set)
 		c->method = HT_METHOD_UDP;
 	/* ICMP: the checksum carries the flow (port + flow) */
@@ -131,7 +132,8 @@ mda_on(const void *opts)
 {
 	const struct ht_mda_cmd *m = opts;
 
-	return m->mode != 0;
+	/* --dot is a form of output: with -r it asks for a graph */
+	return m->mode != 0 || m->dot;
 }
 
 /* Paris probes, flow i's port (or ICMP checksum) -p + i, set per probe. */
@@ -142,6 +144,48 @@ mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
 	(void)c;
 	cfg->probe.paris = 1;
 	cfg->probe.cksum_flow = 1;
+}
+
+/*
+ * The -w file's last frame: what the run decided that its packets do not
+ * show (MDA-Lite's switches to full MDA, and whether the budget ran out).
+ */
+static void
+note_end(const struct ht_mode_live *r, const struct ht_mda_stats *ms)
+{
+	struct ht_note n;
+	char why[1024];
+	size_t used = 0;
+	unsigned int h;
+	int w;
+
+	ht_note_init(&n, "end");
+	ht_note_identity(&n, r->cfg);
+	why[0] = '\0';
+	for (h = 0; h < 256; h++) {
+		if (ms->why[h] == 0)
+			continue;
+		w = snprintf(why + used, sizeof(why) - used, "%s%u:%u",
+		    used ? "," : "", h, ms->why[h]);
+		if (w < 0 || (size_t)w >= sizeof(why) - used)
+			break;
+		used += (size_t)w;
+	}
+	ht_note_put(&n, "why", why);
+	ht_note_putf(&n, "budget", "%d", ms->budget_spent ? 1 : 0);
+	(void)ht_note_dump(r->cap, &n);
+}
+
+/* What the start note says of an MDA run beyond the shared options. */
+static void
+mda_note(const void *opts, const struct ht_cmd *c, struct ht_note *n)
+{
+	const struct ht_mda_cmd *m = opts;
+
+	(void)c;
+	ht_note_put(n, "mda", m->mode == 2 ? "lite" : "full");
+	ht_note_putf(n, "confidence", "%.17g", m->confidence);
+	ht_note_putf(n, "max_probes", "%ld", m->max_probes);
 }
 
 static int
@@ -165,24 +209,34 @@ mode_live(const void *m, void *run, const struct ht_cmd *c,
 	if (rc >= 0 && ms.budget_spent)
 		snprintf(r->warning, sizeof(r->warning), "--max-probes %ld "
 		    "spent; the graph may miss paths", md->max_probes);
+	if (rc >= 0 && c->wfile != NULL)
+		note_end(r, &ms);
 	return rc;
 }
 
 static int
 mode_replay(const void *m, void *run, const struct ht_cmd *c,
-    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
-    char *err)
+    struct ht_replay *rd, struct ht_outctx *o, char *warning, char *err)
 {
 	struct ht_mda_cfg mc;
+	struct ht_mda_stats ms;
+	int rc;
 
 	(void)run;
 	mda_cfg(m, c, &mc);
-	return ht_mda_replay_run(cap, &mc, o, (ht_ns)(c->wait * 1e9), st,
-	    err);
+	memset(&ms, 0, sizeof(ms));
+	rc = ht_mda_replay_run(rd, &mc, o, (ht_ns)(c->wait * 1e9), &ms, err);
+	/* as the live run that wrote the capture warned */
+	if (rc >= 0 && ms.budget_spent)
+		snprintf(warning, HT_ERRBUF, "--max-probes %lu spent; the graph "
+		    "may miss paths", (unsigned long)ms.max_probes);
+	return rc;
 }
 
 const struct ht_mode ht_mode_mda = {
 	.name = "mda",
+	.note = "mda",
+	.note_fill = mda_note,
 	.opts_size = sizeof(struct ht_mda_cmd),
 	.shortopts = "",
 	.longopts = longopts,

@@ -94,6 +94,7 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 	for (i = 0; i < 256; i++)
 		if (i <= e->t->max_ttl && g.hop[i].probes > 0)
 			g.why[i] = mm->plan.why[i];
+	memcpy(mm->st->why, g.why, sizeof(mm->st->why));	/* -w end note */
 	g.lite = (uint8_t)mm->mc->lite;
 	ht_mda_names(mm->o->names, &g);
 	if (mm->mc->json)

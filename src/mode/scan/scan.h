@@ -55,15 +55,17 @@ struct ht_scan_stats {
  * after the first probes), rows to out, the summary to stderr (with the
  * ring's drops: *drops_told); 0, -1 with err, -2 with err (a usage error:
  * -s of the wrong family), or the signal that stopped it.
- * ht_scan_replay_run(): the rows of an opened capture.
+ * ht_scan_replay_run(): the rows (json: Atlas JSON) of an opened capture
+ * (run NULL: every target's).
  */
 struct ht_replay_stats;
 int ht_scan_prepare(const struct ht_scan_cfg *cfg, void **run, char *err);
 int ht_scan_live_run(void *run, struct ht_capture *cap,
     int (*started)(void *, char *), void *started_arg, int *drops_told,
     FILE *out, char *err);
-int ht_scan_replay_run(void *run, struct ht_capture *cap, FILE *out,
-    struct ht_replay_stats *st, char *err);
+struct ht_replay;
+int ht_scan_replay_run(void *run, struct ht_replay *rd, int json,
+    FILE *out, char *err);
 void ht_scan_release(void *run);
 
 /*
@@ -82,9 +84,18 @@ int ht_scan_live(const struct ht_scan_cfg *cfg, const struct ht_targets *t,
     FILE *out, struct ht_scan_stats *st, char *err);
 
 /* The replay driver (scan_replay.c): rows (json: Atlas JSON a target) of
- * every scan in a capture (of targets in t when t is not NULL). */
-int ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t,
-    int json, FILE *out, struct ht_replay_stats *st, char *err);
+ * every scan in a capture (of targets in t when t is not NULL); 0
+ * (warnings in rd->st), or -1 with err. */
+struct ht_replay;
+int ht_scan_replay(struct ht_replay *rd, const struct ht_targets *t,
+    int json, FILE *out, char *err);
+
+/*
+ * Does the capture read ahead in rd (ht_replay_prefetch) hold a scan's
+ * probes?  1 when its first probes (up to 4) all carry the scan's check
+ * (scan_match.h), a 1 in 65535 chance each for another tool's; else 0.
+ */
+int ht_scan_replay_sniff(const struct ht_replay *rd);
 
 /* One row as a JSON object on one line (ClickHouse JSONEachRow). */
 void ht_scan_row_json(FILE *fp, const struct ht_scan_row *r);

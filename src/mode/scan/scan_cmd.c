@@ -188,17 +188,18 @@ scan_live(const void *opts, void *run, const struct ht_cmd *c,
 
 static int
 scan_replay(const void *opts, void *run, const struct ht_cmd *c,
-    struct ht_capture *cap, struct ht_outctx *o, struct ht_replay_stats *st,
-    char *err)
+    struct ht_replay *rd, struct ht_outctx *o, char *warning, char *err)
 {
 	(void)opts;
-	(void)c;
 	(void)o;
-	return ht_scan_replay_run(run, cap, stdout, st, err);
+	(void)warning;
+	return ht_scan_replay_run(run, rd, c->json, stdout, err);
 }
 
 const struct ht_mode ht_mode_scan = {
 	.name = "scan",
+	.note = "scan",
+	.sniff = ht_scan_replay_sniff,
 	.opts_size = sizeof(struct ht_scan_cmd),
 	.shortopts = "",
 	.longopts = longopts,

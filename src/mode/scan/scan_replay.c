@@ -47,9 +47,10 @@ learn(struct idents *k, uint16_t id)
 }
 
 int
-ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
-    FILE *out, struct ht_replay_stats *st, char *err)
+ht_scan_replay(struct ht_replay *rd, const struct ht_targets *t, int json,
+    FILE *out, char *err)
 {
+	struct ht_replay_stats *st = &rd->st;
 	struct ht_scan_book *book = NULL;
 	struct ht_pkt pkt;
 	struct ht_scan_row row;
@@ -58,13 +59,11 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
 	ht_ns ts;
 
 	memset(&k, 0, sizeof(k));
-	if (ht_replay_start(cap, st, err) < 0)
-		return -1;
 	if (json && (book = ht_scan_book_new()) == NULL) {
 		snprintf(err, HT_ERRBUF, "out of memory");
 		return -1;
 	}
-	while (ht_replay_next(cap, &pkt, &ts, st)) {
+	while (ht_replay_next(rd, &pkt, &ts)) {
 		if (pkt.kind == HT_PKT_OTHER)
 			continue;
 		w = ht_scan_match(&pkt, ts, known, &k, &row);
@@ -93,5 +92,33 @@ ht_scan_replay(struct ht_capture *cap, const struct ht_targets *t, int json,
 		ht_scan_book_free(book);
 	}
 	/* (nothing read at all: no trace was written) */
-	return ht_replay_end(cap, st, err);
+	return ht_replay_end(rd, err);
+}
+
+static int
+any_ident(uint16_t id, void *arg)
+{
+	(void)id;
+	(void)arg;
+	return 0;
+}
+
+int
+ht_scan_replay_sniff(const struct ht_replay *rd)
+{
+	const struct ht_replay_ahead *a;
+	struct ht_scan_row row;
+	unsigned int n = 0;
+	size_t i;
+
+	for (i = rd->next; i < rd->nahead && n < 4; i++) {
+		a = &rd->ahead[i];
+		if (a->pkt.kind != HT_PKT_PROBE)
+			continue;
+		if (ht_scan_match(&a->pkt, a->ts, any_ident, NULL, &row) !=
+		    HT_SCAN_PROBE)
+			return 0;
+		n++;
+	}
+	return n > 0;
 }

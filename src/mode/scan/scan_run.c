@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "engine/netio.h"
+#include "engine/note.h"
 #include "engine/open.h"
 #include "engine/replay.h"
 #include "io/capture.h"
@@ -67,6 +68,25 @@ load_targets(const struct ht_scan_cfg *c, struct ht_targets *t, int cover,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The -w file's first frame: a scan's (wire/note.h), so that its replay
+ * is a scan's without --targets.
+ */
+static void
+note_start(const struct ht_scan_cfg *c, uint16_t ident,
+    struct ht_capture *cap)
+{
+	struct ht_note n;
+
+	ht_note_init(&n, "start");
+	ht_note_put(&n, "mode", "scan");
+	ht_note_putf(&n, "proto", "%u", c->proto);
+	ht_note_putf(&n, "ident", "%u", ident);
+	ht_note_putf(&n, "first", "%u", c->first_ttl);
+	ht_note_putf(&n, "max", "%u", c->max_ttl);
+	ht_note_dump(cap, &n);
 }
 
 static void
@@ -193,13 +213,14 @@ ht_scan_release(void *arg)
 }
 
 int
-ht_scan_replay_run(void *arg, struct ht_capture *cap, FILE *out,
-    struct ht_replay_stats *st, char *err)
+ht_scan_replay_run(void *arg, struct ht_replay *rd, int json, FILE *out,
+    char *err)
 {
 	struct scan_run *run = arg;
 
-	return ht_scan_replay(cap, run->have_t ? &run->t : NULL, run->c.json,
-	    out, st, err);
+	/* no run: the capture chose the scan (its note), not --targets */
+	return ht_scan_replay(rd, run != NULL && run->have_t ? &run->t : NULL,
+	    json, out, err);
 }
 
 /* The scan's probes go to any target, each family by its own socket. */
@@ -259,6 +280,8 @@ ht_scan_live_run(void *arg, struct ht_capture *cap,
 	if (ht_open_capture(c->dev, pc, nfam, SNAPLEN,
 	    (int)(frames * (SNAPLEN + 128)), c->wfile, cap, err) < 0)
 		return -1;
+	if (c->wfile != NULL)
+		note_start(c, ident, cap);
 	pr[0] = pr[1] = NULL;
 	for (f = 0, rc = 0; f < nfam && rc == 0; f++)
 		if ((pr[pc[f].src.af == 6] = ht_scan_prober_open(&pc[f].src,

@@ -261,11 +261,12 @@ finish(void *arg, struct ht_engine *e, int rc, char *err)
 		return rc;
 	last = tm->printed > limit_ttl(tm, e) ? limit_ttl(tm, e) :
 	    tm->printed;
+	/* the trace's end: its last answer or expiry (-j; the -w end note) */
+	tm->st->t_end = e->t_end ? e->t_end : e->net.ops->now(e->net.io);
 	if (tm->cfg->json && rc == 0) {
 		ht_names_lookup_trace(tm->o->names, e->t, 0, (uint8_t)last,
 		    HT_NAME_WAIT_MS);
-		ht_json_trace(tm->o, e->t, (uint8_t)last, e->t_end ?
-		    e->t_end : e->net.ops->now(e->net.io));
+		ht_json_trace(tm->o, e->t, (uint8_t)last, tm->st->t_end);
 	}
 	tm->st->unanswered = unanswered(e, last);
 	return rc;

@@ -12,6 +12,8 @@
 /* What the caller may want to know of a finished trace. */
 struct ht_live_stats {
 	unsigned int unanswered;	/* printed probes without a reply */
+	ht_ns t_end;		/* the run's end as -j gives it (the last
+				 * reply or wait over): for the -w end note */
 };
 
 /*
@@ -28,10 +30,11 @@ int ht_trace_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
     struct ht_live_stats *st, char *err);
 
 /*
- * Read an opened capture front to back and print each trace found.
- * Returns 0 (warnings in st), or -1 with err.
+ * Read an opened capture front to back and print each trace found (one
+ * that hoptrace's -w recorded as its live run printed it).  Returns 0
+ * (warnings in rd->st), or -1 with err.
  */
-int ht_replay_run(struct ht_capture *cap, const struct ht_outctx *o,
-    int json, ht_ns wait, struct ht_replay_stats *st, char *err);
+int ht_replay_run(struct ht_replay *rd, const struct ht_outctx *o,
+    int json, ht_ns wait, char *err);
 
 #endif
