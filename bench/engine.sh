@@ -703,7 +703,7 @@ def cpu(path):
     except (OSError, ValueError):
         return float('nan'), float('nan'), float('nan')
 
-def exact(rows, upper=('10.200.128.', '10.200.129.')):
+def exact(rows):
     import ipaddress
     up = ipaddress.ip_network('10.200.128.0/17')
     ans, bad = {}, set()
