@@ -492,15 +492,60 @@ chain_past(const struct ht_matcher *m, const struct ht_probe *p, ht_ns ts)
 	return ts > p->t_sent && ts - p->t_sent > 2 * m->wait + HT_NS_PER_SEC;
 }
 
-/* Find the probe of t a clue points at; -1 if none. */
+/*
+ * How well probe p fits a clue: -1 not at all, else higher is better.
+ * What the reply quotes outweighs which probe is still open: a second or
+ * late answer must not land on another probe of the same flow (Paris).
+ * The checksum weighs less than the IP ID: a capture on the sender may
+ * show a probe's UDP/TCP checksum before offload filled it in.
+ */
+#define FIT_OPEN	4
+
+static int
+probe_fit(const struct ht_matcher *m, const struct ht_trace *t,
+    const struct ht_probe *p, const struct clue *c, ht_ns ts)
+{
+	int score = 0;
+
+	if (is_icmp(t->proto)) {
+		if (p->l4.id != c->a || p->l4.seq != c->b)
+			return -1;
+	} else if (p->l4.sport != c->a || p->l4.dport != c->b)
+		return -1;
+	if (p->t_sent > ts || ts - p->t_sent > m->wait)
+		return -1;
+	if (c->have_tseq && p->l4.tseq != c->tseq)
+		return -1;
+	if (c->have_ipid && c->ipid == p->ipid)
+		score += 16;
+	if (c->have_cksum && c->cksum == p->l4.cksum)
+		score += 8;
+	if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
+		score += FIT_OPEN;
+	return score;
+}
+
+/*
+ * Find the probe of t a clue points at; -1 if none.
+ *
+ * Open probes the reply cannot tell apart (a tool whose probes differ
+ * only in their TTL) are told apart by the capture's order.  Start from
+ * the newest such probe sent before the reply and step back to the one
+ * before it only while that one was sent no longer before than the reply
+ * took after: probes sent in a burst are answered in the order they left,
+ * but a tool that waits for each answer sent the newer probe only once it
+ * had given up on the older one, longer ago than this reply took, and a
+ * reply that late is the newer probe's (the rest of a trace with one lost
+ * answer would otherwise shift one hop down).
+ */
 static long
 find_probe(const struct ht_matcher *m, const struct ht_trace *t,
     const struct clue *c, ht_ns ts)
 {
-	const struct ht_probe *p;
+	const struct ht_probe *p, *cur;
 	uint32_t k, i;
 	long best = -1;
-	int score, best_score = -1;
+	int score, best_score = -1, nbest = 0;
 
 	if (t->nbucket == 0)
 		return -1;
@@ -509,34 +554,31 @@ find_probe(const struct ht_matcher *m, const struct ht_trace *t,
 		p = &t->p[i - 1];
 		if (chain_past(m, p, ts))
 			break;
-		if (is_icmp(t->proto)) {
-			if (p->l4.id != c->a || p->l4.seq != c->b)
-				continue;
-		} else if (p->l4.sport != c->a || p->l4.dport != c->b)
+		if ((score = probe_fit(m, t, p, c, ts)) < 0)
 			continue;
-		if (p->t_sent > ts || ts - p->t_sent > m->wait)
-			continue;
-		if (c->have_tseq && p->l4.tseq != c->tseq)
-			continue;
-		/*
-		 * What the reply quotes outweighs which probe is still open:
-		 * a second or late answer must not land on another probe of
-		 * the same flow (Paris).  The checksum weighs less than the
-		 * IP ID: a capture on the sender may show a probe's UDP/TCP
-		 * checksum before offload filled it in.
-		 */
-		score = 0;
-		if (c->have_ipid && c->ipid == p->ipid)
-			score += 16;
-		if (c->have_cksum && c->cksum == p->l4.cksum)
-			score += 8;
-		if (p->rkind == HT_R_NONE && !(p->flags & HT_P_EXPIRED))
-			score += 4;
 		/* ties: the earliest probe (chains run latest first) */
+		if (score > best_score)
+			nbest = 0;
 		if (score >= best_score) {
 			best_score = score;
 			best = (long)(i - 1);
+			nbest++;
 		}
+	}
+	if (nbest < 2 || !(best_score & FIT_OPEN))
+		return best;
+	cur = NULL;
+	for (i = t->bucket[k]; i != 0; i = p->hnext) {
+		p = &t->p[i - 1];
+		if (chain_past(m, p, ts))
+			break;
+		if (probe_fit(m, t, p, c, ts) != best_score)
+			continue;
+		if (cur != NULL && cur->t_sent > p->t_sent &&
+		    cur->t_sent - p->t_sent > ts - cur->t_sent)
+			break;
+		cur = p;
+		best = (long)(i - 1);
 	}
 	return best;
 }

@@ -1239,12 +1239,16 @@ START_TEST(test_replay_copies)
 	ck_assert_int_eq(feed(&m, &p, T0 + 1500 * MS, &r), HT_M_PROBE);
 	ck_assert_uint_eq(t->n, 2);
 	ck_assert_uint_eq(r.probe, 1);
-	/* two answers: the first to the first copy, the second to the other */
+	/*
+	 * two answers: the first, 100 ms after the copy that was sent once
+	 * the first had waited 1.5 s, to that copy (issue 27: the newest
+	 * probe sent before it); the second to the other
+	 */
 	e = quoting(TE4_ECHO, &p, "203.0.113.1");
 	ck_assert_int_eq(feed(&m, &e, T0 + 1600 * MS, &r), HT_M_REPLY);
-	ck_assert_uint_eq(r.probe, 0);
-	ck_assert_int_eq(feed(&m, &e, T0 + 1601 * MS, &r), HT_M_REPLY);
 	ck_assert_uint_eq(r.probe, 1);
+	ck_assert_int_eq(feed(&m, &e, T0 + 1601 * MS, &r), HT_M_REPLY);
+	ck_assert_uint_eq(r.probe, 0);
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1460,6 +1464,79 @@ START_TEST(test_replay_tracert)
 	ck_assert_uint_eq(a->closed, 1);
 	ck_assert_uint_eq(b->n, 18);
 	ck_assert_ptr_eq(b->pred, a);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
+ * Identical probes (issue 27): one echo per TTL, differing only in its TTL
+ * (sequence 0, IP ID 1), each sent once the previous one was answered or
+ * given up on (1 s).  Hop 3 is silent: hop 4's answer, quoting TTL 1 as
+ * every router does, is the TTL 4 probe's, not the still open TTL 3's.
+ */
+START_TEST(test_replay_identical_silent_hop)
+{
+	static const char *from[6] = { "203.0.113.1", "203.0.113.2", NULL,
+	    "203.0.113.4", "203.0.113.5", "203.0.113.6" };
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t = NULL;
+	struct ht_pkt p, e;
+	ht_ns ts = T0;
+	int k;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (k = 1; k <= 6; k++) {
+		p = echo4((uint8_t)k, 1, 0);
+		ck_assert_int_eq(feed(&m, &p, ts, &r), HT_M_PROBE);
+		ck_assert(t == NULL || r.t == t);
+		t = r.t;
+		if (from[k - 1] == NULL) {
+			ts += HT_NS_PER_SEC;
+			continue;
+		}
+		e = quoting(TE4_ECHO, &p, from[k - 1]);
+		ts += (ht_ns)(2 * k) * MS;
+		ck_assert_int_eq(feed(&m, &e, ts, &r), HT_M_REPLY);
+		ck_assert_uint_eq(t->p[r.probe].ttl, k);
+		ASSERT_ADDR(t->p[r.probe].from, from[k - 1]);
+		ck_assert_uint_eq(t->p[r.probe].t_reply - t->p[r.probe].t_sent,
+		    (ht_ns)(2 * k) * MS);
+		ts += MS;
+	}
+	ck_assert_uint_eq(t->p[2].rkind, HT_R_NONE);
+	ck_assert_uint_eq(t->nreplies, 5);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
+ * The same identical probes sent in a burst (1 ms apart, all before the
+ * first answer) are answered in the order they left, hop 3 silent: each
+ * answer goes to the oldest open probe that could have drawn it.
+ */
+START_TEST(test_replay_identical_burst)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t = NULL;
+	struct ht_pkt p[5], e;
+	int k;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (k = 1; k <= 5; k++) {
+		p[k - 1] = echo4((uint8_t)k, 1, 0);
+		ck_assert_int_eq(feed(&m, &p[k - 1], T0 + (ht_ns)k * MS, &r),
+		    HT_M_PROBE);
+		t = r.t;
+	}
+	/* hop k answers 10 + 2k ms after its probe: 11 ms onwards */
+	for (k = 1; k <= 5; k++) {
+		e = quoting(TE4_ECHO, &p[k - 1], "203.0.113.9");
+		ck_assert_int_eq(feed(&m, &e, T0 + (ht_ns)(10 + 3 * k) * MS,
+		    &r), HT_M_REPLY);
+		ck_assert_uint_eq(t->p[r.probe].ttl, k);
+	}
 	ht_matcher_free(&m);
 }
 END_TEST
@@ -1767,6 +1844,8 @@ trace_suite(void)
 	tcase_add_test(tc, test_replay_mtr_rounds);
 	tcase_add_test(tc, test_replay_mtr_udp_rounds);
 	tcase_add_test(tc, test_replay_tracert);
+	tcase_add_test(tc, test_replay_identical_silent_hop);
+	tcase_add_test(tc, test_replay_identical_burst);
 	tcase_add_test(tc, test_replay_many_repeats);
 	tcase_add_test(tc, test_replay_endless_ping);
 	tcase_add_test(tc, test_replay_many_varying_flows);
