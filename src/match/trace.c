@@ -255,6 +255,20 @@ order_insert(struct ht_matcher *m, struct ht_trace *t)
 	t->ordered = 1;
 }
 
+/*
+ * Put t on the output list once it is a trace: probes at two TTLs or more,
+ * and evidence that they are probes (HT_TTL_LOW).
+ */
+static void
+order_maybe(struct ht_matcher *m, struct ht_trace *t)
+{
+	if (t->ordered || t->closed || t->min_ttl == t->max_ttl)
+		return;
+	if (t->nreplies == 0 && t->min_ttl > HT_TTL_LOW)
+		return;
+	order_insert(m, t);
+}
+
 void
 ht_matcher_init(struct ht_matcher *m, int learn, ht_ns wait)
 {
@@ -650,6 +664,8 @@ record_reply(struct ht_matcher *m, struct ht_trace *t, struct ht_probe *p,
 		t->dest_reached = ht_addr_eq(&p->from, &t->dst);
 	}
 	lru_touch(m, t, ts);
+	if (m->learn)
+		order_maybe(m, t);
 }
 
 /* Match a reply described by a clue to trace t or the one it replaced. */
@@ -868,8 +884,7 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 		return HT_M_NONE;
 	t->p[idx].flags |= HT_P_SEEN;
 	lru_touch(m, t, ts);
-	if (!t->ordered && t->min_ttl != t->max_ttl)
-		order_insert(m, t);
+	order_maybe(m, t);
 	m->n_probes++;
 	res->t = t;
 	res->probe = (uint32_t)idx;

@@ -24,6 +24,15 @@
 #define HT_RUN_GAP	(30 * HT_NS_PER_SEC)
 /* A flow that sent this many probes without a second TTL is no trace. */
 #define HT_FLOW_MAX	1024
+/*
+ * Replay: a flow is a trace only where the capture gives evidence that its
+ * datagrams are probes (issue 27): a reply matched to one of them, or TTLs
+ * that start low and rise.  A host's ordinary traffic arrives with what a
+ * path left of 64, 128 or 255 (QUIC from port 443 at TTL 45..51) and leaves
+ * at one TTL; a traceroute starts at TTL 1 (-f at most a few hops further).
+ * HT_TTL_LOW is the highest TTL a trace without replies may start at.
+ */
+#define HT_TTL_LOW	32
 
 enum ht_rkind {
 	HT_R_NONE = 0,

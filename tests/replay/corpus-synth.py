@@ -144,7 +144,7 @@ def busy(truth):
         ev.append((t + 0.011, inb(IP(src=quic, dst=SRC,
                                      ttl=45 + (i * 5) % 7, id=0x2000 + i) /
                                   UDP(sport=443, dport=51000) /
-                                  Raw(b"\x41" + bytes([i & 0xff]) * 1200),
+                                  Raw(b"\x41" + bytes([i & 0xff]) * 300),
                                   0)))
         # DNS: a query every 100 ms from a new port, its answer
         if i % 5 == 0:
@@ -184,7 +184,7 @@ def busy(truth):
                                       TCP(sport=443, dport=45000,
                                           flags="PA", seq=9001 + i * 1000,
                                           ack=1101 + i * 100) /
-                                      Raw(b"\x17\x03\x03" + b"\0" * 997),
+                                      Raw(b"\x17\x03\x03" + b"\0" * 197),
                                       0)))
     # the trace, 1.5 s in
     ev += udp_trace(T0 + 11.5, 60, truth)

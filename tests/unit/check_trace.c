@@ -1542,6 +1542,49 @@ START_TEST(test_replay_identical_burst)
 END_TEST
 
 /*
+ * Ordinary traffic is no trace (issue 27): a QUIC server's datagrams whose
+ * TTL wanders over 45..51 on arrival print nothing; the same flow starting
+ * at TTL 45 is a trace once an ICMP error quotes one of its datagrams.
+ */
+START_TEST(test_replay_busy_not_probes)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t;
+	struct ht_pkt p, e;
+	int i;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (i = 0; i < 200; i++) {
+		p = udp4(443, 51000, (uint8_t)(45 + (i * 5) % 7),
+		    (uint16_t)(0x2000 + i));
+		ck_assert_int_eq(feed(&m, &p, T0 + (ht_ns)i * 20 * MS, &r),
+		    HT_M_PROBE);
+		ck_assert_uint_eq(r.t->ordered, 0);
+	}
+	ck_assert_ptr_null(m.ohead);
+	ck_assert_ptr_null(ht_matcher_ready(&m, 1));
+	ht_matcher_free(&m);
+
+	/* TTLs that start high but draw an answer: evidence enough */
+	ht_matcher_init(&m, 1, WAIT);
+	for (i = 0; i < 3; i++) {
+		p = udp4(40000, (uint16_t)(33434 + i), (uint8_t)(45 + i),
+		    (uint16_t)(0x7000 + i));
+		ck_assert_int_eq(feed(&m, &p, T0 + (ht_ns)i * MS, &r),
+		    HT_M_PROBE);
+	}
+	t = r.t;
+	ck_assert_uint_eq(t->ordered, 0);
+	e = quoting(TE4_UDP, &p, "203.0.113.45");
+	ck_assert_int_eq(feed(&m, &e, T0 + 10 * MS, &r), HT_M_REPLY);
+	ck_assert_uint_eq(t->ordered, 1);
+	ck_assert_ptr_eq(ht_matcher_ready(&m, 1), t);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
  * Feed what replay.c feeds (expiry and printing as the capture streams)
  * and count the traces that come out; *most is the largest number of
  * traces held at once.  Check records every ck_assert that passes (a
@@ -1846,6 +1889,7 @@ trace_suite(void)
 	tcase_add_test(tc, test_replay_tracert);
 	tcase_add_test(tc, test_replay_identical_silent_hop);
 	tcase_add_test(tc, test_replay_identical_burst);
+	tcase_add_test(tc, test_replay_busy_not_probes);
 	tcase_add_test(tc, test_replay_many_repeats);
 	tcase_add_test(tc, test_replay_endless_ping);
 	tcase_add_test(tc, test_replay_many_varying_flows);
