@@ -804,6 +804,63 @@ join_varying(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
 	return NULL;
 }
 
+/*
+ * Fragmented probes (RFC 791, RFC 8200 section 4.5): the size of a probe
+ * is its whole datagram's, which only its last fragment tells (a quote
+ * shows the first fragment, 1500 bytes of a 2000-byte probe).  A probe
+ * whose first fragment says more follow leaves a note; each later
+ * fragment of the same source, destination, protocol and identification
+ * within the wait raises the probe's size to the end of its own bytes.
+ * Fragments that arrive before their first are not counted.
+ */
+static void
+frag_note(struct ht_matcher *m, const struct ht_trace *t, uint32_t probe,
+    const struct ht_pkt *pkt, ht_ns ts)
+{
+	struct ht_fragref *f;
+
+	if (!pkt->ip.frag || !pkt->ip.mf || pkt->ip.foff != 0)
+		return;
+	f = &m->frag[m->nfrag++ % HT_FRAG_REFS];
+	f->src = t->src;
+	f->dst = t->dst;
+	f->serial = t->serial;
+	f->ts = ts;
+	f->fid = pkt->ip.fid;
+	f->ident = t->ident;
+	f->probe = probe;
+	f->proto = t->proto;
+	f->ttl = pkt->ip.ttl;
+}
+
+static enum ht_mwhat
+match_fragment(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
+{
+	const struct ht_fragref *f;
+	struct ht_trace *t;
+	struct ht_probe *p;
+	unsigned i, n = m->nfrag < HT_FRAG_REFS ? m->nfrag : HT_FRAG_REFS;
+
+	for (i = 0; i < n; i++) {
+		f = &m->frag[(m->nfrag - 1 - i) % HT_FRAG_REFS];
+		if (f->fid != pkt->ip.fid || f->proto != pkt->ip.proto ||
+		    ts < f->ts || ts - f->ts > m->wait ||
+		    !ht_addr_eq(&f->src, &pkt->ip.src) ||
+		    !ht_addr_eq(&f->dst, &pkt->ip.dst))
+			continue;
+		t = find_trace(m, &f->src, &f->dst, f->proto, f->ident);
+		if (t == NULL || t->serial != f->serial || f->probe >= t->n)
+			return HT_M_NONE;
+		p = &t->p[f->probe];
+		if (p->ttl != f->ttl)
+			return HT_M_NONE;
+		if (pkt->ip.whole > p->size)
+			p->size = pkt->ip.whole;
+		return HT_M_NONE;
+	}
+	return HT_M_NONE;
+}
+
 static enum ht_mwhat
 match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
     struct ht_match *res)
@@ -841,6 +898,7 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 			p->t_sent = ts;
 			if (i == 1)
 				t->t_first = ts;
+			frag_note(m, t, i - 1, pkt, ts);
 			res->t = t;
 			res->probe = i - 1;
 			return res->what = HT_M_PROBE;
@@ -883,6 +941,7 @@ match_probe(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 	    pkt->ip.len, ts)) < 0)
 		return HT_M_NONE;
 	t->p[idx].flags |= HT_P_SEEN;
+	frag_note(m, t, (uint32_t)idx, pkt, ts);
 	lru_touch(m, t, ts);
 	order_maybe(m, t);
 	m->n_probes++;
@@ -904,6 +963,8 @@ ht_match_packet(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts,
 	switch (pkt->kind) {
 	case HT_PKT_PROBE:
 		return match_probe(m, pkt, ts, res);
+	case HT_PKT_FRAGMENT:
+		return match_fragment(m, pkt, ts);
 	case HT_PKT_ERROR:
 		/* The error goes back to the probe's source. */
 		if (!ht_addr_eq(&pkt->ip.dst, &pkt->qip.src))

@@ -94,6 +94,22 @@ struct ht_trace {
 	uint8_t vlinked;	/* on the src/dst/proto index */
 };
 
+/*
+ * A probe sent in fragments whose later fragments may yet come (replay and
+ * live alike): where to add their length.  A short ring: fragments follow
+ * their first within microseconds.
+ */
+#define HT_FRAG_REFS	16
+struct ht_fragref {
+	struct ht_addr src, dst;
+	uint64_t serial;	/* the trace's */
+	ht_ns ts;		/* the first fragment's capture time */
+	uint32_t fid;		/* fragment identification */
+	uint32_t ident;		/* the trace's identity */
+	uint32_t probe;		/* index into its p */
+	uint8_t proto, ttl;
+};
+
 struct ht_matcher {
 	struct ht_trace **tab;
 	size_t ntab, count;
@@ -106,6 +122,8 @@ struct ht_matcher {
 	uint64_t serial;
 	struct ht_trace *ohead, *otail;	/* traces with 2+ TTLs, by first probe */
 	struct ht_trace *lhead, *ltail;	/* all traces, least recent first */
+	struct ht_fragref frag[HT_FRAG_REFS];
+	unsigned nfrag;		/* refs made; the next goes at nfrag % size */
 	/* counters */
 	uint64_t n_probes, n_replies, n_unmatched, n_dups;
 };

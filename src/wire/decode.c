@@ -195,7 +195,7 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 {
 	uint8_t vhl, tos, ttl, proto, nh, hlen8;
 	uint16_t len, id, off;
-	uint32_t w;
+	uint32_t w, fid;
 	size_t hlen;
 	int i;
 
@@ -224,8 +224,17 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 		ip->ttl = ttl;
 		ip->len = len;
 		ip->id = id;
+		ip->whole = len;
 		if (len >= hlen)
 			buf_narrow(b, len - hlen);
+		if ((off & 0x3fff) != 0) {	/* MF or an offset */
+			ip->frag = 1;
+			ip->fid = id;
+			ip->mf = (off & 0x2000) != 0;
+			ip->foff = (uint16_t)((off & 0x1fff) * 8);
+			w = (uint32_t)len + ip->foff;
+			ip->whole = (uint16_t)(w > 0xffff ? 0xffff : w);
+		}
 		if ((off & 0x1fff) != 0)
 			*fragment = 1;
 		return HT_DEC_OK;
@@ -241,6 +250,7 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 	ip->id = w & 0xfffff;
 	ip->ttl = ttl;
 	ip->len = (uint16_t)(len + 40 > 0xffff ? 0xffff : len + 40);
+	ip->whole = ip->len;
 	if (len != 0)		/* 0: jumbogram or a router's odd quote */
 		buf_narrow(b, len);
 	for (i = 0;; i++) {
@@ -267,8 +277,16 @@ decode_ip(struct buf *b, struct ht_ip *ip, int quoted, int *fragment)
 			continue;
 		case 44:	/* fragment */
 			if (buf_u8(b, &nh) < 0 || buf_skip(b, 1) < 0 ||
-			    buf_u16(b, &off) < 0 || buf_skip(b, 4) < 0)
+			    buf_u16(b, &off) < 0 || buf_u32(b, &fid) < 0)
 				return quoted ? HT_DEC_TRUNCATED : HT_DEC_BADEXT;
+			ip->frag = 1;
+			ip->fid = fid;
+			ip->mf = off & 1;
+			ip->foff = off & 0xfff8;
+			/* without the fragment header, up to this one's end */
+			w = (uint32_t)ip->len + ip->foff;
+			ip->whole = (uint16_t)(w < 8 ? 0 : w - 8 > 0xffff ?
+			    0xffff : w - 8);
 			if ((off & 0xfff8) != 0)
 				*fragment = 1;
 			continue;
@@ -553,9 +571,10 @@ ht_decode(int dlt, const uint8_t *pkt, size_t caplen, struct ht_pkt *out)
 	buf_init(&b, pkt, caplen);
 	if ((out->status = strip_link(dlt, &b)) != HT_DEC_OK)
 		return HT_PKT_OTHER;
-	if ((out->status = decode_ip(&b, &out->ip, 0, &frag)) != HT_DEC_OK ||
-	    frag)
+	if ((out->status = decode_ip(&b, &out->ip, 0, &frag)) != HT_DEC_OK)
 		return HT_PKT_OTHER;
+	if (frag)	/* no transport header: only its datagram's length */
+		return out->kind = HT_PKT_FRAGMENT;
 	decode_l4(&b, out->ip.proto, &out->l4);
 	if (out->l4.have < l4_need(out->ip.proto)) {
 		out->status = HT_DEC_TRUNCATED;

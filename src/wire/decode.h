@@ -13,7 +13,8 @@ enum ht_kind {
 	HT_PKT_PROBE,		/* ICMP echo request, UDP datagram, TCP SYN */
 	HT_PKT_ERROR,		/* ICMP time exceeded / unreachable quoting a packet */
 	HT_PKT_ECHOREPLY,	/* ICMP(v6) echo reply */
-	HT_PKT_TCPREPLY		/* TCP SYN-ACK or RST */
+	HT_PKT_TCPREPLY,	/* TCP SYN-ACK or RST */
+	HT_PKT_FRAGMENT		/* an IP fragment after the first: ip only */
 };
 
 /* Why a frame could not be decoded (HT_PKT_OTHER with status != HT_DEC_OK). */
@@ -54,6 +55,13 @@ struct ht_ip {
 	uint8_t ttl;		/* TTL or hop limit */
 	uint16_t len;		/* IPv4 total length, IPv6 40 + payload length */
 	uint32_t id;		/* IPv4 identification, IPv6 flow label */
+	/* fragments (RFC 791; RFC 8200 section 4.5) */
+	uint32_t fid;		/* IPv4 identification, IPv6 fragment ident */
+	uint16_t foff;		/* this fragment's offset, bytes */
+	uint16_t whole;		/* the unfragmented datagram's length up to this
+				   fragment's end (len if not a fragment) */
+	uint8_t frag;		/* a fragment (the first too) */
+	uint8_t mf;		/* more fragments follow */
 };
 
 /* The first bytes of the transport or ICMP header. */

@@ -62,12 +62,18 @@ def inb(pkt, t):
     return f
 
 
+def cut576(q):
+    """What Linux quotes: at most 576 bytes of error, so 548 of the probe."""
+    b = bytes(q)
+    return IP(b) if len(b) <= 548 else Raw(b[:548])
+
+
 def router_quote(probe):
-    """The probe as hop k received it: TTL 1 (Linux quotes it whole)."""
+    """The probe as hop k received it: TTL 1."""
     q = IP(bytes(probe))
     q.ttl = 1
     del q.chksum
-    return IP(bytes(q))
+    return cut576(q)
 
 
 def timex(k, probe, t):
@@ -122,7 +128,7 @@ def udp_trace(t, size, truth):
                 ev.append((ts + r, inb(IP(src=DST, dst=SRC,
                                           ttl=64 - (HOPS - 1)) /
                                        ICMP(type=3, code=3) /
-                                       IP(bytes(q)), 0)))
+                                       cut576(IP(bytes(q))), 0)))
             truth.append("%d %s %.3f" % (ttl, hop_addr(ttl), r * 1000))
             n += 1
     return ev

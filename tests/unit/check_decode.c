@@ -837,9 +837,15 @@ START_TEST(test_v4_fragment)
 {
 	struct ht_pkt p;
 
-	ck_assert_int_eq(dec(DLT_RAW, &p, FRAG4, NULL), HT_PKT_OTHER);
+	ck_assert_int_eq(dec(DLT_RAW, &p, FRAG4, NULL), HT_PKT_FRAGMENT);
 	ck_assert_int_eq(p.status, HT_DEC_OK);
 	ck_assert_uint_eq(p.l4.have, 0);
+	/* what it adds to its datagram: 20 + 1480 + 8 bytes */
+	ck_assert_uint_eq(p.ip.frag, 1);
+	ck_assert_uint_eq(p.ip.mf, 0);
+	ck_assert_uint_eq(p.ip.fid, 0x2002);
+	ck_assert_uint_eq(p.ip.foff, 1480);
+	ck_assert_uint_eq(p.ip.whole, 1508);
 }
 END_TEST
 
@@ -1046,9 +1052,15 @@ START_TEST(test_v6_fragment)
 {
 	struct ht_pkt p;
 
-	ck_assert_int_eq(dec(DLT_RAW, &p, FRAG6, NULL), HT_PKT_OTHER);
+	ck_assert_int_eq(dec(DLT_RAW, &p, FRAG6, NULL), HT_PKT_FRAGMENT);
 	ck_assert_int_eq(p.status, HT_DEC_OK);
 	ck_assert_uint_eq(p.l4.have, 0);
+	/* unfragmented: 40 + 1480 + 8, no fragment header */
+	ck_assert_uint_eq(p.ip.frag, 1);
+	ck_assert_uint_eq(p.ip.mf, 0);
+	ck_assert_uint_eq(p.ip.fid, 0xdeadbeef);
+	ck_assert_uint_eq(p.ip.foff, 1480);
+	ck_assert_uint_eq(p.ip.whole, 1528);
 }
 END_TEST
 
@@ -1495,7 +1507,7 @@ insane(const struct ht_pkt *p, size_t len, enum ht_kind k)
 
 	if (k != p->kind)
 		return "return value is not out->kind";
-	if (p->kind > HT_PKT_TCPREPLY)
+	if (p->kind > HT_PKT_FRAGMENT)
 		return "kind out of range";
 	if (p->status > HT_DEC_NOTIP)
 		return "status out of range";

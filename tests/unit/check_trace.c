@@ -1585,6 +1585,51 @@ START_TEST(test_replay_busy_not_probes)
 END_TEST
 
 /*
+ * A 2000-byte UDP probe in two fragments (1500 + 520): its size is the
+ * whole datagram's once the last fragment is seen (issue 27); a fragment
+ * of another datagram changes nothing.
+ */
+START_TEST(test_replay_fragmented_probe_size)
+{
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t;
+	struct ht_pkt p[2], f;
+	int i;
+
+	ht_matcher_init(&m, 1, WAIT);
+	for (i = 0; i < 2; i++) {
+		p[i] = udp4(40000, (uint16_t)(33434 + i), (uint8_t)(1 + i),
+		    (uint16_t)(0x7a00 + i));
+		p[i].ip.len = 1500;
+		p[i].ip.whole = 1500;
+		p[i].ip.frag = p[i].ip.mf = 1;
+		p[i].ip.fid = p[i].ip.id;
+		ck_assert_int_eq(feed(&m, &p[i], T0 + (ht_ns)i * MS, &r),
+		    HT_M_PROBE);
+		ck_assert_uint_eq(r.t->p[r.probe].size, 1500);
+		f = p[i];
+		f.kind = HT_PKT_FRAGMENT;
+		memset(&f.l4, 0, sizeof(f.l4));
+		f.ip.len = 520;
+		f.ip.mf = 0;
+		f.ip.foff = 1480;
+		f.ip.whole = 2000;
+		if (i == 1)
+			f.ip.fid = 0x1234;	/* not this probe's */
+		ck_assert_int_eq(feed(&m, &f, T0 + (ht_ns)i * MS + 10 * US,
+		    &r), HT_M_NONE);
+	}
+	t = m.ohead;
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(t->n, 2);
+	ck_assert_uint_eq(t->p[0].size, 2000);
+	ck_assert_uint_eq(t->p[1].size, 1500);
+	ht_matcher_free(&m);
+}
+END_TEST
+
+/*
  * Feed what replay.c feeds (expiry and printing as the capture streams)
  * and count the traces that come out; *most is the largest number of
  * traces held at once.  Check records every ck_assert that passes (a
@@ -1890,6 +1935,7 @@ trace_suite(void)
 	tcase_add_test(tc, test_replay_identical_silent_hop);
 	tcase_add_test(tc, test_replay_identical_burst);
 	tcase_add_test(tc, test_replay_busy_not_probes);
+	tcase_add_test(tc, test_replay_fragmented_probe_size);
 	tcase_add_test(tc, test_replay_many_repeats);
 	tcase_add_test(tc, test_replay_endless_ping);
 	tcase_add_test(tc, test_replay_many_varying_flows);
