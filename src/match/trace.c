@@ -808,19 +808,48 @@ join_varying(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
  * Fragmented probes (RFC 791, RFC 8200 section 4.5): the size of a probe
  * is its whole datagram's, which only its last fragment tells (a quote
  * shows the first fragment, 1500 bytes of a 2000-byte probe).  A probe
- * whose first fragment says more follow leaves a note; each later
- * fragment of the same source, destination, protocol and identification
- * within the wait raises the probe's size to the end of its own bytes.
- * Fragments that arrive before their first are not counted.
+ * whose first fragment says more follow leaves a note in a short ring;
+ * each later fragment of the same source, destination, protocol and
+ * identification within the wait raises the probe's size to the end of
+ * its own bytes.  A later fragment seen first (a sender that sends the
+ * last fragment first) waits in the same ring for its first.  Fragments
+ * follow one another within microseconds: a short ring is enough.
  */
+#define FRAG_PENDING	0xffffffffu	/* a later fragment, no probe yet */
+
+static struct ht_fragref *
+frag_find(struct ht_matcher *m, const struct ht_ip *ip, ht_ns ts, int pending)
+{
+	struct ht_fragref *f;
+	unsigned i, n = m->nfrag < HT_FRAG_REFS ? m->nfrag : HT_FRAG_REFS;
+	ht_ns d;
+
+	for (i = 0; i < n; i++) {
+		f = &m->frag[(m->nfrag - 1 - i) % HT_FRAG_REFS];
+		d = ts > f->ts ? ts - f->ts : f->ts - ts;
+		if ((f->probe == FRAG_PENDING) != pending ||
+		    f->fid != ip->fid || f->proto != ip->proto ||
+		    d > m->wait || !ht_addr_eq(&f->src, &ip->src) ||
+		    !ht_addr_eq(&f->dst, &ip->dst))
+			continue;
+		return f;
+	}
+	return NULL;
+}
+
 static void
-frag_note(struct ht_matcher *m, const struct ht_trace *t, uint32_t probe,
+frag_note(struct ht_matcher *m, struct ht_trace *t, uint32_t probe,
     const struct ht_pkt *pkt, ht_ns ts)
 {
 	struct ht_fragref *f;
 
 	if (!pkt->ip.frag || !pkt->ip.mf || pkt->ip.foff != 0)
 		return;
+	while ((f = frag_find(m, &pkt->ip, ts, 1)) != NULL) {
+		if (f->whole > t->p[probe].size)
+			t->p[probe].size = f->whole;
+		f->ts = 0;		/* taken */
+	}
 	f = &m->frag[m->nfrag++ % HT_FRAG_REFS];
 	f->src = t->src;
 	f->dst = t->dst;
@@ -831,33 +860,34 @@ frag_note(struct ht_matcher *m, const struct ht_trace *t, uint32_t probe,
 	f->probe = probe;
 	f->proto = t->proto;
 	f->ttl = pkt->ip.ttl;
+	f->whole = 0;
 }
 
 static enum ht_mwhat
 match_fragment(struct ht_matcher *m, const struct ht_pkt *pkt, ht_ns ts)
 {
-	const struct ht_fragref *f;
+	struct ht_fragref *f;
 	struct ht_trace *t;
 	struct ht_probe *p;
-	unsigned i, n = m->nfrag < HT_FRAG_REFS ? m->nfrag : HT_FRAG_REFS;
 
-	for (i = 0; i < n; i++) {
-		f = &m->frag[(m->nfrag - 1 - i) % HT_FRAG_REFS];
-		if (f->fid != pkt->ip.fid || f->proto != pkt->ip.proto ||
-		    ts < f->ts || ts - f->ts > m->wait ||
-		    !ht_addr_eq(&f->src, &pkt->ip.src) ||
-		    !ht_addr_eq(&f->dst, &pkt->ip.dst))
-			continue;
-		t = find_trace(m, &f->src, &f->dst, f->proto, f->ident);
-		if (t == NULL || t->serial != f->serial || f->probe >= t->n)
-			return HT_M_NONE;
-		p = &t->p[f->probe];
-		if (p->ttl != f->ttl)
-			return HT_M_NONE;
-		if (pkt->ip.whole > p->size)
-			p->size = pkt->ip.whole;
+	if ((f = frag_find(m, &pkt->ip, ts, 0)) == NULL) {
+		f = &m->frag[m->nfrag++ % HT_FRAG_REFS];
+		memset(f, 0, sizeof(*f));
+		f->src = pkt->ip.src;
+		f->dst = pkt->ip.dst;
+		f->ts = ts;
+		f->fid = pkt->ip.fid;
+		f->probe = FRAG_PENDING;
+		f->proto = pkt->ip.proto;
+		f->whole = pkt->ip.whole;
 		return HT_M_NONE;
 	}
+	t = find_trace(m, &f->src, &f->dst, f->proto, f->ident);
+	if (t == NULL || t->serial != f->serial || f->probe >= t->n)
+		return HT_M_NONE;
+	p = &t->p[f->probe];
+	if (p->ttl == f->ttl && pkt->ip.whole > p->size)
+		p->size = pkt->ip.whole;
 	return HT_M_NONE;
 }
 

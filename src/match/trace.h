@@ -106,7 +106,8 @@ struct ht_fragref {
 	ht_ns ts;		/* the first fragment's capture time */
 	uint32_t fid;		/* fragment identification */
 	uint32_t ident;		/* the trace's identity */
-	uint32_t probe;		/* index into its p */
+	uint32_t probe;		/* index into its p, or none yet */
+	uint16_t whole;		/* a later fragment's (before its first) */
 	uint8_t proto, ttl;
 };
 

@@ -1625,6 +1625,24 @@ START_TEST(test_replay_fragmented_probe_size)
 	ck_assert_uint_eq(t->n, 2);
 	ck_assert_uint_eq(t->p[0].size, 2000);
 	ck_assert_uint_eq(t->p[1].size, 1500);
+
+	/* the last fragment first, then the probe's first fragment */
+	p[0] = udp4(40000, 33436, 3, 0x7a02);
+	p[0].ip.len = p[0].ip.whole = 1500;
+	p[0].ip.frag = p[0].ip.mf = 1;
+	p[0].ip.fid = p[0].ip.id;
+	f = p[0];
+	f.kind = HT_PKT_FRAGMENT;
+	memset(&f.l4, 0, sizeof(f.l4));
+	f.ip.len = 120;
+	f.ip.mf = 0;
+	f.ip.foff = 1480;
+	f.ip.whole = 1600;
+	ck_assert_int_eq(feed(&m, &f, T0 + 5 * MS, &r), HT_M_NONE);
+	ck_assert_int_eq(feed(&m, &p[0], T0 + 5 * MS + 10 * US, &r),
+	    HT_M_PROBE);
+	ck_assert_ptr_eq(r.t, t);
+	ck_assert_uint_eq(t->p[r.probe].size, 1600);
 	ht_matcher_free(&m);
 }
 END_TEST
