@@ -550,8 +550,13 @@ probe_fit(const struct ht_matcher *m, const struct ht_trace *t,
  * but a tool that waits for each answer sent the newer probe only once it
  * had given up on the older one, longer ago than this reply took, and a
  * reply that late is the newer probe's (the rest of a trace with one lost
- * answer would otherwise shift one hop down).
+ * answer would otherwise shift one hop down).  A pause shorter than
+ * GIVE_UP_MIN is a burst's pacing, not a wait given up: no tool we know
+ * gives up on a probe that soon, and a paced burst's first hop may answer
+ * after the next probe left.
  */
+#define GIVE_UP_MIN	(50 * (HT_NS_PER_SEC / 1000))
+
 static long
 find_probe(const struct ht_matcher *m, const struct ht_trace *t,
     const struct clue *c, ht_ns ts)
@@ -589,6 +594,7 @@ find_probe(const struct ht_matcher *m, const struct ht_trace *t,
 		if (probe_fit(m, t, p, c, ts) != best_score)
 			continue;
 		if (cur != NULL && cur->t_sent > p->t_sent &&
+		    cur->t_sent - p->t_sent >= GIVE_UP_MIN &&
 		    cur->t_sent - p->t_sent > ts - cur->t_sent)
 			break;
 		cur = p;

@@ -1538,6 +1538,22 @@ START_TEST(test_replay_identical_burst)
 		ck_assert_uint_eq(t->p[r.probe].ttl, k);
 	}
 	ht_matcher_free(&m);
+
+	/* paced 1 ms apart, each answered 1.5 ms on: after the next left */
+	ht_matcher_init(&m, 1, WAIT);
+	for (k = 1; k <= 5; k++) {
+		p[k - 1] = echo4((uint8_t)k, 1, 0);
+		ck_assert_int_eq(feed(&m, &p[k - 1], T0 + (ht_ns)k * MS, &r),
+		    HT_M_PROBE);
+		t = r.t;
+		if (k == 1)
+			continue;
+		e = quoting(TE4_ECHO, &p[k - 2], "203.0.113.9");
+		ck_assert_int_eq(feed(&m, &e, T0 + (ht_ns)k * MS + 500 * US,
+		    &r), HT_M_REPLY);
+		ck_assert_uint_eq(t->p[r.probe].ttl, k - 1);
+	}
+	ht_matcher_free(&m);
 }
 END_TEST
 
