@@ -34,11 +34,11 @@ ht_run_choose(struct opts *o, const struct ht_mode *md, const void *mo)
 	o->mo = mo;
 }
 
-/* No names: -n, or a mode that shows addresses only. */
+/* No names: -n, rows, or a mode that shows addresses only. */
 static int
 numeric(const struct opts *o)
 {
-	return o->c.numeric || o->mode->numeric;
+	return o->c.numeric || o->c.rows || o->mode->numeric;
 }
 
 /* "stdin" for "-": the name a message gives the capture. */
@@ -80,6 +80,7 @@ ht_run_replay(struct opts *o, void *run, const struct ht_mode *const *modes,
 	}
 	memset(&out, 0, sizeof(out));
 	out.fp = stdout;
+	out.rows = o->c.rows;	/* a form of every trace-keeping mode */
 	ht_names_init(&names);
 	names.res = numeric(o) ? NULL : ht_resolver_new(NAME_BUDGET_MS);
 	out.names = numeric(o) ? NULL : &names;

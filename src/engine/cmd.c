@@ -80,7 +80,8 @@ ht_cmd_nums(const struct ht_cmd_num *tab, void *opts, int ch, const char *s,
 	return 0;
 }
 
-enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_REPLAY_AS };
+enum { OPT_PARIS = 256, OPT_GAP, OPT_USER, OPT_REPLAY_AS,
+	OPT_ROWS };
 
 /* The shared numeric options, their ranges (--help names them too). */
 static const struct ht_cmd_num nums[] = {
@@ -117,6 +118,7 @@ const struct option ht_cmd_longopts[] = {
 	{ "user", required_argument, NULL, OPT_USER },
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "json", no_argument, NULL, 'j' },
+	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "write", required_argument, NULL, 'w' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "replay-as", required_argument, NULL, OPT_REPLAY_AS },
@@ -158,6 +160,8 @@ const char ht_cmd_help_output[] =
 "Output:\n"
 "  -n, --numeric            no reverse DNS\n"
 "  -j, --json               JSON Lines, RIPE Atlas traceroute format\n"
+"      --rows               a JSON row per reply (ClickHouse JSONEachRow): a\n"
+"                           scan's (--targets), or with -r any capture's\n"
 "  -w, --write=FILE         also write every probe and reply to FILE (pcap)\n"
 "  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin)\n"
 "      --replay-as=MODE     replay as trace, mda, rounds or scan\n"
@@ -203,6 +207,7 @@ ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 	case OPT_USER: c->user = arg; break;
 	case 'n': c->numeric = 1; break;
 	case 'j': c->json = 1; break;
+	case OPT_ROWS: c->rows = 1; break;
 	case 'w': c->wfile = arg; break;
 	case 'r': c->rfile = arg; break;
 	case OPT_REPLAY_AS: c->replay_as = arg; break;

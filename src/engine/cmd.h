@@ -27,6 +27,8 @@ struct ht_cmd {
 	const char *dev, *src, *wfile, *rfile, *user, *host;
 	const char *replay_as;	/* --replay-as: a mode's name, or NULL */
 	int numeric, json;
+	int rows;		/* --rows: a row per reply (a scan's, or any
+				 * replayed trace's) */
 };
 
 /*

@@ -651,6 +651,7 @@ record_reply(struct ht_matcher *m, struct ht_trace *t, struct ht_probe *p,
     const struct ht_pkt *pkt, enum ht_rkind rk, ht_ns ts)
 {
 	p->rkind = (uint8_t)rk;
+	p->rtype = rk == HT_R_TCP ? 0 : pkt->l4.type;
 	p->t_reply = ts;
 	p->from = pkt->ip.src;
 	p->rttl = pkt->ip.ttl;

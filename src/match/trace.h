@@ -57,6 +57,7 @@ struct ht_probe {
 	uint8_t flags;
 	/* the reply, if rkind != HT_R_NONE */
 	uint8_t rkind;
+	uint8_t rtype;		/* ICMP type of the reply (0 for TCP) */
 	uint8_t rcode;		/* ICMP code of an error */
 	uint8_t rttl;		/* reply's TTL / hop limit */
 	uint8_t qttl;		/* TTL of the probe as the router quoted it */

@@ -19,6 +19,7 @@ struct ht_outctx {
 	uint8_t first_ttl;
 	int paris;
 	int live;
+	int rows;			/* --rows: a row per reply instead */
 };
 
 const char *ht_proto_name(uint8_t proto);
@@ -41,5 +42,14 @@ const char *ht_unreach_err(int af, uint8_t proto, uint8_t code, char *buf,
 /* JSON Lines, RIPE Atlas traceroute result format: one line per trace. */
 int ht_json_trace(const struct ht_outctx *o, const struct ht_trace *t,
     uint8_t last_ttl, ht_ns t_end);
+
+/*
+ * Rows (--rows): a JSON object (ClickHouse JSONEachRow) per answered
+ * probe at TTLs first_ttl..last_ttl, in the order the probes were sent,
+ * the fields of a scan's rows then the trace's, flow's and probe's
+ * (output_rows.c); n: the trace's number in the run, from 1.
+ */
+void ht_rows_trace(const struct ht_outctx *o, const struct ht_trace *t,
+    uint8_t first_ttl, uint8_t last_ttl, uint64_t n);
 
 #endif

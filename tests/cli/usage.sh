@@ -135,6 +135,13 @@ usage "two HOSTs" '[Hh][Oo][Ss][Tt]|127\.0\.0\.2' -- "$H" 127.0.0.2
 usage "-r with a HOST" '-r' -- -r "$tmp/none.pcap" "$H"
 usage "-m at the end, without its value" '-m' -- "$H" -m
 
+# ---- --rows: a form of output (a scan's, or with -r any capture's) ----
+usage "--rows live without --targets" '--rows' -- --rows "$H"
+usage "--rows with -j" '--rows' '-j' -- -r "$tmp/none.pcap" --rows -j
+usage "--rows with --dot" '--rows' '--dot' -- -r "$tmp/none.pcap" --rows --dot
+usage "--rows with --csv" '--rows' '--csv' -- -r "$tmp/none.pcap" --rows --csv
+usage "--rows with --report" '--rows' '--report' -- -r "$tmp/none.pcap" --rows --report
+
 # ---- a HOST that does not resolve (reserved TLD .invalid) -------------
 run nohost.invalid
 if [ "${#iso[@]}" = 0 ] && [ "$rc" = 124 ]; then

@@ -8,6 +8,11 @@
 # server gives equal to those of hoptrace's own rows; rows loaded equal
 # rows written; and the server's groups equal to the topology's truth
 # (every target, every TTL to its distance, its one true responder).
+# Then the rows replayed from peers' captures (-r FILE --rows: Linux
+# traceroute, scamper and mtr, each over the 8-hop chain 10.77.k.2 to
+# 10.77.7.2) load into the same table beside the scan's (which keep the
+# trace columns' defaults), and the responders per TTL the server gives
+# are the chain's, each TTL seen by every capture's trace.
 # Skips (77) without root, netns or clickhouse-server.
 # Exit 0 pass, 1 fail, 77 skip, 99 hard error.
 set -u
@@ -116,6 +121,41 @@ fi
 # the times arrive as written
 t=$(q --query 'SELECT min(toUInt32(time)) = min(intDiv(time_ns, 1000000000)) FROM hoptrace.hops')
 [ "$t" = 1 ] || { echo "FAIL: time and time_ns disagree in the table"; fail=1; }
-echo "$(wc -l <"$tmp/rows.json") rows, $(wc -l <"$tmp/ch.tsv") (target, TTL) groups"
+# rows from any capture: three peers' traces of the chain 10.77.k.2
+peers="traceroute-icmp4 scamper-icmp-paris4 mtr-icmp4-r3"
+: >"$tmp/peers.json"
+for p in $peers; do
+	"$HOPTRACE" -r "$top_srcdir/pcaps/$p.pcap" --rows >>"$tmp/peers.json" 2>"$tmp/err" || {
+		echo "FAIL: hoptrace -r pcaps/$p.pcap --rows failed:"
+		cat "$tmp/err"
+		exit 1
+	}
+done
+q --query 'INSERT INTO hoptrace.hops FORMAT JSONEachRow' <"$tmp/peers.json" ||
+	{ echo "FAIL: the peers' rows do not load"; exit 1; }
+n=$(q --query 'SELECT count() FROM hoptrace.hops WHERE trace > 0')
+if [ "$n" != "$(wc -l <"$tmp/peers.json")" ]; then
+	echo "FAIL: $n trace rows in the table, $(wc -l <"$tmp/peers.json") written"
+	fail=1
+fi
+n=$(q --query 'SELECT count() FROM hoptrace.hops WHERE trace = 0 AND trace_ns = 0 AND probe_size = 0')
+if [ "$n" != "$(wc -l <"$tmp/rows.json")" ]; then
+	echo "FAIL: $n rows with the trace columns' defaults, the scan wrote $(wc -l <"$tmp/rows.json")"
+	fail=1
+fi
+# responders per TTL of the chain, and how many traces saw each TTL
+q --query "SELECT ttl, arrayStringConcat(arraySort(groupUniqArray(responder)), ','),
+	uniqExact(trace_ns) FROM hoptrace.hops WHERE trace > 0 AND target = '10.77.7.2'
+	GROUP BY ttl ORDER BY ttl FORMAT TabSeparated" >"$tmp/peers.tsv"
+for ((k = 1; k <= 8; k++)); do
+	printf '%d\t10.77.%d.2\t3\n' "$k" $((k - 1))
+done >"$tmp/chain.tsv"
+if ! cmp -s "$tmp/peers.tsv" "$tmp/chain.tsv"; then
+	echo "FAIL: the peers' responders per TTL against the chain (< server, > truth):"
+	diff "$tmp/peers.tsv" "$tmp/chain.tsv" | head -10
+	fail=1
+fi
+echo "$(wc -l <"$tmp/rows.json") rows, $(wc -l <"$tmp/ch.tsv") (target, TTL) groups;" \
+	"$(wc -l <"$tmp/peers.json") rows of $peers"
 [ "$fail" = 0 ] && echo "PASS: ClickHouse agrees" && exit 0
 exit 1

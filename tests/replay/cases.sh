@@ -67,14 +67,16 @@ cs_load() {
 		elif [ -n "${seen[${f[0]}]-}" ]; then
 			extra="a name of its own (line ${seen[${f[0]}]} has it too)"
 		elif [ "${#w[@]}" = 0 ] || [ "${#w[@]}" -gt 2 ] ||
-			! [[ ${w[0]} =~ ^(text|mda|hostile)$ ]] ||
+			! [[ ${w[0]} =~ ^(text|mda|rows|hostile)$ ]] ||
 			{ [ "${#w[@]}" = 2 ] && [ "${w[1]}" != xfail ]; }; then
-			extra="compare: text, mda or hostile, then maybe xfail"
+			extra="compare: text, mda, rows or hostile, then maybe xfail"
 		elif [ -z "${f[2]}" ] || [ "${#x[@]}" = 0 ]; then
 			extra="a capture and an expected file (or -)"
+		elif [ "${w[0]}" = rows ] && [ "${#x[@]}" != 2 ]; then
+			extra="rows: the rows file, then the text output it agrees with"
 		elif [ "${w[0]}" = mda ] && { [ "${#x[@]}" -gt 2 ] || [ "${x[0]}" = - ]; }; then
 			extra="mda: expected is the graph, then maybe the tool's record"
-		elif [ "${w[0]}" != mda ] && [ "${#x[@]}" != 1 ]; then
+		elif [ "${w[0]}" != mda ] && [ "${w[0]}" != rows ] && [ "${#x[@]}" != 1 ]; then
 			extra="one expected file (or -)"
 		elif ! [[ ${f[5]} =~ ^[0-9]+$ ]]; then
 			extra="an exit status"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # tests/replay/run.sh - the replay corpus, table-driven: every case of
 # tests/replay/CASES, whose header says what a case runs and how each way
-# of comparing (text, mda, hostile) checks it.  Then the checks of the
+# of comparing (text, mda, rows, hostile) checks it.  Then the checks of the
 # corpus as a whole: every capture in tests/replay/hostile/ has its case,
 # and tests/replay/hostile/make.py still makes exactly the stored files.
 #
@@ -26,7 +26,7 @@
 # unreadable, a name in REPLAY_ONLY that no case has).
 
 # shellcheck source-path=SCRIPTDIR
-# shellcheck disable=SC2317 # check_text, check_mda, check_hostile: called as check_$compare
+# shellcheck disable=SC2317 # check_text, check_mda, check_rows, check_hostile: called as check_$compare
 set -u
 
 srcdir=${srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -144,6 +144,28 @@ check_text() {
 		return
 	fi
 	same_stdout "" "$e" 0
+}
+
+# rows: stdout (--rows) equal to the rows file, byte for byte, and agreeing
+# with the text output of the same capture (the truth file of its text
+# case): every reply it shows one row (rows-check.py)
+check_rows() {
+	local -a ef
+	local m
+	read -ra ef <<<"$exp"
+	cs_run "$cap" "$opts" "$wd/out" "$wd/err"
+	cs_cmdline "$cap" "$opts"
+	detail "$cs_cmd"
+	ran "" "$name_r"
+	same_stdout "" "$cs_top/${ef[0]}" 20
+	[ "$have_py" = 1 ] || return
+	if ! python3 "$srcdir/replay/rows-check.py" "$cs_top/${ef[1]}" \
+		"$wd/out" >"$wd/py" 2>&1; then
+		while IFS= read -r m; do
+			hard "$m"
+		done <"$wd/py"
+		[ -s "$wd/py" ] || hard "rows-check.py failed"
+	fi
 }
 
 # graph FILE: "N addr" and "L from to" of a text output, sorted

@@ -1,4 +1,4 @@
-/* \summary: unit tests of the RIPE Atlas JSON output (output_json.c) */
+/* \summary: unit tests of the RIPE Atlas JSON output (output_json.c) and the rows (output_rows.c) */
 /*
  * Hand-made packets (tests/unit/packets.h) go the whole way: ht_decode(), the
  * matcher, ht_json_trace(), and the line it writes is parsed back with
@@ -15,6 +15,10 @@
  * ready_callback6, one switch for every probe protocol, gives "N", "A",
  * "h", "H" for ICMPv6 codes 0-3, nothing for port unreachable (4) and the
  * number for the rest.
+ *
+ * The rows (--rows, ht_rows_trace()) go the same way: one row a reply, its
+ * keys in the order of a scan's rows then the trace's, its values the
+ * probe's and the reply's fields; none for an unanswered probe.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -358,6 +362,156 @@ START_TEST(test_rtt_resolution)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* rows (--rows of any capture: out/output_rows.c)                     */
+
+/*
+ * The rows of a live trace of the one probe `probe`, answered by `reply`
+ * (NULL: unanswered) `rtt` ns later: the text, which the caller frees.
+ */
+static char *
+rows_of(const char *probe, uint8_t proto, uint32_t ident,
+    const struct ht_pkt *reply, ht_ns rtt)
+{
+	struct ht_outctx o;
+	struct ht_matcher m;
+	struct ht_match r;
+	struct ht_trace *t;
+	struct ht_pkt p = decoded(probe, HT_PKT_PROBE);
+	char *text = NULL;
+	size_t len = 0;
+
+	ht_matcher_init(&m, 0, WAIT);
+	t = ht_trace_new(&m, &p.ip.src, &p.ip.dst, proto, ident);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(ht_trace_add_probe(t, p.ip.ttl, p.ip.id, &p.l4,
+	    p.ip.len, T0), 0);
+	t->t_first = T0;
+	if (reply != NULL)
+		ck_assert_int_eq(ht_match_packet(&m, reply, T0 + rtt, &r),
+		    HT_M_REPLY);
+	memset(&o, 0, sizeof(o));
+	o.fp = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(o.fp);
+	ht_rows_trace(&o, t, 0, 255, 7);
+	ck_assert_int_eq(fclose(o.fp), 0);
+	ht_matcher_free(&m);
+	return text;
+}
+
+/* The one row of text, parsed; its keys in the rows' order. */
+static json_t *
+one_row(char *text)
+{
+	static const char *const keys[] = {
+		/* a scan's rows' (mode/scan/scan_rows.c), in their order */
+		"target", "ttl", "responder", "rtt", "reply", "icmp_type",
+		"icmp_code", "quoted_ttl", "reply_ttl", "size", "time",
+		"time_ns", "src", "af", "proto",
+		/* then the trace's, the flow's and the probe's */
+		"trace", "trace_ns", "sport", "dport", "icmp_id", "flow_id",
+		"probe_seq", "probe_ipid", "probe_cksum", "probe_size",
+		"probe_ns"
+	};
+	json_error_t jerr;
+	json_t *row;
+	const char *at = text;
+	char k[32];
+	size_t i, len = strlen(text);
+
+	ck_assert_msg(len > 0 && text[len - 1] == '\n' &&
+	    strchr(text, '\n') == text + len - 1, "not one line: %s", text);
+	row = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	ck_assert_msg(row != NULL, "%s: %s", jerr.text, text);
+	ck_assert_uint_eq(json_object_size(row), sizeof(keys) / sizeof(keys[0]));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(k, sizeof(k), "\"%s\":", keys[i]);
+		at = strstr(at, k);
+		ck_assert_msg(at != NULL, "key %s missing or out of order: %s",
+		    keys[i], text);
+	}
+	free(text);
+	return row;
+}
+
+#define RINT(row, k)	json_integer_value(json_object_get(row, k))
+#define RSTR(row, k)	json_string_value(json_object_get(row, k))
+
+START_TEST(test_rows_udp_unreach)
+{
+	struct ht_pkt e = unreach(UDP4, DST4, 3);
+	struct ht_pkt p = decoded(UDP4, HT_PKT_PROBE);
+	json_t *row = one_row(rows_of(UDP4, HT_PROTO_UDP, 40000, &e, 7 * MS));
+
+	ck_assert_str_eq(RSTR(row, "target"), "198.51.100.7");
+	ck_assert_str_eq(RSTR(row, "responder"), "198.51.100.7");
+	ck_assert_str_eq(RSTR(row, "src"), "192.0.2.1");
+	ck_assert_str_eq(RSTR(row, "reply"), "unreachable");
+	ck_assert_str_eq(RSTR(row, "proto"), "UDP");
+	ck_assert(json_real_value(json_object_get(row, "rtt")) == 7.0);
+	ck_assert_int_eq(RINT(row, "icmp_type"), 3);
+	ck_assert_int_eq(RINT(row, "icmp_code"), 3);
+	ck_assert_int_eq(RINT(row, "ttl"), p.ip.ttl);
+	ck_assert_int_eq(RINT(row, "af"), 4);
+	ck_assert_int_eq(RINT(row, "size"), e.ip.len);
+	ck_assert_int_eq(RINT(row, "time"), 1700000000);
+	ck_assert_int_eq(RINT(row, "time_ns"), (json_int_t)(T0 + 7 * MS));
+	ck_assert_int_eq(RINT(row, "trace"), 7);
+	ck_assert_int_eq(RINT(row, "trace_ns"), (json_int_t)T0);
+	ck_assert_int_eq(RINT(row, "probe_ns"), (json_int_t)T0);
+	ck_assert_int_eq(RINT(row, "sport"), p.l4.sport);
+	ck_assert_int_eq(RINT(row, "dport"), p.l4.dport);
+	ck_assert_int_eq(RINT(row, "flow_id"), p.l4.dport);
+	ck_assert_int_eq(RINT(row, "icmp_id"), 0);
+	ck_assert_int_eq(RINT(row, "probe_seq"), 0);
+	ck_assert_int_eq(RINT(row, "probe_ipid"), p.ip.id);
+	ck_assert_int_eq(RINT(row, "probe_cksum"), p.l4.cksum);
+	ck_assert_int_eq(RINT(row, "probe_size"), p.ip.len);
+	json_decref(row);
+}
+END_TEST
+
+START_TEST(test_rows_tcp_and_icmp6)
+{
+	struct ht_pkt e = decoded(SYNACK4, HT_PKT_TCPREPLY);
+	struct ht_pkt p = decoded(SYN4, HT_PKT_PROBE);
+	json_t *row = one_row(rows_of(SYN4, HT_PROTO_TCP, 40001, &e, 3 * MS));
+
+	ck_assert_str_eq(RSTR(row, "reply"), "tcp-syn-ack");
+	ck_assert_str_eq(RSTR(row, "proto"), "TCP");
+	ck_assert_int_eq(RINT(row, "icmp_type"), 0);
+	ck_assert_int_eq(RINT(row, "quoted_ttl"), 0);
+	ck_assert_int_eq(RINT(row, "probe_seq"), p.l4.tseq);
+	ck_assert_int_eq(RINT(row, "dport"), p.l4.dport);
+	json_decref(row);
+
+	e = decoded(TE6_ECHO, HT_PKT_ERROR);
+	p = decoded(ECHO6, HT_PKT_PROBE);
+	row = one_row(rows_of(ECHO6, HT_PROTO_ICMP6, 0x04d2, &e, 3 * MS));
+	ck_assert_str_eq(RSTR(row, "reply"), "time-exceeded");
+	ck_assert_str_eq(RSTR(row, "proto"), "ICMP");
+	ck_assert_int_eq(RINT(row, "af"), 6);
+	ck_assert_int_eq(RINT(row, "icmp_type"), 3);	/* ICMPv6 */
+	ck_assert_int_eq(RINT(row, "quoted_ttl"), e.qip.ttl);
+	ck_assert_int_eq(RINT(row, "icmp_id"), 0x04d2);
+	ck_assert_int_eq(RINT(row, "probe_seq"), p.l4.seq);
+	ck_assert_int_eq(RINT(row, "flow_id"), p.l4.cksum);
+	ck_assert_int_eq(RINT(row, "sport"), 0);
+	ck_assert_int_eq(RINT(row, "dport"), 0);
+	json_decref(row);
+}
+END_TEST
+
+START_TEST(test_rows_unanswered)
+{
+	char *text = rows_of(UDP4, HT_PROTO_UDP, 40000, NULL, 0);
+
+	ck_assert_msg(text == NULL || text[0] == '\0', "a row without a "
+	    "reply: %s", text);
+	free(text);
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -377,6 +531,12 @@ json_suite(void)
 
 	tc = tcase_create("rtt");
 	tcase_add_test(tc, test_rtt_resolution);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_rows_udp_unreach);
+	tcase_add_test(tc, test_rows_tcp_and_icmp6);
+	tcase_add_test(tc, test_rows_unanswered);
 	suite_add_tcase(s, tc);
 	return s;
 }

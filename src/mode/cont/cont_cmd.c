@@ -115,6 +115,10 @@ cont_check(const void *opts, struct ht_cmd *c, char *err)
 		    "probe per hop (-c sets the rounds)");
 	if (c->json && r->csv)
 		HT_CMD_FAIL("-j and --csv cannot be used together");
+	if (c->rows && (r->report || r->report_wide || r->csv ||
+	    r->fields != NULL))
+		HT_CMD_FAIL("--rows and --report, --report-wide, --csv or -o "
+		    "cannot be used together");
 	/* ping(8)'s rule: a fast interval is for root only */
 	if (c->rfile == NULL && r->interval < 0.2 && getuid() != 0)
 		HT_CMD_FAIL("--interval below 0.2 s needs root (as ping's "

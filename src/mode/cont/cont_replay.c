@@ -130,6 +130,14 @@ flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 	struct ht_trace *t;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		if (o->rows) {
+			/* every round's replies, a row each */
+			ht_rows_trace(o, t, 0, ht_trace_last_ttl(t),
+			    st->traces + 1);
+			st->traces++;
+			ht_trace_free(m, t);
+			continue;
+		}
 		if (continues(pd, fs, t)) {
 			pd->rounds = fs->flow[0]->rounds;
 			fs->next = 0;

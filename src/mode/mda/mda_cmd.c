@@ -91,6 +91,8 @@ mda_check(const void *opts, struct ht_cmd *c, char *err)
 		HT_CMD_FAIL("--confidence, --max-probes and --dot need --mda");
 	if (c->json && m->dot)
 		HT_CMD_FAIL("-j and --dot cannot be used together");
+	if (c->rows && m->dot)
+		HT_CMD_FAIL("--rows and --dot cannot be used together");
 	if (!m->mode)
 		return 0;
 	if (!c->method_set)

@@ -124,6 +124,13 @@ flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 	struct ht_trace *t;
 
 	while ((t = ht_matcher_ready(m, eof)) != NULL) {
+		if (o->rows) {
+			/* every reply of every flow, a row each */
+			ht_rows_trace(o, t, 0, 255, rd->st.traces + 1);
+			rd->st.traces++;
+			ht_trace_free(m, t);
+			continue;
+		}
 		if (ht_mda_graph_build(t, &g) < 0) {
 			snprintf(err, HT_ERRBUF, "out of memory");
 			return -1;

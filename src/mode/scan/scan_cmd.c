@@ -14,21 +14,20 @@
 
 struct ht_scan_cmd {
 	const char *targets;	/* --targets */
-	int rows, skip_bad, stop_set;
+	int skip_bad, stop_set;
 	int given;		/* --rate, --per-prefix, --skip-bad or
 				 * --stop-set given */
 	double rate;
 	long per_prefix;
 };
 
-enum { OPT_TARGETS = HT_CMD_OPT_SCAN, OPT_RATE, OPT_PER_PREFIX, OPT_ROWS,
+enum { OPT_TARGETS = HT_CMD_OPT_SCAN, OPT_RATE, OPT_PER_PREFIX,
 	OPT_SKIP_BAD, OPT_STOP_SET };
 
 static const struct option longopts[] = {
 	{ "targets", required_argument, NULL, OPT_TARGETS },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "per-prefix", required_argument, NULL, OPT_PER_PREFIX },
-	{ "rows", no_argument, NULL, OPT_ROWS },
 	{ "skip-bad", no_argument, NULL, OPT_SKIP_BAD },
 	{ "stop-set", no_argument, NULL, OPT_STOP_SET },
 	{ NULL, 0, NULL, 0 }
@@ -42,9 +41,7 @@ static const char help[] =
 "      --per-prefix=N       one random address in each /N of a prefix, 1..128\n"
 "      --skip-bad           skip bad lines of FILE (with a warning)\n"
 "      --stop-set           skip TTLs below an interface seen for another\n"
-"                           target (Doubletree's stop set)\n"
-"      --rows               a JSON row per reply (ClickHouse JSONEachRow);\n"
-"                           or -j: a RIPE Atlas trace per target\n";
+"                           target (Doubletree's stop set)\n";
 
 static const struct ht_scan_cmd defaults = {
 	.rate = HT_SCAN_RATE,
@@ -72,9 +69,6 @@ scan_opt(void *opts, int c, const char *arg, char *err)
 	case OPT_TARGETS:
 		s->targets = arg;
 		return 1;
-	case OPT_ROWS:
-		s->rows = 1;
-		return 1;
 	case OPT_SKIP_BAD:
 		s->skip_bad = s->given = 1;
 		return 1;
@@ -90,7 +84,7 @@ scan_on(const void *opts)
 {
 	const struct ht_scan_cmd *s = opts;
 
-	return s->targets != NULL || s->rows;
+	return s->targets != NULL;
 }
 
 static int
@@ -98,26 +92,24 @@ scan_check(const void *opts, struct ht_cmd *c, char *err)
 {
 	const struct ht_scan_cmd *s = opts;
 
+	/* --rows is a form of the scan's, or of any capture's replay */
+	if (c->json && c->rows)
+		HT_CMD_FAIL("--rows and -j cannot be used together (a row a "
+		    "reply, or a trace a target)");
 	if (!scan_on(s)) {
 		if (s->given)
 			HT_CMD_FAIL("--rate, --per-prefix, --skip-bad and "
 			    "--stop-set need --targets");
+		if (c->rows && c->rfile == NULL)
+			HT_CMD_FAIL("--rows needs --targets (or -r FILE)");
 		return 0;
 	}
-	if (c->json && s->rows)
-		HT_CMD_FAIL("--rows and -j cannot be used together (a row a "
-		    "reply, or a trace a target)");
 	if (c->paris)
 		HT_CMD_FAIL("--targets keeps each target's flow constant "
 		    "already (--paris is not needed)");
-	if (c->rfile == NULL && s->targets == NULL)
-		HT_CMD_FAIL("--rows needs --targets (or -r FILE)");
-	if (!s->rows && !c->json)
+	if (!c->rows && !c->json)
 		HT_CMD_FAIL("--targets needs --rows (a JSON row a reply) or -j "
 		    "(Atlas JSON a target)");
-	if (c->rfile == NULL && s->given && s->targets == NULL)
-		HT_CMD_FAIL("--rate, --per-prefix, --skip-bad and --stop-set "
-		    "need --targets");
 	if (!c->max_set)
 		c->max = HT_SCAN_MAX_HOPS;
 	if (c->first > c->max)
@@ -152,7 +144,7 @@ scan_cfg(const struct ht_scan_cmd *s, const struct ht_cmd *c,
 	sc->user = c->user;
 	sc->wfile = c->wfile;
 	sc->rfile = c->rfile;
-	sc->rows = s->rows;
+	sc->rows = c->rows;
 	sc->json = c->json;
 	sc->proto = c->method == HT_METHOD_UDP ? HT_PROTO_UDP :
 	    c->method == HT_METHOD_TCP ? HT_PROTO_TCP : 0;

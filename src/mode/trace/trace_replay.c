@@ -127,6 +127,13 @@ flush_ready(void *arg, struct ht_matcher *m, int eof, char *err)
 		oo = live ? &lo.o : o;
 		first = live ? (uint8_t)lo.first : t->min_ttl;
 		last = live ? live_last(t, &lo, probed) : ht_trace_last_ttl(t);
+		if (oo->rows) {
+			/* the replies the text shows, a row each */
+			ht_rows_trace(oo, t, first, last, rd->st.traces + 1);
+			rd->st.traces++;
+			ht_trace_free(m, t);
+			continue;
+		}
 		ht_names_lookup_trace(oo->names, t, !json, last,
 		    HT_NAME_WAIT_MS);
 		if (json)
