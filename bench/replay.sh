@@ -2,7 +2,7 @@
 # bench/replay.sh [BUILD_DIR] - the replay benchmarks: how fast hoptrace -r
 # reads a large capture, against the cost of reading alone (tcpdump -r FILE
 # -w /dev/null) and against tshark, in the same run.  Three cases
-# (BENCH_CASES, default "mix scale flows"):
+# (BENCH_CASES, default "mix rows scale flows"):
 #
 # mix (issue 3): every Ethernet capture of pcaps/ concatenated (mergecap
 #   -a), then doubled with time-shifted copies of itself (editcap -t) until
@@ -11,6 +11,10 @@
 #   medians, packets per second, the ratio to tcpdump and hoptrace's peak
 #   resident memory (GNU time) go into BENCHMARKS.md between
 #   <!-- replay-bench:begin --> and <!-- replay-bench:end -->.
+# rows (issue 27): --rows from the mix, with and without a filter
+#   expression after the file (BENCH_FILTER, "host 10.77.7.2"), against
+#   tcpdump reading alone, and the peak memory at half the packets and at
+#   all (must be flat); between <!-- replay-rows:begin --> and :end.
 # scale (issue 14): one identity repeated, as a cron job tracing one host
 #   every minute leaves it: pcaps/mtr-icmp4-r10.pcap (one mtr run of 10
 #   rounds, 164 packets) written BENCH_SCALE (10000 and 100000) times, each
@@ -34,7 +38,7 @@ HOPTRACE=$BUILD/hoptrace
 WANT=${BENCH_PACKETS:-1700000}
 RUNS=${BENCH_RUNS:-5}
 OUT=${BENCH_OUT-$TOP/BENCHMARKS.md}
-CASES=${BENCH_CASES:-mix scale flows}
+CASES=${BENCH_CASES:-mix rows scale flows}
 SCALE=${BENCH_SCALE:-10000 100000}
 FLOWS=${BENCH_FLOWS:-2000 20000}
 SRUNS=${BENCH_SCALE_RUNS:-7}
@@ -71,8 +75,11 @@ put_section() {
 	fi
 }
 
-case_mix() {
-	local files f enc n span shift_s rounds size h d s rss traces
+# make_mix: $tmp/big.pcap, the Ethernet corpus of pcaps/ end to end, doubled
+# with time-shifted copies until it holds WANT packets; sets files, n,
+# rounds
+make_mix() {
+	local f enc span shift_s
 	# one round: the Ethernet corpus, end to end
 	files=()
 	for f in "$TOP"/pcaps/*.pcap "$TOP"/pcaps/*.pcapng; do
@@ -95,6 +102,11 @@ case_mix() {
 		rounds=$((rounds * 2))
 	done
 	n=$(capinfos -T -r -c "$tmp/big.pcap" | cut -f2)
+}
+
+case_mix() {
+	local size h d s rss traces
+	make_mix
 	size=$(du -m "$tmp/big.pcap" | cut -f1)
 
 	: >"$tmp/hoptrace" ; : >"$tmp/tcpdump"; : >"$tmp/tshark"
@@ -129,6 +141,57 @@ case_mix() {
 	} >"$tmp/section"
 	put_section '<!-- replay-bench:begin -->' '<!-- replay-bench:end -->' "$tmp/section"
 	rm -f "$tmp/big.pcap" "$tmp/shifted.pcap"
+}
+
+# rows (issue 27): --rows from the same mixed capture, with and without a
+# filter expression after the file (BENCH_FILTER), against tcpdump reading
+# alone, and hoptrace's peak memory at half the packets and at all of them
+# (flat in the number of packets: it holds the traces in progress only).
+case_rows() {
+	local size d r rf rss_half rss_full nrows filt=${BENCH_FILTER:-host 10.77.7.2}
+	local has_filter=1
+	make_mix
+	size=$(du -m "$tmp/big.pcap" | cut -f1)
+	editcap -r "$tmp/big.pcap" "$tmp/half.pcap" "1-$((n / 2))" >/dev/null
+	"$HOPTRACE" -n -r "$TOP/pcaps/traceroute-icmp4.pcap" --rows "$filt" \
+	    >/dev/null 2>&1 || has_filter=0
+	: >"$tmp/r"; : >"$tmp/rf"; : >"$tmp/d"
+	cat "$tmp/big.pcap" >/dev/null	# warm the page cache
+	for _ in $(seq "$RUNS"); do
+		ms tcpdump -r "$tmp/big.pcap" -w /dev/null >>"$tmp/d"
+		ms "$HOPTRACE" -n -r "$tmp/big.pcap" --rows >>"$tmp/r"
+		[ "$has_filter" = 1 ] &&
+			ms "$HOPTRACE" -n -r "$tmp/big.pcap" --rows "$filt" >>"$tmp/rf"
+	done
+	d=$(median <"$tmp/d"); r=$(median <"$tmp/r")
+	rf=$([ "$has_filter" = 1 ] && median <"$tmp/rf" || echo "")
+	rss_half=$(/usr/bin/time -f %M "$HOPTRACE" -n -r "$tmp/half.pcap" --rows 2>&1 >/dev/null | tail -1)
+	rss_full=$(/usr/bin/time -f %M "$HOPTRACE" -n -r "$tmp/big.pcap" --rows 2>&1 >/dev/null | tail -1)
+	nrows=$("$HOPTRACE" -n -r "$tmp/big.pcap" --rows | wc -l)
+	{
+		echo "<!-- replay-rows:begin -->"
+		echo "## Rows from a large capture (bench/replay.sh rows)"
+		echo
+		echo "Run $(date -u '+%Y-%m-%d %H:%M') UTC on $(nproc) CPUs, Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)."
+		echo "Capture: the ${#files[@]} Ethernet captures of pcaps/ end to end, doubled with time-shifted"
+		echo "copies ($rounds copies): $n packets, $size MB; $nrows rows."
+		echo "Median wall time of $RUNS runs each, alternating, page cache warm."
+		echo
+		echo "| command | time | packets/s | ratio to tcpdump |"
+		echo "|---|---:|---:|---:|"
+		echo "| \`hoptrace -n -r FILE --rows >/dev/null\` | $r ms | $(mpps "$n" "$r") M | **$(ratio "$r" "$d")x** |"
+		if [ -n "$rf" ]; then
+			echo "| \`hoptrace -n -r FILE --rows '$filt' >/dev/null\` | $rf ms | $(mpps "$n" "$rf") M | **$(ratio "$rf" "$d")x** |"
+		fi
+		echo "| \`tcpdump -r FILE -w /dev/null\` (reading alone) | $d ms | $(mpps "$n" "$d") M | 1.00x |"
+		echo
+		echo "hoptrace's peak resident memory with --rows: $(awk -v k="$rss_half" 'BEGIN {printf "%.1f", k / 1024}') MiB at $((n / 2)) packets,"
+		echo "$(awk -v k="$rss_full" 'BEGIN {printf "%.1f", k / 1024}') MiB at $n (GNU time, %M)."
+		echo "Goal (issue 27): at most 1.5x tcpdump, memory flat in the number of packets."
+		echo "<!-- replay-rows:end -->"
+	} >"$tmp/section"
+	put_section '<!-- replay-rows:begin -->' '<!-- replay-rows:end -->' "$tmp/section"
+	rm -f "$tmp/big.pcap" "$tmp/shifted.pcap" "$tmp/half.pcap"
 }
 
 # measure LABEL FILE PACKETS: one table row (hoptrace and tcpdump
@@ -226,9 +289,10 @@ write_scale() {
 for c in $CASES; do
 	case $c in
 	mix) case_mix ;;
+	rows) case_rows ;;
 	scale) case_scale ;;
 	flows) case_flows ;;
-	*) echo "$0: unknown case $c (mix, scale, flows)" >&2; exit 2 ;;
+	*) echo "$0: unknown case $c (mix, rows, scale, flows)" >&2; exit 2 ;;
 	esac
 done
 if [ "${#scale_rows[@]}" -gt 0 ] || [ "${#flows_rows[@]}" -gt 0 ]; then
