@@ -42,7 +42,7 @@
 #define MAX_IFS		65536u
 
 /* Integers of the section's byte order. */
-static int
+static inline int
 get32(struct buf *b, int be, uint32_t *v)
 {
 	const uint8_t *q = buf_take(b, 4);
@@ -56,7 +56,7 @@ get32(struct buf *b, int be, uint32_t *v)
 	return 0;
 }
 
-static int
+static inline int
 get16(struct buf *b, int be, uint16_t *v)
 {
 	const uint8_t *q = buf_take(b, 2);
@@ -67,7 +67,7 @@ get16(struct buf *b, int be, uint16_t *v)
 	return 0;
 }
 
-static int
+static inline int
 get64(struct buf *b, int be, uint64_t *v)
 {
 	uint32_t hi, lo;
@@ -137,7 +137,7 @@ read_block(struct ht_pcapng *ng, uint32_t *type, struct buf *body)
 {
 	uint8_t h[12], *nb;
 	struct buf b;
-	uint32_t len, tail;
+	uint32_t len = 0, tail = 0;
 	size_t got;
 
 	if ((got = fread(h, 1, 8, ng->fp)) == 0 && feof(ng->fp))
