@@ -82,7 +82,7 @@ static int
 fail(struct ht_pcapng *ng, const char *what)
 {
 	snprintf(ng->err, sizeof(ng->err), "pcapng block %llu: %s",
-	    (unsigned long long)ng->blocks + 1, what);
+	    (unsigned long long)ng->blocks, what);
 	return -1;
 }
 
@@ -140,8 +140,11 @@ read_block(struct ht_pcapng *ng, uint32_t *type, struct buf *body)
 	uint32_t len = 0, tail = 0;
 	size_t got;
 
-	if ((got = fread(h, 1, 8, ng->fp)) == 0 && feof(ng->fp))
+	ng->blocks++;		/* the one being read, for messages */
+	if ((got = fread(h, 1, 8, ng->fp)) == 0 && feof(ng->fp)) {
+		ng->blocks--;
 		return 0;
+	}
 	if (got < 8)
 		return cut(ng, 0);
 	if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0) {
@@ -181,7 +184,6 @@ read_block(struct ht_pcapng *ng, uint32_t *type, struct buf *body)
 	if (tail != len)
 		return fail(ng, "block's trailing length differs from its "
 		    "length");
-	ng->blocks++;
 	buf_init(body, ng->blk, len - 12);
 	return 1;
 }
@@ -272,9 +274,14 @@ packet(struct ht_pcapng *ng, struct buf *b, uint32_t ifid, uint64_t t,
     uint32_t caplen, uint32_t len, struct ht_ng_rec *r)
 {
 	const struct ht_ng_if *f;
+	char what[96];
 
-	if (ifid >= ng->nif)
-		return fail(ng, "packet of an interface not described");
+	if (ifid >= ng->nif) {
+		snprintf(what, sizeof(what), "packet of interface %lu, which "
+		    "no interface description block describes",
+		    (unsigned long)ifid);
+		return fail(ng, what);
+	}
 	f = &ng->ifs[ifid];
 	if ((r->data = buf_take(b, caplen)) == NULL)
 		return fail(ng, "packet runs past its block");
@@ -331,8 +338,7 @@ ht_pcapng_next(struct ht_pcapng *ng, struct ht_ng_rec *r)
 				return fail(ng, "simple packet block too "
 				    "short");
 			if (ng->nif == 0)
-				return fail(ng, "packet of an interface not "
-				    "described");
+				return packet(ng, &b, 0, 0, 0, 0, r);
 			caplen = len;
 			if (ng->ifs[0].snaplen != 0 &&
 			    caplen > ng->ifs[0].snaplen)
@@ -366,7 +372,8 @@ ht_pcapng_open(struct ht_pcapng *ng, FILE *fp, int *dlt, char *err)
 	/* on to the first interface: the file's first link type */
 	while ((rc = read_block(ng, &type, &b)) > 0 && type != BT_IDB)
 		if (type == BT_EPB || type == BT_SPB || type == BT_OPB) {
-			(void)fail(ng, "packet of an interface not described");
+			(void)fail(ng, "packet before any interface description "
+			    "block");
 			goto bad;
 		} else if (type == BT_SHB && section(ng, &b) < 0)
 			goto bad;

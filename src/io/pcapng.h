@@ -31,7 +31,7 @@ struct ht_pcapng {
 	int swap;		/* the section is of the other byte order */
 	struct ht_ng_if *ifs;	/* the current section's interfaces */
 	size_t nif, ifcap;
-	uint64_t blocks;	/* read so far, the section headers too */
+	uint64_t blocks;	/* read so far, or the one being read */
 	char err[HT_ERRBUF];
 };
 
