@@ -231,9 +231,11 @@ interface(struct ht_pcapng *ng, struct buf *b)
 		(void)get16(b, ng->swap, &olen);
 		if (code == OPT_END)
 			break;
-		if (buf_sub(b, olen, &o) < 0 ||
-		    buf_skip(b, (4 - olen % 4) % 4) < 0)
+		if (buf_sub(b, olen, &o) < 0)
 			return fail(ng, "interface option runs past its block");
+		/* padding to 32 bits (a last option without it is forgiven) */
+		if (buf_skip(b, (4 - olen % 4) % 4) < 0)
+			b->p = b->end;
 		if (code == OPT_TSRESOL && olen == 1)
 			(void)buf_u8(&o, &f->tsresol);
 		else if (code == OPT_TSOFFSET && olen == 8) {
