@@ -41,8 +41,9 @@ mkdir -p "$out/obj"
 objs=
 # every mode's replay driver and what it renders with (no live drivers,
 # no screen)
-for f in base/addr base/time base/names engine/names wire/decode wire/note match/trace out/output_text out/output_rows \
-    out/output_json io/resolve engine/replay engine/frame io/capture mode/trace/trace_replay \
+for f in base/addr base/time base/names engine/names wire/decode wire/note \
+    match/trace out/output_text out/output_rows out/output_json io/resolve \
+    engine/replay engine/frame io/capture io/pcapng mode/trace/trace_replay \
     mode/mda/mda_rule mode/mda/mda_graph mode/mda/mda_plan mode/mda/mda_replay \
     mode/mda/mda_output mode/mda/mda_json mode/mda/mda_names mode/cont/cont_stats \
     mode/cont/cont_model mode/cont/cont_replay mode/cont/cont_report \

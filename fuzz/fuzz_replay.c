@@ -1,11 +1,13 @@
 /* \summary: libFuzzer target: a whole pcap or pcapng file through the replay driver */
 /*
- * The input is the capture file.  libpcap reads it from memory (fmemopen)
- * at nanosecond precision, as ht_capture_open_file() opens a file, and one
+ * The input is the capture file, read from memory (fmemopen) as
+ * ht_capture_open_file() reads a file (pcap by libpcap, pcapng by
+ * io/pcapng.c, at nanosecond precision), and one
  * of the modes' replay drivers decodes, matches and renders everything in
  * it, to /dev/null.  The last byte picks the driver and its output, modulo
  * 8: 0 traces as text, 1 as JSON; 2 MDA text (lite), 3 MDA JSON (full),
- * 4 MDA DOT; 5 rounds as mtr's report, 6 as JSON; 7 a scan's rows.
+ * 4 MDA DOT; 5 rounds as mtr's report, 6 as JSON; 7 a scan's rows.  The
+ * byte before it, when odd, filters the packets with an expression.
  */
 #ifdef HAVE_CONFIG_H
 #include <config.h>
@@ -49,7 +51,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char ebuf[PCAP_ERRBUF_SIZE], err[HT_ERRBUF];
+	char err[HT_ERRBUF];
 	struct ht_capture cap;
 	struct ht_outctx out;
 	struct ht_replay rd;
@@ -65,18 +67,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Read-only stream: the cast drops const, nothing writes. */
 	if ((fp = fmemopen((void *)(uintptr_t)data, size, "rb")) == NULL)
 		return 0;
+	/*
+	 * As ht_capture_open_file() opens a file: pcap by libpcap, pcapng
+	 * by io/pcapng.c (which the first byte decides).
+	 */
 	memset(&cap, 0, sizeof(cap));
-	cap.p = pcap_fopen_offline_with_tstamp_precision(fp,
-	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (cap.p == NULL) {
-		fclose(fp);	/* pcap owns fp only once it opened */
-		sink += (unsigned char)ebuf[0];
+	cap.fd = -1;
+	if (ht_capture_open_fp(&cap, fp, "fuzz", err) < 0) {
+		sink += (unsigned char)err[0];	/* fp is closed */
 		return 0;
 	}
-	cap.dump = NULL;
-	cap.dlt = pcap_datalink(cap.p);
-	cap.fd = -1;
-	cap.nano = 1;
+	/* a filter expression, per link type, on every other input */
+	if (size > 1 && data[size - 2] % 2 == 1 &&
+	    ht_capture_select(&cap, "icmp or icmp6 or udp or tcp", err) < 0)
+		sink += (unsigned char)err[0];
 
 	memset(&out, 0, sizeof(out));
 	out.fp = devnull;
@@ -92,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cc.interval = HT_NS_PER_SEC;
 	if (ht_replay_open(&rd, &cap, err) < 0) {
 		sink += (unsigned char)err[0];
-		pcap_close(cap.p);
+		ht_capture_close(&cap);
 		return 0;
 	}
 	/* as main.c reads ahead: the note, a scan's first probes */
@@ -121,6 +125,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		sink += rd.st.packets + rd.st.traces + rd.st.malformed +
 		    (uint64_t)rd.st.truncated + (unsigned char)rd.st.warning[0];
-	pcap_close(cap.p);	/* closes fp too */
+	ht_capture_close(&cap);	/* closes fp too */
 	return 0;
 }

@@ -6,7 +6,12 @@
 #     trace (pred/succ) is open across the sweep, and probes and replies
 #     follow it;
 #   synthetic-many-traces.pcap: 80 traces open at once, so the matcher's
-#     trace table grows and rehashes.
+#     trace table grows and rehashes;
+#   synthetic-sections.pcapng: what src/io/pcapng.c reads that no real
+#     capture here holds: a big-endian section (if_tsresol 2^-20,
+#     if_tsoffset, interfaces RAW and NULL), then a little-endian one
+#     (if_tsresol 10^-9, link type IPV4) with a simple packet block, an
+#     obsolete packet block, and blocks to pass over (statistics, custom).
 # Checksums are left zero: hoptrace does not check them.
 import os
 import struct
@@ -93,9 +98,66 @@ def many():
     return f.bytes()
 
 
+def ng_block(bo, btype, body):
+    body += b'\0' * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack(bo + 'II', btype, n) + body + struct.pack(bo + 'I', n)
+
+
+def ng_idb(bo, linktype, opts):
+    body = struct.pack(bo + 'HHI', linktype, 0, 65535)
+    for code, val in opts:
+        body += struct.pack(bo + 'HH', code, len(val)) + val
+        body += b'\0' * (-len(val) % 4)
+    return ng_block(bo, 1, body + struct.pack(bo + 'HH', 0, 0))
+
+
+def sections():
+    f = Pcap()      # the packets of one trace, raw IPv4
+    sent = []
+    for ttl in (1, 2, 3):
+        t = T + ttl * 0.0001
+        sent.append((probe(f, 0x6000, ttl, ttl, t), ttl, t))
+    for p, ttl, t in sent:
+        timex(f, p, ttl, t + 0.002)
+    pkts = [r[16:] for r in f.recs]
+    out = b''
+    # big-endian: stamps in 2^-20 s, offset 1 s; RAW and NULL interfaces
+    bo = '>'
+    out += ng_block(bo, 0x0A0D0D0A, struct.pack(bo + 'IHHq', 0x1A2B3C4D,
+                                                 1, 0, -1))
+    out += ng_idb(bo, 101, [(9, b'\x94'), (14, struct.pack(bo + 'q', 1))])
+    out += ng_idb(bo, 0, [(9, b'\x94'), (14, struct.pack(bo + 'q', 1))])
+    for i, d in enumerate(pkts[:3]):
+        t = int((T - 1 + i * 0.001) * (1 << 20))
+        ifid = i % 2
+        if ifid == 1:
+            d = struct.pack('<I', 2) + d
+        out += ng_block(bo, 6, struct.pack(bo + 'IIIII', ifid, t >> 32,
+                                           t & 0xffffffff, len(d), len(d)) + d)
+    out += ng_block(bo, 5, struct.pack(bo + 'III', 0, 0, 0))   # statistics
+    # little-endian: nanoseconds, IPV4; simple, obsolete and custom blocks
+    bo = '<'
+    out += ng_block(bo, 0x0A0D0D0A, struct.pack(bo + 'IHHq', 0x1A2B3C4D,
+                                                 1, 0, -1))
+    out += ng_idb(bo, 228, [(9, b'\x09')])
+    t = int((T + 0.01) * 1e9)
+    d = pkts[3]
+    out += ng_block(bo, 6, struct.pack(bo + 'IIIII', 0, t >> 32,
+                                       t & 0xffffffff, len(d), len(d)) + d)
+    out += ng_block(bo, 3, struct.pack(bo + 'I', len(pkts[4])) + pkts[4])
+    t += 1000000
+    out += ng_block(bo, 2, struct.pack(bo + 'HHIIII', 0, 0, t >> 32,
+                                       t & 0xffffffff, len(pkts[5]),
+                                       len(pkts[5])) + pkts[5])
+    out += ng_block(bo, 0x00000BAD, struct.pack(bo + 'I', 32473) + b'x')
+    return out
+
+
 out = sys.argv[1] if len(sys.argv) > 1 else '.'
 os.makedirs(out, exist_ok=True)
 for name, data in (('synthetic-sweep.pcap', sweep()),
-                   ('synthetic-many-traces.pcap', many())):
+                   ('synthetic-many-traces.pcap', many()),
+                   ('synthetic-sections.pcapng', sections())):
     with open(os.path.join(out, name), 'wb') as fp:
         fp.write(data)

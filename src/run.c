@@ -66,6 +66,11 @@ ht_run_replay(struct opts *o, void *run, const struct ht_mode *const *modes,
 		fprintf(stderr, "hoptrace: %s\n", err);
 		return EXIT_RUNTIME;
 	}
+	/* tcpdump's rule: the file first, then the expression for its link type */
+	if (o->c.rexpr != NULL && ht_capture_select(&cap, o->c.rexpr, err) < 0) {
+		ht_capture_close(&cap);
+		return usage(err);
+	}
 	if (ht_replay_open(&rd, &cap, err) < 0) {
 		fprintf(stderr, "hoptrace: %s: %s\n", f, err);
 		ht_capture_close(&cap);

@@ -129,7 +129,7 @@ const struct option ht_cmd_longopts[] = {
 
 const char ht_cmd_help_head[] =
 "Usage: hoptrace [options] HOST       trace the path to HOST, live\n"
-"       hoptrace -r FILE [options]    rebuild every trace in a capture\n"
+"       hoptrace -r FILE [options] [EXPRESSION]   every trace in a capture\n"
 "       hoptrace --mda [options] HOST every path through load balancers\n"
 "       hoptrace --targets=FILE --rows|-j [options]   many targets at a rate\n"
 "       hoptrace -c N [--report] [options] HOST   rounds, mtr's statistics\n"
@@ -163,7 +163,8 @@ const char ht_cmd_help_output[] =
 "      --rows               a JSON row per reply (ClickHouse JSONEachRow): a\n"
 "                           scan's (--targets), or with -r any capture's\n"
 "  -w, --write=FILE         also write every probe and reply to FILE (pcap)\n"
-"  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin)\n"
+"  -r, --read=FILE          replay a pcap/pcapng capture (- for stdin); a\n"
+"                           filter expression after it selects the packets\n"
 "      --replay-as=MODE     replay as trace, mda, rounds or scan\n"
 "                           [from the capture]\n"
 "  -h, --help               this help\n"
@@ -217,6 +218,28 @@ ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err)
 	return 1;
 }
 
+/* -r FILE's operands: a filter expression, its words joined by spaces. */
+static int
+rexpr(struct ht_cmd *c, int argc, char **argv, int optind, char *err)
+{
+	size_t len = 0;
+	int i;
+
+	if (optind >= argc)
+		return 0;
+	for (i = optind; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((c->rexpr = malloc(len)) == NULL)
+		HT_CMD_FAIL("out of memory");
+	c->rexpr[0] = '\0';
+	for (i = optind; i < argc; i++) {
+		if (i > optind)
+			strcat(c->rexpr, " ");
+		strcat(c->rexpr, argv[i]);
+	}
+	return 0;
+}
+
 int
 ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
     const char *nohost, int ports_rise, char *err)
@@ -228,11 +251,9 @@ ht_cmd_finish(struct ht_cmd *c, int argc, char **argv, int optind,
 		return 0;
 	}
 	if (c->rfile != NULL) {
-		if (optind < argc)
-			HT_CMD_FAIL("-r takes no HOST ('%s')", argv[optind]);
 		if (c->wfile != NULL)
 			HT_CMD_FAIL("-w and -r cannot be used together");
-		return 0;
+		return rexpr(c, argc, argv, optind, err);
 	}
 	if (optind >= argc)
 		HT_CMD_FAIL("no HOST given (usage: hoptrace [options] HOST)");

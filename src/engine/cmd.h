@@ -26,6 +26,7 @@ struct ht_cmd {
 	int send_set;		/* -z given */
 	const char *dev, *src, *wfile, *rfile, *user, *host;
 	const char *replay_as;	/* --replay-as: a mode's name, or NULL */
+	char *rexpr;		/* -r FILE EXPRESSION: the filter, or NULL */
 	int numeric, json;
 	int rows;		/* --rows: a row per reply (a scan's, or any
 				 * replayed trace's) */
@@ -53,8 +54,10 @@ void ht_cmd_init(struct ht_cmd *c);
  */
 int ht_cmd_opt(struct ht_cmd *c, int ch, const char *arg, char *err);
 /*
- * The command line read: the one HOST (or none with -r, or with a mode
- * that takes none: nohost names its option), and the defaults that
+ * The command line read: the one HOST (or none with -r, whose operands
+ * are a filter expression, joined with spaces as tcpdump joins them; or
+ * none with a mode that takes none: nohost names its option), and the
+ * defaults that
  * depend on the rest (-N, -p).  ports_rise: the mode's UDP ports rise per
  * probe unless --paris.  0, or -1 with err (a usage error).
  */

@@ -12,18 +12,25 @@
 #include "match/trace.h"
 #include "wire/decode.h"
 
+static void
+link_err(int dlt, char *err)
+{
+	if (pcap_datalink_val_to_name(dlt) != NULL)
+		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
+		    pcap_datalink_val_to_name(dlt), dlt);
+	else
+		snprintf(err, HT_ERRBUF, "unsupported link type %d", dlt);
+}
+
 int
 ht_replay_open(struct ht_replay *rd, struct ht_capture *cap, char *err)
 {
 	memset(rd, 0, sizeof(*rd));
 	rd->cap = cap;
-	if (ht_decode_dlt_ok(cap->dlt))
+	/* a pcapng's interfaces are judged by their packets (ht_replay_end) */
+	if (cap->ng != NULL || ht_decode_dlt_ok(cap->dlt))
 		return 0;
-	if (pcap_datalink_val_to_name(cap->dlt) != NULL)
-		snprintf(err, HT_ERRBUF, "unsupported link type %s (%d)",
-		    pcap_datalink_val_to_name(cap->dlt), cap->dlt);
-	else
-		snprintf(err, HT_ERRBUF, "unsupported link type %d", cap->dlt);
+	link_err(cap->dlt, err);
 	return -1;
 }
 
@@ -40,22 +47,26 @@ static int
 read_frame(struct ht_replay *rd, struct ht_pkt *pkt, ht_ns *ts)
 {
 	struct ht_replay_stats *st = &rd->st;
-	struct pcap_pkthdr *h;
-	const u_char *data;
+	struct ht_ng_rec r;
 	int rc;
 
-	if (st->read_error ||
-	    (rc = pcap_next_ex(rd->cap->p, &h, &data)) != 1) {
+	if (st->read_error || (rc = ht_capture_next(rd->cap, &r)) != 1) {
 		if (!st->read_error)
-			st->read_error = rc == PCAP_ERROR;
+			st->read_error = rc < 0;
 		return 0;
 	}
-	*ts = ht_capture_ts(rd->cap, h);
-	if (ht_frame_decode(rd->cap->dlt, data, h->caplen, h->len, pkt,
+	*ts = r.ts;
+	if (!ht_decode_dlt_ok(r.dlt)) {
+		/* a pcapng interface of a link type not ours: not IP */
+		st->fs.frames++;
+		st->other_link++;
+		st->other_dlt = r.dlt;
+		pkt->kind = HT_PKT_OTHER;
+		pkt->status = HT_DEC_NOTIP;
+	} else if (ht_frame_decode(r.dlt, r.data, r.caplen, r.len, pkt,
 	    &st->fs) == HT_PKT_OTHER && pkt->status == HT_DEC_NOTIP &&
 	    rd->nnote < HT_REPLAY_NOTES &&
-	    ht_note_parse(rd->cap->dlt, data, h->caplen,
-	    &rd->note[rd->nnote]))
+	    ht_note_parse(r.dlt, r.data, r.caplen, &rd->note[rd->nnote]))
 		rd->nnote++;
 	st->packets = st->fs.frames;
 	st->malformed = st->fs.malformed;
@@ -104,16 +115,21 @@ ht_replay_end(struct ht_replay *rd, char *err)
 {
 	struct ht_replay_stats *st = &rd->st;
 
+	/* every packet of link types not ours: the file is not ours */
+	if (st->packets > 0 && st->other_link == st->packets) {
+		link_err(st->other_dlt, err);
+		return -1;
+	}
 	if (!st->read_error)
 		return 0;
 	if (st->packets == 0) {
 		/* nothing readable at all: a damaged capture, not a short one */
-		snprintf(err, HT_ERRBUF, "%s", pcap_geterr(rd->cap->p));
+		snprintf(err, HT_ERRBUF, "%s", ht_capture_geterr(rd->cap));
 		return -1;
 	}
 	st->truncated = 1;
 	snprintf(st->warning, sizeof(st->warning), "%s",
-	    pcap_geterr(rd->cap->p));
+	    ht_capture_geterr(rd->cap));
 	return 0;
 }
 

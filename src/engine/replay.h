@@ -16,6 +16,8 @@ struct ht_replay_stats {
 	enum ht_status first_bad_why;
 	int truncated;			/* the file ended mid-record */
 	int read_error;			/* reading stopped on an error */
+	uint64_t other_link;		/* packets of link types not ours */
+	int other_dlt;			/* the last such link type */
 	char warning[HT_ERRBUF];	/* why reading stopped early */
 };
 

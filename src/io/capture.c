@@ -153,16 +153,58 @@ ht_capture_drops(struct ht_capture *c, unsigned int *drops)
 #define READ_BUFSIZE	(64 * 1024)
 
 int
-ht_capture_open_file(struct ht_capture *c, const char *path, char *err)
+ht_capture_open_fp(struct ht_capture *c, FILE *fp, const char *name,
+    char *err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
+	int ch;
+
+	/*
+	 * A pcapng section header block starts with 0x0a, no pcap magic
+	 * does: the first byte says which reader, and goes back.
+	 */
+	if ((ch = getc(fp)) != EOF && ungetc(ch, fp) == EOF) {
+		snprintf(err, HT_ERRBUF, "%s: cannot read", name);
+		fclose(fp);
+		return -1;
+	}
+	c->nano = 1;
+	if (ch == 0x0a) {
+		if ((c->ng = malloc(sizeof(*c->ng))) == NULL) {
+			snprintf(err, HT_ERRBUF, "%s: out of memory", name);
+			fclose(fp);
+			return -1;
+		}
+		if (ht_pcapng_open(c->ng, fp, &c->dlt, ebuf) < 0) {
+			snprintf(err, HT_ERRBUF, "%s: %s", name, ebuf);
+			free(c->ng);
+			c->ng = NULL;
+			fclose(fp);
+			return -1;
+		}
+		return 0;
+	}
+	c->p = pcap_fopen_offline_with_tstamp_precision(fp,
+	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
+	if (c->p == NULL) {
+		fclose(fp);
+		snprintf(err, HT_ERRBUF, "%s: %s", name, ebuf);
+		return -1;
+	}
+	c->dlt = pcap_datalink(c->p);
+	return 0;
+}
+
+int
+ht_capture_open_file(struct ht_capture *c, const char *path, char *err)
+{
 	const char *name = strcmp(path, "-") == 0 ? "stdin" : path;
 	FILE *fp;
 	int fd = -1;
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
-	/* stdin through a FILE of our own, so that pcap_close() closes it
+	/* stdin through a FILE of our own, so that closing c closes it
 	 * and the buffer below can go after it */
 	if (strcmp(path, "-") == 0) {
 		if ((fd = dup(STDIN_FILENO)) < 0 ||
@@ -177,25 +219,110 @@ ht_capture_open_file(struct ht_capture *c, const char *path, char *err)
 		snprintf(err, HT_ERRBUF, "%s: %s", name, strerror(errno));
 		return -1;
 	}
-	/* before the first read; freed after pcap_close() closed fp (glibc
-	 * ignores the size unless given the buffer) */
+	/* before the first read; freed after fp is closed (glibc ignores
+	 * the size unless given the buffer) */
 	if ((c->rbuf = malloc(READ_BUFSIZE)) != NULL &&
 	    setvbuf(fp, c->rbuf, _IOFBF, READ_BUFSIZE) != 0) {
 		free(c->rbuf);
 		c->rbuf = NULL;
 	}
-	c->p = pcap_fopen_offline_with_tstamp_precision(fp,
-	    PCAP_TSTAMP_PRECISION_NANO, ebuf);
-	if (c->p == NULL) {
-		fclose(fp);
+	if (ht_capture_open_fp(c, fp, name, err) < 0) {
 		free(c->rbuf);
 		c->rbuf = NULL;
-		snprintf(err, HT_ERRBUF, "%s: %s", name, ebuf);
 		return -1;
 	}
-	c->nano = 1;
-	c->dlt = pcap_datalink(c->p);
 	return 0;
+}
+
+/* The program for link type dlt, compiled the first time it is met. */
+static struct ht_capture_prog *
+prog_for(struct ht_capture *c, int dlt)
+{
+	struct ht_capture_prog *pg;
+	pcap_t *dead;
+	int i;
+
+	for (i = 0; i < c->nprog; i++)
+		if (c->prog[i].dlt == dlt)
+			return &c->prog[i];
+	if (c->nprog == HT_CAPTURE_PROGS)
+		return NULL;
+	pg = &c->prog[c->nprog];
+	memset(pg, 0, sizeof(*pg));
+	pg->dlt = dlt;
+	if ((dead = pcap_open_dead(dlt, 262144)) == NULL)
+		return NULL;
+	pg->ok = pcap_compile(dead, &pg->prog, c->expr, 1,
+	    PCAP_NETMASK_UNKNOWN) == 0;
+	if (!pg->ok)
+		snprintf(c->prog_err, sizeof(c->prog_err), "%s",
+		    pcap_geterr(dead));
+	pcap_close(dead);
+	c->nprog++;
+	return pg;
+}
+
+int
+ht_capture_select(struct ht_capture *c, const char *expr, char *err)
+{
+	struct ht_capture_prog *pg;
+
+	c->expr = expr;
+	/* a pcapng without interfaces: the expression's words still count */
+	pg = prog_for(c, c->dlt >= 0 ? c->dlt : DLT_EN10MB);
+	if (pg == NULL || !pg->ok) {
+		snprintf(err, HT_ERRBUF, "bad filter expression '%s': %s",
+		    expr, pg == NULL ? "cannot compile" : c->prog_err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Does the filter (if any) select the packet? */
+static int
+selected(struct ht_capture *c, const struct ht_ng_rec *r)
+{
+	const struct ht_capture_prog *pg;
+	struct pcap_pkthdr h;
+
+	if (c->expr == NULL)
+		return 1;
+	if ((pg = prog_for(c, r->dlt)) == NULL || !pg->ok)
+		return 0;
+	memset(&h, 0, sizeof(h));
+	h.caplen = r->caplen;
+	h.len = r->len;
+	return pcap_offline_filter(&pg->prog, &h, r->data) != 0;
+}
+
+int
+ht_capture_next(struct ht_capture *c, struct ht_ng_rec *r)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int rc;
+
+	do {
+		if (c->ng != NULL) {
+			if ((rc = ht_pcapng_next(c->ng, r)) <= 0)
+				return rc;
+		} else {
+			if ((rc = pcap_next_ex(c->p, &h, &data)) != 1)
+				return rc == PCAP_ERROR ? -1 : 0;
+			r->ts = ht_capture_ts(c, h);
+			r->caplen = h->caplen;
+			r->len = h->len;
+			r->dlt = c->dlt;
+			r->data = data;
+		}
+	} while (!selected(c, r));
+	return 1;
+}
+
+const char *
+ht_capture_geterr(struct ht_capture *c)
+{
+	return c->ng != NULL ? c->ng->err : pcap_geterr(c->p);
 }
 
 int
@@ -278,6 +405,14 @@ ht_capture_close(struct ht_capture *c)
 		pcap_close(c->p);
 		c->p = NULL;
 	}
+	if (c->ng != NULL) {
+		ht_pcapng_close(c->ng);		/* closes its FILE */
+		free(c->ng);
+		c->ng = NULL;
+	}
+	while (c->nprog > 0)
+		if (c->prog[--c->nprog].ok)
+			pcap_freecode(&c->prog[c->nprog].prog);
 	free(c->rbuf);		/* its FILE is closed */
 	c->rbuf = NULL;
 }

@@ -6,6 +6,15 @@
 
 #include "base/err.h"
 #include "base/time.h"
+#include "io/pcapng.h"
+
+/* A filter expression compiled for one link type (saved captures). */
+struct ht_capture_prog {
+	int dlt;
+	int ok;			/* compiled; else nothing of dlt matches */
+	struct bpf_program prog;
+};
+#define HT_CAPTURE_PROGS	16	/* link types filtered; more match nothing */
 
 struct ht_capture {
 	pcap_t *p;
@@ -14,6 +23,11 @@ struct ht_capture {
 	int fd;			/* selectable fd (live) */
 	int nano;		/* timestamps in nanoseconds */
 	char *rbuf;		/* a saved capture's stdio buffer, or NULL */
+	struct ht_pcapng *ng;	/* a saved pcapng, read by io/pcapng.c */
+	const char *expr;	/* a saved capture's filter expression */
+	struct ht_capture_prog prog[HT_CAPTURE_PROGS];
+	int nprog;
+	char prog_err[PCAP_ERRBUF_SIZE];	/* why the last compile failed */
 };
 
 /* Live: immediate mode, non-blocking, nanosecond stamps if offered. */
@@ -36,8 +50,29 @@ int ht_capture_attach(struct ht_capture *c, const struct bpf_insn *insn,
 int ht_capture_ready(struct ht_capture *c, char *err);
 /* Packets our filter passed that the full ring lost since ht_capture_ready(). */
 int ht_capture_drops(struct ht_capture *c, unsigned int *drops);
-/* A saved pcap or pcapng file, "-" for stdin. */
+/*
+ * A saved pcap or pcapng file, "-" for stdin.  pcap is read by libpcap,
+ * pcapng by io/pcapng.c, so that each packet has its own interface's link
+ * type (c->dlt is the first interface's, -1 for none).
+ */
 int ht_capture_open_file(struct ht_capture *c, const char *path, char *err);
+/* The same from an open stream, which c then owns (also on failure). */
+int ht_capture_open_fp(struct ht_capture *c, FILE *fp, const char *name,
+    char *err);
+/*
+ * Replay only the packets of a saved capture that the libpcap filter
+ * expression selects, compiled for each link type met (one that it cannot
+ * be compiled for selects nothing): 0, or -1 with err when it cannot be
+ * compiled for the first link type (a bad expression).
+ */
+int ht_capture_select(struct ht_capture *c, const char *expr, char *err);
+/*
+ * The next packet of a saved capture the filter selects, with its link
+ * type and nanosecond time: 1, 0 at the end, -1 on a read error
+ * (ht_capture_geterr() says which).
+ */
+int ht_capture_next(struct ht_capture *c, struct ht_ng_rec *r);
+const char *ht_capture_geterr(struct ht_capture *c);
 /* Start writing what is dumped to path (pcap). */
 int ht_capture_dump_open(struct ht_capture *c, const char *path, char *err);
 void ht_capture_close(struct ht_capture *c);

@@ -132,7 +132,11 @@ usage "unknown short option -Z" '-Z' -- -Z "$H"
 usage "missing HOST" '[Hh][Oo][Ss][Tt]' --
 usage "missing HOST after options" '[Hh][Oo][Ss][Tt]' -- -n -q 1
 usage "two HOSTs" '[Hh][Oo][Ss][Tt]|127\.0\.0\.2' -- "$H" 127.0.0.2
-usage "-r with a HOST" '-r' -- -r "$tmp/none.pcap" "$H"
+# -r FILE takes a filter expression (tcpdump's), not a HOST: a bad one is
+# a usage error naming it; "-w" with "-r" still is one
+valid=$(cd "$top_srcdir" && pwd)/tests/replay/hostile/valid.pcap
+usage "-r with a bad filter expression" 'filter expression' 'hots 1' -- -r "$valid" hots 1
+usage "-r with -w" '-w' '-r' -- -r "$valid" -w "$tmp/w.pcap"
 usage "-m at the end, without its value" '-m' -- "$H" -m
 
 # ---- --rows: a form of output (a scan's, or with -r any capture's) ----

@@ -294,19 +294,62 @@ files["ng-short-shb.pcapng"] = ng_shb()[:20]
 
 # pcapng with two interfaces of different link types, both described up
 # front as dumpcap writes them: interface 0 Ethernet (the trace), interface
-# 1 RAW (one packet).  libpcap reads one link type per file.
+# 1 RAW (one more probe of the trace, TTL 64, unanswered).  libpcap reads
+# one link type per file; hoptrace reads each packet with its interface's:
+# the probe read as RAW is the trace's hop 64.
 ng = ng_shb() + ng_idb(LINKTYPE_ETHERNET) + ng_idb(LINKTYPE_RAW)
 ng += b"".join(ng_epb(0, ts, f) for ts, f in base4())
 ng += ng_epb(1, (T0, 300000), echo4(9, 64))
 files["ng-mixed-linktypes.pcapng"] = ng
+outs["ng-mixed-linktypes.out"] = truth() + "64  *\n"
 
 # The same, but the second interface (RAW) is described only after the
-# trace's four packets: the trace is read, then the file cannot go on.
+# trace's four packets: the same trace.
 ng = ng_shb() + ng_idb(LINKTYPE_ETHERNET)
 ng += b"".join(ng_epb(0, ts, f) for ts, f in base4())
 ng += ng_idb(LINKTYPE_RAW) + ng_epb(1, (T0, 300000), echo4(9, 64))
 files["ng-mixed-linktypes-late.pcapng"] = ng
-outs["ng-mixed-linktypes-late.out"] = truth()
+outs["ng-mixed-linktypes-late.out"] = truth() + "64  *\n"
+
+# pcapng as hoptrace's own reader (src/io/pcapng.c) reads it.  A section
+# in big-endian order whose interface stamps in nanoseconds (if_tsresol 9):
+# the base trace, as from any other file.
+def ng_be_block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack(">II", btype, n) + body + struct.pack(">I", n)
+
+
+ng = ng_be_block(0x0A0D0D0A, struct.pack(">IHHq", 0x1A2B3C4D, 1, 0, -1))
+ng += ng_be_block(1, struct.pack(">HHI", LINKTYPE_ETHERNET, 0, 262144) +
+                  struct.pack(">HHB3xHH", 9, 1, 9, 0, 0))
+for ts, f in base4():
+    t = ts[0] * 1000000000 + ts[1] * 1000
+    ng += ng_be_block(6, struct.pack(">IIIII", 0, t >> 32, t & 0xffffffff,
+                                     len(f), len(f)) + f)
+files["ng-big-endian.pcapng"] = ng
+outs["ng-big-endian.out"] = truth()
+
+# The base trace, then a fifth enhanced packet block cut in half: the
+# trace, and a warning naming the block (7: SHB, IDB, four EPBs before it).
+ng = ng_shb() + ng_idb(LINKTYPE_ETHERNET)
+ng += b"".join(ng_epb(0, ts, f) for ts, f in base4())
+cut = ng_epb(0, (T0, 300000), eth(echo4(9, 64)))
+files["ng-cut-epb.pcapng"] = ng + cut[:len(cut) // 2]
+outs["ng-cut-epb.out"] = truth()
+
+# The base trace, then a packet of interface 5, which no block described.
+ng = ng_shb() + ng_idb(LINKTYPE_ETHERNET)
+ng += b"".join(ng_epb(0, ts, f) for ts, f in base4())
+files["ng-no-interface.pcapng"] = ng + ng_epb(5, (T0, 300000),
+                                               eth(echo4(9, 64)))
+outs["ng-no-interface.out"] = truth()
+
+# The first packet's block ends in a length other than its own: nothing
+# read, so the file is refused.
+ng = ng_shb() + ng_idb(LINKTYPE_ETHERNET)
+first = ng_epb(0, TS_PROBE1, eth(echo4(1, 1)))
+files["ng-bad-trailer.pcapng"] = ng + first[:-4] + struct.pack("<I", 4)
 
 # A record whose captured length (64) is above its packet's length on the
 # wire (50): packet 3, an echo request to an unrelated host.
