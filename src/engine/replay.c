@@ -122,7 +122,7 @@ ht_replay_end(struct ht_replay *rd, char *err)
 	}
 	if (!st->read_error)
 		return 0;
-	if (st->packets == 0) {
+	if (rd->cap->nread == 0) {
 		/* nothing readable at all: a damaged capture, not a short one */
 		snprintf(err, HT_ERRBUF, "%s", ht_capture_geterr(rd->cap));
 		return -1;

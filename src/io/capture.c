@@ -267,15 +267,26 @@ ht_capture_select(struct ht_capture *c, const char *expr, char *err)
 {
 	struct ht_capture_prog *pg;
 
+	char why[PCAP_ERRBUF_SIZE];
+
 	c->expr = expr;
-	/* a pcapng without interfaces: the expression's words still count */
+	/*
+	 * The expression is bad when neither the file's link type nor
+	 * Ethernet (which knows every keyword of ours) compiles it; one that
+	 * compiles for Ethernet but not for the file's ("host 192.0.2.1" on
+	 * a capture of bare IPv6: it "rejects all packets") selects nothing
+	 * of it, as for an interface of a pcapng of several link types.
+	 */
 	pg = prog_for(c, c->dlt >= 0 ? c->dlt : DLT_EN10MB);
-	if (pg == NULL || !pg->ok) {
-		snprintf(err, HT_ERRBUF, "bad filter expression '%s': %s",
-		    expr, pg == NULL ? "cannot compile" : c->prog_err);
-		return -1;
-	}
-	return 0;
+	if (pg != NULL && pg->ok)
+		return 0;
+	snprintf(why, sizeof(why), "%s", pg == NULL ? "cannot compile" :
+	    c->prog_err);
+	pg = prog_for(c, DLT_EN10MB);
+	if (pg != NULL && pg->ok)
+		return 0;
+	snprintf(err, HT_ERRBUF, "bad filter expression '%s': %s", expr, why);
+	return -1;
 }
 
 /* Does the filter (if any) select the packet? */
@@ -315,6 +326,7 @@ ht_capture_next(struct ht_capture *c, struct ht_ng_rec *r)
 			r->dlt = c->dlt;
 			r->data = data;
 		}
+		c->nread++;
 	} while (!selected(c, r));
 	return 1;
 }

@@ -28,6 +28,7 @@ struct ht_capture {
 	struct ht_capture_prog prog[HT_CAPTURE_PROGS];
 	int nprog;
 	char prog_err[PCAP_ERRBUF_SIZE];	/* why the last compile failed */
+	uint64_t nread;		/* records read, selected or not */
 };
 
 /* Live: immediate mode, non-blocking, nanosecond stamps if offered. */
