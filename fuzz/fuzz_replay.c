@@ -123,7 +123,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc < 0)
 		sink += (unsigned char)err[0];
 	else
-		sink += rd.st.packets + rd.st.traces + rd.st.malformed +
+		sink += rd.st.fs.frames + rd.st.traces + rd.st.fs.malformed +
 		    (uint64_t)rd.st.truncated + (unsigned char)rd.st.warning[0];
 	ht_capture_close(&cap);	/* closes fp too */
 	return 0;

@@ -91,6 +91,7 @@ ht_run_replay(struct opts *o, void *run, const struct ht_mode *const *modes,
 	out.names = numeric(o) ? NULL : &names;
 	warning[0] = '\0';
 	rc = o->mode->replay(o->mo, run, &o->c, &rd, &out, warning, err);
+	ht_names_free(&names);
 	ht_replay_close(&rd);
 	ht_capture_close(&cap);
 	if (rc < 0) {
@@ -157,6 +158,7 @@ ht_run_live(const struct opts *o, void *run)
 	ht_netio_live_init(&r.net, &r.nl, &cap, r.pr);
 	r.out = &out;
 	rc = o->mode->live(o->mo, run, &o->c, &r, err);
+	ht_names_free(&names);
 	if (rc == -2) {
 		ht_capture_close(&cap);
 		return usage(err);

@@ -125,22 +125,23 @@ expire(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 }
 
 /*
- * Send the held probes, frames[0..nheld), in order: each stamped right
- * after its write (the capture's own stamp of it leaving replaces that);
- * a refused one is lost at once; a full socket keeps the rest held, in
+ * Send the held frames (e->held, in send order): each stamped right after
+ * its write (the capture's own stamp of it leaving replaces that); a
+ * refused one is lost at once; a full socket keeps the rest held, in
  * order, for the next pass.  0, 1 when some are still held, -1 with err.
  */
 static int
 send_held(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
     char *err)
 {
-	uint32_t j, k;
+	uint32_t j, k, f;
 	ht_ns now;
 	int r;
 
 	for (j = 0; j < e->nheld; j++) {
+		f = e->held[j];
 		r = e->net.ops->send(e->net.io, &e->cfg->probe.dst,
-		    e->frames[j], e->held_len[j], err);
+		    e->frames[f], e->frame_len[f], err);
 		if (r < 0)
 			return -1;
 		if (r == 1) {
@@ -148,20 +149,15 @@ send_held(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			break;
 		}
 		now = e->net.ops->now(e->net.io);
-		e->t->p[e->held_idx[j]].t_sent = e->last_send = now;
+		e->t->p[e->frame_probe[f]].t_sent = e->last_send = now;
 		if (r == 2) {
 			e->refused++;
-			give_up(e, ops, m, e->held_idx[j], now);
+			give_up(e, ops, m, e->frame_probe[f], now);
 		}
 	}
 	/* what the socket put off moves to the front, in order */
-	for (k = 0; j + k < e->nheld; k++) {
-		if (k != j + k)
-			memcpy(e->frames[k], e->frames[j + k],
-			    e->held_len[j + k]);
-		e->held_idx[k] = e->held_idx[j + k];
-		e->held_len[k] = e->held_len[j + k];
-	}
+	for (k = 0; j + k < e->nheld; k++)
+		e->held[k] = e->held[j + k];
 	e->nheld = k;
 	return k > 0;
 }
@@ -169,19 +165,18 @@ send_held(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 /*
  * Build and record what the mode asks for now, in the order asked (by
  * the fields the decoder will read back from the capture), then send it
- * in rank order.  Probes the socket put off go first, before the mode is
- * asked for more.  0, or -1 with err.
+ * in rank order.  Frames the socket put off go first, before the mode is
+ * asked for more (no frame is built while one is held).  0, or -1 with
+ * err.
  */
 static int
 send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
     ht_ns now, ht_ns *wake, char *err)
 {
-	uint8_t (*frames)[HT_PROBE_MAX] = e->frames;
-	uint8_t built[HT_ENGINE_BATCH][HT_PROBE_MAX];
 	struct ht_send s[HT_ENGINE_BATCH];
-	size_t len[HT_ENGINE_BATCH], off;
-	uint32_t idx[HT_ENGINE_BATCH], order[HT_ENGINE_BATCH], room, i, j;
+	uint32_t room, i, j;
 	struct ht_pkt pkt;
+	size_t off;
 	long k;
 	int n, l, r;
 
@@ -212,8 +207,8 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			ht_prober_set_port(e->pr, s[i].flow);
 		else if (s[i].flow_kind == HT_FLOW_ICMP)
 			ht_prober_set_icmp_flow(e->pr, s[i].flow);
-		l = ht_prober_build(e->pr, e->seq, s[i].ttl, built[i],
-		    sizeof(built[i]), &off, err, HT_ERRBUF);
+		l = ht_prober_build(e->pr, e->seq, s[i].ttl, e->frames[i],
+		    sizeof(e->frames[i]), &off, err, HT_ERRBUF);
 		if (l < 0)
 			return -1;
 		if (off != 0) {
@@ -221,7 +216,7 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			    "not an IP packet");
 			return -1;
 		}
-		if (ht_decode(DLT_RAW, built[i], (size_t)l, &pkt) !=
+		if (ht_decode(DLT_RAW, e->frames[i], (size_t)l, &pkt) !=
 		    HT_PKT_PROBE) {
 			snprintf(err, HT_ERRBUF, "internal error: probe not "
 			    "decodable");
@@ -233,20 +228,14 @@ send_due(struct ht_engine *e, const struct ht_engine_ops *ops, void *m,
 			snprintf(err, HT_ERRBUF, "out of memory");
 			return -1;
 		}
-		idx[i] = (uint32_t)k;
-		len[i] = (size_t)l;
+		e->frame_probe[i] = (uint32_t)k;
+		e->frame_len[i] = (size_t)l;
 		e->seq++;
 		e->inflight++;
 		/* insertion by rank, stable */
-		for (j = i; j > 0 && s[order[j - 1]].rank > s[i].rank; j--)
-			order[j] = order[j - 1];
-		order[j] = i;
-	}
-	for (j = 0; j < (uint32_t)n; j++) {
-		i = order[j];
-		memcpy(frames[j], built[i], len[i]);
-		e->held_idx[j] = idx[i];
-		e->held_len[j] = len[i];
+		for (j = i; j > 0 && s[e->held[j - 1]].rank > s[i].rank; j--)
+			e->held[j] = e->held[j - 1];
+		e->held[j] = i;
 	}
 	e->nheld = (uint32_t)n;
 	if ((r = send_held(e, ops, m, err)) < 0)
@@ -362,7 +351,6 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
     const struct ht_engine_ops *ops, void *m, char *err)
 {
 	struct ht_engine e;
-	struct ht_stop stop;	/* kept caught: see engine.h */
 	const struct ht_probe_cfg *pc = &cfg->probe;
 	ht_ns now, dl, wake;
 	uint64_t pass;
@@ -394,7 +382,7 @@ ht_engine_run(const struct ht_live_cfg *cfg, const struct ht_netio *net,
 		goto fail;
 	}
 
-	ht_stop_catch(&stop);
+	ht_stop_catch();
 	e.t_start = e.net.ops->now(e.net.io);
 	for (pass = 0; pass < PASS_MAX && !ht_stop_sig(); pass++) {
 		now = e.net.ops->now(e.net.io);

@@ -141,10 +141,12 @@ struct ht_engine {
 	ht_ns slowest;		/* the slowest answer's round trip */
 	int started;
 	int extra_fd;		/* also waited on (a screen's keys), or -1 */
-	uint8_t (*frames)[HT_PROBE_MAX];	/* one batch of probes */
-	/* probes recorded but not sent: the socket was full */
-	uint32_t held_idx[HT_ENGINE_BATCH];
-	size_t held_len[HT_ENGINE_BATCH];
+	uint8_t (*frames)[HT_PROBE_MAX];	/* one batch, in build order */
+	size_t frame_len[HT_ENGINE_BATCH];
+	uint32_t frame_probe[HT_ENGINE_BATCH];	/* its index in t->p */
+	/* the batch's frames not sent yet, in send order (the socket was
+	 * full for some of them) */
+	uint32_t held[HT_ENGINE_BATCH];
 	uint32_t nheld;
 	uint64_t full, refused;	/* sends the socket put off / refused */
 	struct ht_frame_stats frames_in;	/* captured frames read */

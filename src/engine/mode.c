@@ -110,7 +110,7 @@ static const struct {
 	const char *why;
 } clashes[] = {
 	{ &ht_mode_scan, &ht_mode_mda,
-	    "--targets and --rows cannot be used with --mda" },
+	    "--targets cannot be used with --mda" },
 	{ &ht_mode_cont, &ht_mode_mda, "--mda and rounds (-c, --interval, "
 	    "--report, --csv) cannot be used together" },
 };

@@ -68,10 +68,6 @@ read_frame(struct ht_replay *rd, struct ht_pkt *pkt, ht_ns *ts)
 	    rd->nnote < HT_REPLAY_NOTES &&
 	    ht_note_parse(r.dlt, r.data, r.caplen, &rd->note[rd->nnote]))
 		rd->nnote++;
-	st->packets = st->fs.frames;
-	st->malformed = st->fs.malformed;
-	st->first_bad = st->fs.first_bad;
-	st->first_bad_why = st->fs.first_bad_why;
 	return 1;
 }
 
@@ -116,7 +112,7 @@ ht_replay_end(struct ht_replay *rd, char *err)
 	struct ht_replay_stats *st = &rd->st;
 
 	/* every packet of link types not ours: the file is not ours */
-	if (st->packets > 0 && st->other_link == st->packets) {
+	if (st->fs.frames > 0 && st->other_link == st->fs.frames) {
 		link_err(st->other_dlt, err);
 		return -1;
 	}
@@ -176,13 +172,13 @@ ht_replay_warn(const struct ht_replay_stats *st, const char *name, FILE *fp)
 	if (st->truncated)
 		fprintf(fp, "hoptrace: warning: %s: capture damaged or cut "
 		    "short after %llu packets: %s\n", name,
-		    (unsigned long long)st->packets, st->warning);
-	if (st->malformed)
+		    (unsigned long long)st->fs.frames, st->warning);
+	if (st->fs.malformed)
 		fprintf(fp, "hoptrace: warning: %s: %llu malformed packet%s "
 		    "ignored (first: packet %llu, %s)\n", name,
-		    (unsigned long long)st->malformed, st->malformed > 1 ? "s" :
-		    "", (unsigned long long)st->first_bad,
-		    ht_status_str(st->first_bad_why));
+		    (unsigned long long)st->fs.malformed, st->fs.malformed > 1 ?
+		    "s" : "", (unsigned long long)st->fs.first_bad,
+		    ht_status_str(st->fs.first_bad_why));
 }
 
 int
@@ -218,7 +214,7 @@ trace_packet(void *arg, const struct ht_pkt *pkt, ht_ns ts, char *err)
 		tr->latest = ts;
 	if (pkt->kind != HT_PKT_OTHER)
 		ht_match_packet(&tr->m, pkt, ts, &res);
-	if (tr->rd->st.packets % HT_REPLAY_EXPIRE != 0)
+	if (tr->rd->st.fs.frames % HT_REPLAY_EXPIRE != 0)
 		return 0;
 	ht_matcher_expire(&tr->m, tr->latest);
 	return tr->ready(tr->arg, &tr->m, 0, err);

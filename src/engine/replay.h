@@ -11,9 +11,7 @@
 
 struct ht_replay_stats {
 	struct ht_frame_stats fs;	/* the frames read (engine/frame.h) */
-	uint64_t packets, traces, malformed;
-	uint64_t first_bad;		/* packet number of the first malformed */
-	enum ht_status first_bad_why;
+	uint64_t traces;
 	int truncated;			/* the file ended mid-record */
 	int read_error;			/* reading stopped on an error */
 	uint64_t other_link;		/* packets of link types not ours */

@@ -17,15 +17,15 @@ on_signal(int sig)
 }
 
 void
-ht_stop_catch(struct ht_stop *s)
+ht_stop_catch(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &s->old_int);
-	sigaction(SIGTERM, &sa, &s->old_term);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	caught = 0;
 }
 
@@ -33,11 +33,4 @@ int
 ht_stop_sig(void)
 {
 	return caught;
-}
-
-void
-ht_stop_release(const struct ht_stop *s)
-{
-	sigaction(SIGINT, &s->old_int, NULL);
-	sigaction(SIGTERM, &s->old_term, NULL);
 }

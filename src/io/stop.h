@@ -7,17 +7,12 @@
 #include "base/time.h"
 
 /*
- * SIGINT and SIGTERM, caught: a driver's loop ends when ht_stop_sig()
- * names one, and it flushes what it knows.  ht_stop_catch() installs the
- * handler and forgets any signal caught before; ht_stop_release() puts
- * back what was there.
+ * SIGINT and SIGTERM, caught: the engine's loop ends when ht_stop_sig()
+ * names one, and the mode renders what it knows.  ht_stop_catch()
+ * installs the handler and forgets any signal caught before; the handler
+ * stays (a second signal must not end the process before its output).
  */
-struct ht_stop {
-	struct sigaction old_int, old_term;
-};
-
-void ht_stop_catch(struct ht_stop *s);
+void ht_stop_catch(void);
 int ht_stop_sig(void);
-void ht_stop_release(const struct ht_stop *s);
 
 #endif

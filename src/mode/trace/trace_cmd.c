@@ -7,15 +7,10 @@
 #include "engine/note.h"
 #include "mode/trace/trace_mode.h"
 
-/* The trace has no options of its own: the shared ones are its. */
-
-static void
-mode_setup(const void *m, const struct ht_cmd *c, struct ht_live_cfg *cfg)
-{
-	(void)m;
-	(void)c;
-	(void)cfg;		/* as the shared options made it */
-}
+/*
+ * The trace has no options of its own (the shared ones are its) and sends
+ * the probes they describe: no setup.
+ */
 
 static int
 mode_live(const void *m, void *run, const struct ht_cmd *c,
@@ -55,7 +50,6 @@ const struct ht_mode ht_mode_trace = {
 	.opts_size = 0,
 	.shortopts = "",
 	.ports_rise = 1,
-	.setup = mode_setup,
 	.live = mode_live,
 	.replay = mode_replay,
 };
